@@ -1,0 +1,46 @@
+package io.vigil.cli;
+
+import io.vigil.topology.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: wires the subcommands; each command class does one job. */
+@Command(name = "vigil",
+        mixinStandardHelpOptions = true,
+        version = "vigil 0.1.0",
+        description = "Streaming anomaly detection for industrial IoT: MQTT v5 -> Kafka Streams -> LSTM autoencoder -> alerts.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Vigil implements Runnable {
+
+    /** Exit code for usage errors: wrong flags, missing files, bad configuration. */
+    public static final int USAGE_ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests execute it directly. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Vigil());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException || e instanceof UsageException) {
+                commandLine.getErr().println("vigil: " + e.getMessage());
+                return USAGE_ERROR;
+            }
+            throw e;
+        });
+        cli.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("vigil: " + e.getMessage()
+                    + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return USAGE_ERROR;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+}

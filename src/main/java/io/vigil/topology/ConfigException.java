@@ -1,0 +1,28 @@
+package io.vigil.topology;
+
+import java.nio.file.Path;
+
+/**
+ * A configuration, topology or model file that cannot be used. The message is one line naming the
+ * file, the field and what was expected, so the CLI can print it as is.
+ */
+public final class ConfigException extends RuntimeException {
+
+    public ConfigException(String message) {
+        super(message);
+    }
+
+    public ConfigException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public static ConfigException field(Path file, String field, String expected, Object got) {
+        return new ConfigException(file + ": field '" + field + "': expected " + expected
+                + (got == null ? ", but it is missing" : ", got '" + abbreviate(String.valueOf(got)) + "'"));
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= 60 ? oneLine : oneLine.substring(0, 57) + "...";
+    }
+}

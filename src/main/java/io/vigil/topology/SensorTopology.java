@@ -1,0 +1,82 @@
+package io.vigil.topology;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything Vigil knows about one sensor kind, read from {@code topologies/<kind>.yaml}: the
+ * features and their order, how raw payloads and CSV files map to them, the window cut for the
+ * model, the alert policy and the MQTT/Kafka names. A new sensor kind needs only a new file.
+ *
+ * @param kind         sensor kind, also the file's base name (e.g. {@code vibration})
+ * @param features     feature names in model order
+ * @param sampleRateHz expected raw sample rate
+ * @param window       samples per window (after {@link Preprocess})
+ * @param hop          samples between the starts of consecutive windows
+ * @param preprocess   reduction of raw samples before windowing (block of 1 = none)
+ * @param payload      how a JSON payload maps to features
+ * @param csv          how a recorded CSV file maps to timestamp, device and label
+ * @param modelPath    where the trained model bundle lives (relative to the working directory)
+ * @param alert        when windows over threshold become an alert
+ * @param mqttTopicFilter MQTT topic filter whose last level is the device id
+ * @param kafka        Kafka topic names
+ */
+public record SensorTopology(
+        String kind,
+        List<String> features,
+        double sampleRateHz,
+        int window,
+        int hop,
+        Preprocess preprocess,
+        PayloadMapping payload,
+        CsvMapping csv,
+        Path modelPath,
+        AlertPolicy alert,
+        String mqttTopicFilter,
+        KafkaTopics kafka) {
+
+    public SensorTopology {
+        features = List.copyOf(features);
+    }
+
+    public int featureCount() {
+        return features.size();
+    }
+
+    /** Reduction of every {@code block} consecutive raw samples to one, per feature. */
+    public record Preprocess(int block, BlockStat stat) {
+        public static final Preprocess NONE = new Preprocess(1, BlockStat.MEAN);
+    }
+
+    /** How a block of raw samples is reduced. RMS is taken around the block's mean (AC energy). */
+    public enum BlockStat { MEAN, RMS }
+
+    /**
+     * JSON payload mapping: single sample {@code {"ts":…, "x":…}} or batch
+     * {@code {"ts":…, "rateHz":…, "samples":[[…],…]}}.
+     *
+     * @param fields feature name → JSON field name, in feature order
+     */
+    public record PayloadMapping(String timestampField, Map<String, String> fields, String samplesField,
+                                 String rateField) {
+        public PayloadMapping {
+            fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+        }
+    }
+
+    /** Column names of the generic recorded CSV format; feature columns are the feature names. */
+    public record CsvMapping(String timestampColumn, String deviceColumn, String labelColumn) {
+    }
+
+    /**
+     * @param fixedThreshold null when the threshold comes from the model bundle
+     * @param raiseAfter     consecutive windows over threshold that raise an alert
+     * @param clearAfter     consecutive windows under threshold that clear it
+     */
+    public record AlertPolicy(Double fixedThreshold, int raiseAfter, int clearAfter) {
+    }
+
+    public record KafkaTopics(String readings, String scores, String alerts, String deadLetter) {
+    }
+}

@@ -1,0 +1,255 @@
+package io.vigil.topology;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.topology.SensorTopology.AlertPolicy;
+import io.vigil.topology.SensorTopology.BlockStat;
+import io.vigil.topology.SensorTopology.CsvMapping;
+import io.vigil.topology.SensorTopology.KafkaTopics;
+import io.vigil.topology.SensorTopology.PayloadMapping;
+import io.vigil.topology.SensorTopology.Preprocess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and validates {@code topologies/<kind>.yaml}. Defaults are resolved here and only here; a
+ * broken file fails fast with a {@link ConfigException} naming file, field and expectation.
+ */
+public final class TopologyLoader {
+
+    /** Default folder of topology files, relative to the working directory. */
+    public static final Path DEFAULT_DIR = Path.of("topologies");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> KNOWN_FIELDS = Set.of("kind", "features", "sampleRateHz", "window", "hop",
+            "preprocess", "payload", "csv", "model", "alert", "mqtt", "kafka");
+
+    private TopologyLoader() {
+    }
+
+    /** Loads a topology by kind name ({@code vibration}) from {@code dir}, or from a path to a file. */
+    public static SensorTopology load(Path dir, String kindOrFile) {
+        Path asFile = Path.of(kindOrFile);
+        if (kindOrFile.endsWith(".yaml") || kindOrFile.endsWith(".yml")) {
+            return load(asFile);
+        }
+        return load(dir.resolve(kindOrFile + ".yaml"));
+    }
+
+    public static SensorTopology load(Path file) {
+        JsonNode root = readTree(file);
+        Fields f = new Fields(file);
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(file + ": expected a YAML mapping of topology fields");
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!KNOWN_FIELDS.contains(name)) {
+                throw new ConfigException(file + ": field '" + name + "': unknown; expected one of " + KNOWN_FIELDS);
+            }
+        }
+        String kind = f.name(root, "kind");
+        List<String> features = f.names(root, "features");
+        double rate = f.positiveNumber(root, "sampleRateHz");
+        int window = f.positiveInt(root, "window", null);
+        int hop = f.positiveInt(root, "hop", null);
+        if (hop > window) {
+            throw ConfigException.field(file, "hop", "at most window (" + window + ")", hop);
+        }
+        Preprocess preprocess = preprocess(f, root.get("preprocess"));
+        PayloadMapping payload = payload(f, root.get("payload"), features);
+        CsvMapping csv = csv(f, root.get("csv"));
+        Path model = Path.of(f.text(root, "model", "models/" + kind));
+        AlertPolicy alert = alert(f, root.get("alert"));
+        JsonNode mqtt = f.object(root, "mqtt", true);
+        String topicFilter = f.text(mqtt, "mqtt.topicFilter", "vigil/" + kind + "/+");
+        if (!topicFilter.endsWith("/+")) {
+            throw ConfigException.field(file, "mqtt.topicFilter", "a filter ending in '/+' (the device id level)",
+                    topicFilter);
+        }
+        JsonNode kafka = f.object(root, "kafka", true);
+        KafkaTopics topics = new KafkaTopics(
+                f.text(kafka, "kafka.readings", "vigil.readings." + kind),
+                f.text(kafka, "kafka.scores", "vigil.scores." + kind),
+                f.text(kafka, "kafka.alerts", "vigil.alerts"),
+                f.text(kafka, "kafka.deadLetter", "vigil.deadletter"));
+        return new SensorTopology(kind, features, rate, window, hop, preprocess, payload, csv, model, alert,
+                topicFilter, topics);
+    }
+
+    /** Loads every {@code *.yaml} in {@code dir}, sorted by kind. */
+    public static List<SensorTopology> loadAll(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().map(TopologyLoader::load).toList();
+        } catch (IOException e) {
+            throw new ConfigException(dir + ": cannot list topology files (" + e.getMessage() + ")");
+        }
+    }
+
+    private static JsonNode readTree(Path file) {
+        try {
+            return YAML.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": topology file not found");
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + ": not valid YAML at line " + e.getLocation().getLineNr()
+                    + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Preprocess preprocess(Fields f, JsonNode node) {
+        if (node == null) {
+            return Preprocess.NONE;
+        }
+        f.requireObject(node, "preprocess");
+        int block = f.positiveInt(node, "preprocess.block", 1);
+        String stat = f.text(node, "preprocess.stat", "mean").toUpperCase(Locale.ROOT);
+        try {
+            return new Preprocess(block, BlockStat.valueOf(stat));
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.field(f.file, "preprocess.stat", "one of mean, rms", stat.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static PayloadMapping payload(Fields f, JsonNode node, List<String> features) {
+        JsonNode payload = node == null ? YAML.createObjectNode() : f.requireObject(node, "payload");
+        Map<String, String> fields = new LinkedHashMap<>();
+        JsonNode given = f.object(payload, "payload.fields", true);
+        for (Iterator<String> names = given.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!features.contains(name)) {
+                throw ConfigException.field(f.file, "payload.fields." + name, "one of the features " + features, name);
+            }
+        }
+        for (String feature : features) {
+            fields.put(feature, f.text(given, "payload.fields." + feature, feature));
+        }
+        return new PayloadMapping(
+                f.text(payload, "payload.timestamp", "ts"),
+                fields,
+                f.text(payload, "payload.samples", "samples"),
+                f.text(payload, "payload.rateHz", "rateHz"));
+    }
+
+    private static CsvMapping csv(Fields f, JsonNode node) {
+        JsonNode csv = node == null ? YAML.createObjectNode() : f.requireObject(node, "csv");
+        return new CsvMapping(
+                f.text(csv, "csv.timestamp", "ts"),
+                f.text(csv, "csv.device", "device"),
+                f.text(csv, "csv.label", "label"));
+    }
+
+    private static AlertPolicy alert(Fields f, JsonNode node) {
+        JsonNode alert = node == null ? YAML.createObjectNode() : f.requireObject(node, "alert");
+        JsonNode threshold = alert.get("threshold");
+        Double fixed = null;
+        if (threshold != null && !(threshold.isTextual() && threshold.asText().equals("model"))) {
+            if (!threshold.isNumber() || threshold.asDouble() <= 0) {
+                throw ConfigException.field(f.file, "alert.threshold", "'model' or a positive number",
+                        threshold.asText());
+            }
+            fixed = threshold.asDouble();
+        }
+        return new AlertPolicy(fixed,
+                f.positiveInt(alert, "alert.raiseAfter", 3),
+                f.positiveInt(alert, "alert.clearAfter", 5));
+    }
+
+    /** Field readers that know the file, so every error names file and field. */
+    private record Fields(Path file) {
+
+        JsonNode requireObject(JsonNode node, String path) {
+            if (!node.isObject()) {
+                throw ConfigException.field(file, path, "a mapping", node);
+            }
+            return node;
+        }
+
+        JsonNode object(JsonNode parent, String path, boolean optional) {
+            JsonNode node = parent.get(last(path));
+            if (node == null && optional) {
+                return YAML.createObjectNode();
+            }
+            if (node == null || !node.isObject()) {
+                throw ConfigException.field(file, path, "a mapping", node);
+            }
+            return node;
+        }
+
+        String name(JsonNode parent, String path) {
+            String value = text(parent, path, null);
+            if (!value.matches("[A-Za-z][A-Za-z0-9_-]*")) {
+                throw ConfigException.field(file, path, "a name of letters, digits, '_' or '-'", value);
+            }
+            return value;
+        }
+
+        String text(JsonNode parent, String path, String fallback) {
+            JsonNode node = parent.get(last(path));
+            if (node == null || node.isNull()) {
+                if (fallback == null) {
+                    throw ConfigException.field(file, path, "a text value", null);
+                }
+                return fallback;
+            }
+            if (!node.isValueNode() || node.asText().isBlank()) {
+                throw ConfigException.field(file, path, "a non-empty text value", node);
+            }
+            return node.asText();
+        }
+
+        List<String> names(JsonNode parent, String path) {
+            JsonNode node = parent.get(last(path));
+            if (node == null || !node.isArray() || node.isEmpty()) {
+                throw ConfigException.field(file, path, "a non-empty list of names, e.g. [x, y, z]", node);
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode item : node) {
+                if (!item.isTextual() || item.asText().isBlank()) {
+                    throw ConfigException.field(file, path, "a list of names", item);
+                }
+                if (names.contains(item.asText())) {
+                    throw ConfigException.field(file, path, "distinct names", item.asText() + " twice");
+                }
+                names.add(item.asText());
+            }
+            return names;
+        }
+
+        int positiveInt(JsonNode parent, String path, Integer fallback) {
+            JsonNode node = parent.get(last(path));
+            if (node == null && fallback != null) {
+                return fallback;
+            }
+            if (node == null || !node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 1) {
+                throw ConfigException.field(file, path, "a positive integer", node);
+            }
+            return node.asInt();
+        }
+
+        double positiveNumber(JsonNode parent, String path) {
+            JsonNode node = parent.get(last(path));
+            if (node == null || !node.isNumber() || !(node.asDouble() > 0) || Double.isInfinite(node.asDouble())) {
+                throw ConfigException.field(file, path, "a positive number", node);
+            }
+            return node.asDouble();
+        }
+
+        private static String last(String path) {
+            return path.substring(path.lastIndexOf('.') + 1);
+        }
+    }
+}
