@@ -1,0 +1,138 @@
+package io.vigil.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vigil.reading.DeviceSeries;
+import io.vigil.topology.ConfigException;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordingReaderTest {
+
+    private static final SensorTopology VIBRATION = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
+    private static final SensorTopology ADXL356 = TopologyLoader.load(Path.of("topologies/adxl356.yaml"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void genericCsvIsGroupedPerDeviceInTimeOrderAndBadRowsAreReported() throws IOException {
+        // given: columns shuffled, an extra column, rows out of time order, one bad row at line 5
+        Path file = write("pumps.csv", """
+                label,x,device,ts,z,note,y
+                0,1.0,pump-1,1000,3.0,a,2.0
+                0,5.0,pump-2,1000,7.0,b,6.0
+                1,1.2,pump-1,3000,3.2,c,2.2
+                0,oops,pump-1,4000,3.3,d,2.3
+                0,1.1,pump-1,2000,3.1,e,2.1\r
+                0,1.0,pump-1
+                """);
+
+        // when
+        Recording recording = RecordingReader.readRecording(file, VIBRATION);
+
+        // then
+        assertThat(recording.series()).usingRecursiveFieldByFieldElementComparator().containsExactly(
+                new DeviceSeries("pump-1", new long[] {1000, 2000, 3000},
+                        new double[][] {{1.0, 2.0, 3.0}, {1.1, 2.1, 3.1}, {1.2, 2.2, 3.2}}, new int[] {0, 0, 1}),
+                new DeviceSeries("pump-2", new long[] {1000}, new double[][] {{5.0, 6.0, 7.0}}, new int[] {0}));
+        assertThat(recording.problems()).containsExactly(
+                file + ":5: column 'x': expected a finite number, got 'oops'; row skipped",
+                file + ":7: expected 7 cells as in the header, got 3; row skipped");
+    }
+
+    @Test
+    void withoutDeviceAndLabelColumnsTheFileNameIsTheDeviceAndLabelsAreAbsent() throws IOException {
+        Path file = write("bearing-7.csv", """
+                ts,x,y,z
+                20,1,2,3
+                10,4,5,NaN
+                10,4,5,6
+                10,7,8,9
+                """);
+
+        Recording recording = RecordingReader.readRecording(file, VIBRATION);
+
+        assertThat(recording.series()).usingRecursiveFieldByFieldElementComparator().containsExactly(
+                new DeviceSeries("bearing-7", new long[] {10, 20}, new double[][] {{4, 5, 6}, {1, 2, 3}}, null));
+        assertThat(recording.problems()).containsExactly(
+                file + ":3: column 'z': expected a finite number, got 'NaN'; row skipped",
+                file + ":5: device 'bearing-7': time 10 repeats line 4; row skipped");
+    }
+
+    @Test
+    void aMissingFeatureColumnNamesFileColumnAndExpectation() throws IOException {
+        Path file = write("short.csv", "ts,x,y\n1,2,3\n");
+
+        assertThatThrownBy(() -> RecordingReader.read(file, VIBRATION))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": column 'z' missing; topology 'vibration' expects a header with 'ts' (epoch ms)"
+                        + " and [x, y, z], found [ts, x, y]");
+    }
+
+    @Test
+    void adxl356HealthyFileHas40000SamplesAroundZeroOnAOneMillisecondClock() {
+        Path file = SharedData.folder("vibration-adxl356").resolve("1800_GoB_GS_BaLo_WA_00lb.Wfm.csv");
+
+        Recording recording = RecordingReader.readRecording(file, ADXL356);
+
+        assertThat(recording.problems()).isEmpty();
+        assertThat(recording.series()).hasSize(1);
+        DeviceSeries series = recording.series().get(0);
+        assertThat(series.device()).isEqualTo("1800_GoB_GS_BaLo_WA_00lb");
+        assertThat(series.ts()).containsExactly(java.util.stream.LongStream.range(0, 40_000).toArray());
+        assertThat(series.labels()).containsOnly(0).hasSize(40_000);
+        for (int axis = 0; axis < 3; axis++) {
+            int a = axis;
+            double mean = Arrays.stream(series.values()).mapToDouble(v -> v[a]).average().orElseThrow();
+            assertThat(mean).as("mean of axis %d", axis).isCloseTo(0.0, within(1e-9));
+        }
+        // first row x = 0.87951905 V minus the file's x bias, which is close to the stated offset 0.891 V
+        assertThat(series.values()[0][0]).isCloseTo(0.87951905 - 0.891, within(0.01));
+    }
+
+    @Test
+    void adxl356FolderIsLabelledByFileName() {
+        Path folder = SharedData.folder("vibration-adxl356");
+
+        Recording recording = RecordingReader.readAllRecordings(List.of(folder), ADXL356);
+
+        assertThat(recording.problems()).isEmpty();
+        assertThat(recording.series()).extracting(DeviceSeries::device, s -> s.labels()[0], DeviceSeries::size)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("1800_GoB_GS_BaLo_MA_00lb", 1, 40_000),
+                        org.assertj.core.groups.Tuple.tuple("1800_GoB_GS_BaLo_MA_11lb", 1, 40_000),
+                        org.assertj.core.groups.Tuple.tuple("1800_GoB_GS_BaLo_WA_00lb", 0, 40_000),
+                        org.assertj.core.groups.Tuple.tuple("1800_GoB_GS_BaLo_WA_11lb", 0, 40_000),
+                        org.assertj.core.groups.Tuple.tuple("1800_GoB_GS_VHIL_WA_00lb", 1, 40_000),
+                        org.assertj.core.groups.Tuple.tuple("1800_GoB_GS_VHIL_WA_11lb", 1, 40_000),
+                        org.assertj.core.groups.Tuple.tuple("1800_HIR_GS_BaLo_WA_00lb", 1, 40_000),
+                        org.assertj.core.groups.Tuple.tuple("1800_HIR_GS_BaLo_WA_11lb", 1, 40_000));
+    }
+
+    @Test
+    void adxl356BadRowIsReportedWithLineAndSkipped() throws IOException {
+        Path file = write("rig.Wfm.csv", "0;0.9 ;1.0 ;1.1 ;0.9 ;1.0 ;1.1\r\n5e-005;1.1 ;x ;1.3 \r\n0.0001;1.1 ;1.2 ;1.3 \r\n");
+
+        Recording recording = RecordingReader.readRecording(file, ADXL356);
+
+        assertThat(recording.series()).usingRecursiveFieldByFieldElementComparator().containsExactly(
+                new DeviceSeries("rig", new long[] {0, 2},
+                        new double[][] {{-0.1, -0.1, -0.1}, {0.1, 0.1, 0.1}}, new int[] {1, 1}));
+        assertThat(recording.problems()).containsExactly(
+                file + ":2: y: expected a finite number, got 'x'; row skipped");
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+}
