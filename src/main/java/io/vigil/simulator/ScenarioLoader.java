@@ -55,20 +55,20 @@ public final class ScenarioLoader {
         String topology = text(file, root, "topology", DEFAULT_TOPOLOGY);
         JsonNode devices = root.get("devices");
         if (devices == null || !devices.isObject()) {
-            throw ConfigException.field(file, "devices", "a mapping with count and prefix, e.g. {count: 20, prefix: bearing-}",
+            throw bad(file, "devices", "a mapping with count and prefix, e.g. {count: 20, prefix: bearing-}",
                     devices);
         }
         requireKnown(file, devices, "devices.", DEVICE_FIELDS);
         long count = integer(file, devices, "devices.count");
         if (count < 1 || count > 100_000) {
-            throw ConfigException.field(file, "devices.count", "an integer from 1 to 100000", count);
+            throw bad(file, "devices.count", "an integer from 1 to 100000", count);
         }
         String prefix = text(file, devices, "devices.prefix", DEFAULT_PREFIX);
         double rateHz = positive(file, root, "rateHz");
         double duration = positive(file, root, "durationSeconds");
         double noise = number(file, root, "noiseStd", 0.0);
         if (noise < 0) {
-            throw ConfigException.field(file, "noiseStd", "a number >= 0", noise);
+            throw bad(file, "noiseStd", "a number >= 0", noise);
         }
         List<String> ids = new Scenario(name, seed, topology, (int) count, prefix, rateHz, duration, noise, List.of())
                 .deviceIds();
@@ -81,7 +81,7 @@ public final class ScenarioLoader {
             return List.of();
         }
         if (!node.isArray()) {
-            throw ConfigException.field(file, "faults", "a list of faults (devices, mode, times)", node);
+            throw bad(file, "faults", "a list of faults (devices, mode, times)", node);
         }
         List<DeviceFault> faults = new ArrayList<>();
         Set<String> taken = new HashSet<>();
@@ -89,12 +89,12 @@ public final class ScenarioLoader {
             String at = "faults[" + i + "]";
             JsonNode fault = node.get(i);
             if (!fault.isObject()) {
-                throw ConfigException.field(file, at, "a mapping with devices, mode and times", fault);
+                throw bad(file, at, "a mapping with devices, mode and times", fault);
             }
             String mode = text(file, fault, at + ".mode", null);
             List<String> times = MODE_FIELDS.get(mode);
             if (times == null) {
-                throw ConfigException.field(file, at + ".mode", MODES, mode);
+                throw bad(file, at + ".mode", MODES, mode);
             }
             Set<String> allowed = new HashSet<>(times);
             allowed.add("devices");
@@ -103,7 +103,7 @@ public final class ScenarioLoader {
             List<String> devices = devices(file, fault.get("devices"), at + ".devices", ids);
             for (String device : devices) {
                 if (!taken.add(device)) {
-                    throw ConfigException.field(file, at + ".devices", "each device in one fault only", device);
+                    throw bad(file, at + ".devices", "each device in one fault only", device);
                 }
             }
             faults.add(new DeviceFault(devices, schedule(file, fault, at, mode)));
@@ -123,7 +123,7 @@ public final class ScenarioLoader {
                 double burst = positive(file, fault, at + ".burst");
                 double period = positive(file, fault, at + ".period");
                 if (burst >= period) {
-                    throw ConfigException.field(file, at + ".burst", "less than period (" + period + " s)", burst);
+                    throw bad(file, at + ".burst", "less than period (" + period + " s)", burst);
                 }
                 return new FaultSchedule.Intermittent(start, burst, period);
             default:
@@ -136,7 +136,7 @@ public final class ScenarioLoader {
         String expected = "a non-empty list of device ids (" + ids.get(0) + " … " + ids.get(ids.size() - 1)
                 + ") or numbers 1.." + ids.size();
         if (node == null || !node.isArray() || node.isEmpty()) {
-            throw ConfigException.field(file, path, expected, node);
+            throw bad(file, path, expected, node);
         }
         List<String> devices = new ArrayList<>();
         for (JsonNode item : node) {
@@ -144,13 +144,13 @@ public final class ScenarioLoader {
             if (item.isIntegralNumber()) {
                 long number = item.asLong();
                 if (number < 1 || number > ids.size()) {
-                    throw ConfigException.field(file, path, expected, item);
+                    throw bad(file, path, expected, item);
                 }
                 id = ids.get((int) number - 1);
             } else if (item.isTextual() && ids.contains(item.asText())) {
                 id = item.asText();
             } else {
-                throw ConfigException.field(file, path, expected, item);
+                throw bad(file, path, expected, item);
             }
             devices.add(id);
         }
@@ -184,12 +184,12 @@ public final class ScenarioLoader {
         JsonNode node = parent.get(last(path));
         if (node == null || node.isNull()) {
             if (fallback == null) {
-                throw ConfigException.field(file, path, "a text value", null);
+                throw bad(file, path, "a text value", null);
             }
             return fallback;
         }
         if (!node.isValueNode() || node.asText().isBlank()) {
-            throw ConfigException.field(file, path, "a non-empty text value", node);
+            throw bad(file, path, "a non-empty text value", node);
         }
         return node.asText();
     }
@@ -197,7 +197,7 @@ public final class ScenarioLoader {
     private static long integer(Path file, JsonNode parent, String path) {
         JsonNode node = parent.get(last(path));
         if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw ConfigException.field(file, path, "an integer", node);
+            throw bad(file, path, "an integer", node);
         }
         return node.asLong();
     }
@@ -208,7 +208,7 @@ public final class ScenarioLoader {
             return fallback;
         }
         if (node == null || !node.isNumber() || !Double.isFinite(node.asDouble())) {
-            throw ConfigException.field(file, path, "a number", node);
+            throw bad(file, path, "a number", node);
         }
         return node.asDouble();
     }
@@ -216,7 +216,7 @@ public final class ScenarioLoader {
     private static double positive(Path file, JsonNode parent, String path) {
         double value = number(file, parent, path, null);
         if (!(value > 0)) {
-            throw ConfigException.field(file, path, "a number > 0", value);
+            throw bad(file, path, "a number > 0", value);
         }
         return value;
     }
@@ -224,9 +224,15 @@ public final class ScenarioLoader {
     private static double nonNegative(Path file, JsonNode parent, String path) {
         double value = number(file, parent, path, null);
         if (value < 0) {
-            throw ConfigException.field(file, path, "a number >= 0 (seconds from the start)", value);
+            throw bad(file, path, "a number >= 0 (seconds from the start)", value);
         }
         return value;
+    }
+
+    /** A field error; a YAML scalar is shown as written ({@code many}, not {@code "many"}). */
+    private static ConfigException bad(Path file, String path, String expected, Object got) {
+        Object shown = got instanceof JsonNode node && node.isValueNode() ? node.asText() : got;
+        return ConfigException.field(file, path, expected, shown);
     }
 
     private static String last(String path) {
