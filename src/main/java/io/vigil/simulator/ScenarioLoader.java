@@ -64,6 +64,10 @@ public final class ScenarioLoader {
             throw bad(file, "devices.count", "an integer from 1 to 100000", count);
         }
         String prefix = text(file, devices, "devices.prefix", DEFAULT_PREFIX);
+        if (!prefix.matches("[A-Za-z0-9_.:-]+")) {
+            // ids end up as an MQTT topic level, a Kafka key and a CSV cell
+            throw bad(file, "devices.prefix", "letters, digits, '_', '.', ':' or '-'", prefix);
+        }
         double rateHz = positive(file, root, "rateHz");
         double duration = positive(file, root, "durationSeconds");
         double noise = number(file, root, "noiseStd", 0.0);
