@@ -28,6 +28,11 @@ public final class Fleet {
         return scenario.deviceIds();
     }
 
+    /** Every device's first {@link Scenario#durationSeconds()} of samples, the first at {@code startMs}. */
+    public List<DeviceSeries> generate(long startMs) {
+        return generate(startMs, scenario.durationSeconds());
+    }
+
     /** Every device's first {@code seconds} of samples, the first at {@code startMs}; in device order. */
     public List<DeviceSeries> generate(long startMs, double seconds) {
         long samples = scenario.samplesIn(seconds);

@@ -83,7 +83,8 @@ public final class MqttFleetPublisher {
             long messages = 0;
             for (long done = 0; done < total; ) {
                 int n = (int) Math.min(batchSamples, total - done);
-                pace(started, done / scenario.rateHz(), options.speed());
+                // a sensor publishes a batch once its last sample is measured
+                pace(started, (done + n) / scenario.rateHz(), options.speed());
                 List<DeviceSeries> batch = run.next(n);
                 for (DeviceSeries device : batch) {
                     sender.send(prefix + device.device(), payload.json(device, 0, n));

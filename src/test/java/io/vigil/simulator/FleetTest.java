@@ -70,6 +70,24 @@ class FleetTest {
     }
 
     @Test
+    void healthyTrainingFleetCoversTheScenarioDuration() {
+        // given the shipped training scenario
+        Scenario healthy = ScenarioLoader.load(java.nio.file.Path.of("simulator/healthy.yaml"));
+
+        // when
+        List<DeviceSeries> series = Fleet.of(healthy).generate(START_MS);
+
+        // then 8 devices x 120 s x 100 Hz, all labelled normal
+        assertThat(series).extracting(DeviceSeries::device)
+                .containsExactly("train-01", "train-02", "train-03", "train-04", "train-05", "train-06",
+                        "train-07", "train-08");
+        assertThat(series).allSatisfy(s -> {
+            assertThat(s.size()).isEqualTo(12_000);
+            assertThat(s.labels()).containsOnly(0);
+        });
+    }
+
+    @Test
     void timestampsAreSpacedByTheSampleRate() {
         // when a 100 Hz fleet generates 50 ms
         DeviceSeries series = Fleet.of(scenario(3, 0, List.of())).generate(START_MS, 0.05).get(0);
