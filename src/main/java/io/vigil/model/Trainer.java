@@ -1,0 +1,211 @@
+package io.vigil.model;
+
+import io.vigil.reading.DeviceSeries;
+import io.vigil.topology.SensorTopology;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Trains an autoencoder on healthy data and calibrates its threshold.
+ *
+ * <ol>
+ *   <li>Cut every device's series into windows with the shared {@link Windower}.</li>
+ *   <li>Hold out validation windows: the last {@code validationShare} of each device's windows
+ *       (split by time, with a gap of one window so no sample is in both sets), or whole devices
+ *       when {@code splitByDevice} (used for drives, never split by row).</li>
+ *   <li>Fit the normalizer on training windows only.</li>
+ *   <li>Mini-batch Adam; after each epoch report training and validation loss, time and ETA; stop
+ *       early when validation loss has not improved for {@code patience} epochs and keep the best
+ *       epoch's weights.</li>
+ *   <li>Calibrate the threshold on validation errors ({@link ThresholdCalibration}).</li>
+ * </ol>
+ */
+public final class Trainer {
+
+    /**
+     * @param engine          {@code samediff} (default) or {@code layers}
+     * @param maxEpochs       upper bound on epochs
+     * @param batchSize       mini-batch size
+     * @param validationShare share of windows (or devices) held out
+     * @param splitByDevice   hold out whole devices instead of each device's tail
+     * @param patience        epochs without validation improvement before stopping
+     * @param maxTrainWindows cap on training windows (random subset), 0 = no cap
+     * @param quantile        calibration quantile
+     * @param margin          calibration margin
+     * @param spec            network shape; features and window are overridden from the topology
+     */
+    public record Settings(String engine, int maxEpochs, int batchSize, double validationShare, boolean splitByDevice,
+                           int patience, int maxTrainWindows, double quantile, double margin, AutoencoderSpec spec) {
+
+        public static Settings defaults(SensorTopology topology) {
+            return new Settings("samediff", 40, 64, 0.2, false, 4, 0, ThresholdCalibration.DEFAULT_QUANTILE,
+                    ThresholdCalibration.DEFAULT_MARGIN, AutoencoderSpec.of(topology.featureCount(), topology.window()));
+        }
+
+        public Settings withEpochs(int epochs) {
+            return new Settings(engine, epochs, batchSize, validationShare, splitByDevice, patience, maxTrainWindows,
+                    quantile, margin, spec);
+        }
+
+        public Settings withEngine(String name) {
+            return new Settings(name, maxEpochs, batchSize, validationShare, splitByDevice, patience, maxTrainWindows,
+                    quantile, margin, spec);
+        }
+
+        public Settings withSpec(AutoencoderSpec newSpec) {
+            return new Settings(engine, maxEpochs, batchSize, validationShare, splitByDevice, patience, maxTrainWindows,
+                    quantile, margin, newSpec);
+        }
+
+        public Settings withSplitByDevice(boolean byDevice) {
+            return new Settings(engine, maxEpochs, batchSize, validationShare, byDevice, patience, maxTrainWindows,
+                    quantile, margin, spec);
+        }
+
+        public Settings withMaxTrainWindows(int max) {
+            return new Settings(engine, maxEpochs, batchSize, validationShare, splitByDevice, patience, max,
+                    quantile, margin, spec);
+        }
+    }
+
+    /** Progress of one epoch, for the console. */
+    public record EpochReport(int epoch, int maxEpochs, double trainLoss, double validationLoss, boolean best,
+                              Duration took, Duration eta) {
+    }
+
+    /** Receives progress; the CLI prints it, tests ignore it. */
+    public interface Progress {
+        void epoch(EpochReport report);
+
+        Progress NONE = report -> { };
+    }
+
+    private final SensorTopology topology;
+    private final Settings settings;
+    private final Progress progress;
+
+    public Trainer(SensorTopology topology, Settings settings, Progress progress) {
+        this.topology = topology;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** Trains on the given healthy series; {@code sources} are recorded in the bundle. */
+    public ModelBundle train(List<DeviceSeries> healthy, List<String> sources) {
+        long started = System.nanoTime();
+        Windower.Shape shape = Windower.Shape.of(topology);
+        List<Window> train = new ArrayList<>();
+        List<Window> validation = new ArrayList<>();
+        split(healthy, shape, train, validation);
+        if (train.isEmpty() || validation.isEmpty()) {
+            throw new IllegalArgumentException("not enough healthy data: " + train.size() + " training and "
+                    + validation.size() + " validation windows of " + topology.window() + " samples; record longer");
+        }
+        Random random = new Random(settings.spec().seed());
+        if (settings.maxTrainWindows() > 0 && train.size() > settings.maxTrainWindows()) {
+            Collections.shuffle(train, random);
+            train = new ArrayList<>(train.subList(0, settings.maxTrainWindows()));
+        }
+        Normalizer normalizer = Normalizer.fit(train);
+        AutoencoderSpec spec = new AutoencoderSpec(topology.featureCount(), topology.window(), settings.spec().hidden(),
+                settings.spec().bottleneck(), settings.spec().learningRate(), settings.spec().seed());
+        Autoencoder network = ModelBundle.newNetwork(settings.engine(), spec);
+
+        INDArray validationInput = Windows.batch(validation, normalizer);
+        List<Window> trainSample = train.subList(0, Math.min(train.size(), 1024));
+        INDArray trainSampleInput = Windows.batch(trainSample, normalizer);
+        double bestLoss = Double.POSITIVE_INFINITY;
+        double bestTrainLoss = Double.NaN;
+        int bestEpoch = 0;
+        int epoch = 0;
+        Map<String, INDArray> bestParams = network.parameters();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+            order.add(i);
+        }
+        while (epoch < settings.maxEpochs() && epoch - bestEpoch < settings.patience()) {
+            epoch++;
+            long epochStart = System.nanoTime();
+            Collections.shuffle(order, random);
+            for (int from = 0; from < order.size(); from += settings.batchSize()) {
+                List<Window> batch = new ArrayList<>(settings.batchSize());
+                for (int i = from; i < Math.min(order.size(), from + settings.batchSize()); i++) {
+                    batch.add(train.get(order.get(i)));
+                }
+                network.fitBatch(Windows.batch(batch, normalizer));
+            }
+            double validationLoss = meanError(network, validationInput);
+            double trainLoss = meanError(network, trainSampleInput);
+            boolean best = validationLoss < bestLoss;
+            if (best) {
+                bestLoss = validationLoss;
+                bestTrainLoss = trainLoss;
+                bestEpoch = epoch;
+                bestParams = network.parameters();
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - epochStart);
+            progress.epoch(new EpochReport(epoch, settings.maxEpochs(), trainLoss, validationLoss, best, took,
+                    took.multipliedBy(settings.maxEpochs() - epoch)));
+        }
+        network.setParameters(bestParams);
+
+        double[] errors = ReconstructionError.of(validationInput, network.reconstruct(validationInput)).stream()
+                .mapToDouble(WindowScore::score).toArray();
+        ThresholdCalibration calibration = ThresholdCalibration.calibrate(errors, settings.quantile(),
+                settings.margin());
+        long samples = healthy.stream().mapToLong(DeviceSeries::size).sum();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        BundleMetadata.TrainingSummary summary = new BundleMetadata.TrainingSummary(List.copyOf(sources),
+                healthy.size(), samples, train.size(), validation.size(), epoch, bestEpoch, bestTrainLoss, bestLoss,
+                seconds);
+        Instant now = Instant.now();
+        BundleMetadata metadata = new BundleMetadata(ModelBundle.FORMAT, topology.kind() + "-" + versionId(now, network), topology.kind(),
+                topology.features(), topology.window(), topology.hop(), topology.preprocess().block(),
+                topology.preprocess().stat().name(), settings.engine(), spec, normalizer, calibration, summary,
+                now.toString());
+        return new ModelBundle(metadata, network);
+    }
+
+    private void split(List<DeviceSeries> healthy, Windower.Shape shape, List<Window> train, List<Window> validation) {
+        if (settings.splitByDevice()) {
+            List<DeviceSeries> devices = new ArrayList<>(healthy);
+            Collections.shuffle(devices, new Random(settings.spec().seed()));
+            int held = Math.max(1, (int) Math.round(devices.size() * settings.validationShare()));
+            for (int i = 0; i < devices.size(); i++) {
+                (i < held ? validation : train).addAll(Windows.cut(devices.get(i), shape));
+            }
+            return;
+        }
+        int gap = (int) Math.ceil((double) shape.window() / shape.hop()); // windows sharing samples with the split point
+        for (DeviceSeries series : healthy) {
+            List<Window> windows = Windows.cut(series, shape);
+            int held = (int) Math.round(windows.size() * settings.validationShare());
+            int cut = windows.size() - held;
+            train.addAll(windows.subList(0, Math.max(0, cut - gap)));
+            validation.addAll(windows.subList(cut, windows.size()));
+        }
+    }
+
+    private static double meanError(Autoencoder network, INDArray input) {
+        return ReconstructionError.of(input, network.reconstruct(input)).stream()
+                .mapToDouble(WindowScore::score).average().orElse(Double.NaN);
+    }
+
+    private static String versionId(Instant now, Autoencoder network) {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
+        int hash = 17;
+        for (INDArray p : network.parameters().values()) {
+            hash = 31 * hash + Arrays.hashCode(p.dup('c').data().asFloat());
+        }
+        return stamp + "-" + String.format("%08x", hash);
+    }
+}
