@@ -77,7 +77,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         this.pending = context.getStateStore(names.pendingStore());
         this.scorer = scorerFactory.get();
         reloadPending();
-        context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, this::flush);
+        context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> flush());
     }
 
     @Override
@@ -91,7 +91,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
     }
 
     /** Scores the waiting windows in one model call and publishes their score events. */
-    void flush(long wallClockMs) {
+    void flush() {
         if (batch.isEmpty()) {
             return;
         }
@@ -148,7 +148,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         pending.put(cut.key(), cut.toBytes());
         batch.add(cut);
         if (batch.size() >= settings.batchSize()) {
-            flush(context.currentSystemTimeMs());
+            flush();
         }
     }
 
