@@ -78,6 +78,11 @@ public final class DetectorTopology {
         }
     }
 
+    /** The changelog topic Kafka Streams keeps for a store of this application. */
+    public static String changelogTopic(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
+    }
+
     /**
      * The detector topology for the given sensor kinds.
      *

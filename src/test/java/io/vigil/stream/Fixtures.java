@@ -79,11 +79,11 @@ final class Fixtures {
                 MeanAbsScorer.VERSION, shares);
     }
 
-    /** Sample {@code i} = (i, 2i, 0): every window differs, so a wrong hop shows. */
+    /** Sample {@code i} = (i, 2i, 0) / 64: every window differs, so a wrong hop shows; all under threshold. */
     static double[][] ramp(int count) {
         double[][] samples = new double[count][];
         for (int i = 0; i < count; i++) {
-            samples[i] = new double[] {i, 2.0 * i, 0};
+            samples[i] = new double[] {i / 64.0, 2.0 * i / 64.0, 0};
         }
         return samples;
     }
