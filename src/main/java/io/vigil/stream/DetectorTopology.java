@@ -121,12 +121,14 @@ public final class DetectorTopology {
                 Serdes.ByteArray().serializer(), names.windowing());
         topology.addSink(names.alertsSink(), kind.kafka().alerts(), Serdes.String().serializer(),
                 AlertEvent.serde().serializer(), names.alerting());
+        // Cached stores: a device's ring is rewritten by every record, but logged once per commit, and a
+        // window cut and scored within one commit interval costs only a tombstone in the changelog.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.windowStore()),
-                Serdes.String(), Serdes.ByteArray()), names.windowing());
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), names.windowing());
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.pendingStore()),
-                Serdes.String(), Serdes.ByteArray()), names.windowing());
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), names.windowing());
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.alertStore()),
-                Serdes.String(), AlertState.serde()), names.alerting());
+                Serdes.String(), AlertState.serde()).withCachingEnabled(), names.alerting());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.vigil.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.vigil.stream.AlertEvent.Severity;
 import io.vigil.stream.AlertEvent.State;
@@ -46,8 +47,8 @@ class AlertStateTest {
         // then
         assertThat(events).extracting(AlertEvent::state, AlertEvent::severity, AlertEvent::peakScore)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(State.RAISED, Severity.WARNING, 1.5),
-                        org.assertj.core.groups.Tuple.tuple(State.CLEARED, Severity.CRITICAL, 2.0));
+                        tuple(State.RAISED, Severity.WARNING, 1.5),
+                        tuple(State.CLEARED, Severity.CRITICAL, 2.0));
     }
 
     @Test

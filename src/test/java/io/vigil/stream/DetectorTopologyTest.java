@@ -9,6 +9,7 @@ import static io.vigil.stream.Fixtures.ramp;
 import static io.vigil.stream.Fixtures.repeat;
 import static io.vigil.stream.Fixtures.ts;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.model.Window;
@@ -17,6 +18,9 @@ import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
 import io.vigil.stream.AlertEvent.Severity;
 import io.vigil.stream.AlertEvent.State;
+import io.vigil.topology.ConfigException;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.SensorTopology.KafkaTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -239,11 +243,44 @@ class DetectorTopologyTest {
                 KeyValue.pair(keys.get(0), null), KeyValue.pair(keys.get(1), null)));
     }
 
+    @Test
+    void kindsShareTheAlertAndDeadLetterTopicsButNotTheirReadings() {
+        // given: a second kind with its own readings and scores topics
+        var vibration = Fixtures.vibration();
+        var pressure = new SensorTopology("pressure", vibration.features(), 100, 4, 2,
+                vibration.preprocess(), vibration.payload(), vibration.csv(), Path.of("models/pressure"),
+                vibration.alert(), "vigil/pressure/+", new KafkaTopics(
+                        "vigil.readings.pressure", "vigil.scores.pressure", "vigil.alerts", "vigil.deadletter"));
+        var sameReadings = new SensorTopology("copy", vibration.features(), 100, 4, 2,
+                vibration.preprocess(), vibration.payload(), vibration.csv(), Path.of("models/copy"),
+                vibration.alert(), "vigil/copy/+", vibration.kafka());
+        var settings = new DetectorSettings(256, FLUSH, registry);
+
+        // when / then
+        assertThat(DetectorTopology.buildTopology(List.of(vibration, pressure), k -> new MeanAbsScorer(1), settings)
+                .describe().subtopologies()).hasSize(2);
+        assertThatThrownBy(() -> DetectorTopology.buildTopology(
+                        List.of(vibration, sameReadings), k -> new MeanAbsScorer(1), settings))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("topology 'copy': field 'kafka.readings': expected a topic no other kind reads,"
+                        + " got 'vigil.readings.vibration'");
+    }
+
+    @Test
+    void theConfigIsExactlyOnce() {
+        // when
+        Properties props = DetectorTopology.streamsConfig("broker:9092", APP_ID, stateDir, 2);
+
+        // then
+        assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(2);
+    }
+
     private void start() {
         start(Fixtures.vibration(), 256);
     }
 
-    private void start(io.vigil.topology.SensorTopology kind, int batchSize) {
+    private void start(SensorTopology kind, int batchSize) {
         var topology = DetectorTopology.buildTopology(List.of(kind), k -> new MeanAbsScorer(Fixtures.THRESHOLD),
                 new DetectorSettings(batchSize, FLUSH, registry));
         Properties props = DetectorTopology.streamsConfig("unused:9092", APP_ID, stateDir, 1);
