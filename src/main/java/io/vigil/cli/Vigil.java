@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 SimulateCommand.class,
+                DetectCommand.class,
         })
 public final class Vigil implements Runnable {
 

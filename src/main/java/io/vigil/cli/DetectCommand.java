@@ -1,0 +1,116 @@
+package io.vigil.cli;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.vigil.model.WindowScorer;
+import io.vigil.stream.DetectorSettings;
+import io.vigil.stream.DetectorTopology;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil detect}: runs the Kafka Streams detector for every sensor kind until Ctrl-C. */
+@Command(name = "detect",
+        mixinStandardHelpOptions = true,
+        description = "Score per-device windows from the readings topics and publish score and alert events.")
+public final class DetectCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectCommand.class);
+
+    @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_BOOTSTRAP:-localhost:9092}",
+            description = "Kafka bootstrap servers (env VIGIL_BOOTSTRAP; default ${DEFAULT-VALUE}).")
+    String bootstrap;
+
+    @Option(names = "--topologies", defaultValue = "topologies",
+            description = "Folder of sensor-kind files (*.yaml); every kind in it is detected (default ${DEFAULT-VALUE}).")
+    Path topologies;
+
+    @Option(names = "--model-dir", defaultValue = "models",
+            description = "Folder of model bundles, one sub-folder per kind (default ${DEFAULT-VALUE}).")
+    Path modelDir;
+
+    @Option(names = "--application-id", defaultValue = DetectorTopology.DEFAULT_APPLICATION_ID,
+            description = "Kafka Streams application id: consumer group and changelog prefix (default ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", defaultValue = "state",
+            description = "Local folder of the state stores (default ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Stream threads; each task owns one model instance (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--batch-size", defaultValue = "" + DetectorSettings.DEFAULT_BATCH_SIZE,
+            description = "Windows per model call at most (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--flush-ms", defaultValue = "50",
+            description = "Milliseconds after which a partial batch is scored anyway (default ${DEFAULT-VALUE}).")
+    long flushMs;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (threads < 1 || batchSize < 1 || flushMs < 1) {
+            throw new UsageException("--threads, --batch-size and --flush-ms must be positive");
+        }
+        List<SensorTopology> kinds = TopologyLoader.loadAll(topologies);
+        MeterRegistry registry = Metrics.globalRegistry;
+        var topology = DetectorTopology.buildTopology(kinds, scorers(modelDir, kinds),
+                new DetectorSettings(batchSize, Duration.ofMillis(flushMs), registry));
+        var streams = new KafkaStreams(topology,
+                DetectorTopology.streamsConfig(bootstrap, applicationId, stateDir, threads));
+        new KafkaStreamsMetrics(streams).bindTo(registry);
+        return runUntilStopped(streams, kinds);
+    }
+
+    /**
+     * One scorer per call (per stream task and kind), from {@code <model-dir>/<kind>}. Placeholder
+     * until the model package's bundle loader is wired in: fails before anything starts.
+     */
+    static Function<SensorTopology, WindowScorer> scorers(Path modelDir, List<SensorTopology> kinds) {
+        for (SensorTopology kind : kinds) {
+            Path bundle = modelDir.resolve(kind.kind());
+            if (!Files.isDirectory(bundle)) {
+                throw new UsageException("no model bundle for kind '" + kind.kind() + "' in " + bundle
+                        + " (train one with 'vigil train --topology " + kind.kind() + "')");
+            }
+        }
+        throw new UsageException("model loading arrives with the model package: 'vigil detect' cannot score yet");
+    }
+
+    private static int runUntilStopped(KafkaStreams streams, List<SensorTopology> kinds) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("detector stream thread failed; shutting down", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("detector {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            streams.close(Duration.ofSeconds(30));
+            stopped.countDown();
+        }, "vigil-detect-shutdown"));
+        streams.start();
+        LOG.info("detecting kinds {}", kinds.stream().map(SensorTopology::kind).toList());
+        stopped.await();
+        return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
+    }
+}

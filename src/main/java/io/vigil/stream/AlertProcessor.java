@@ -1,0 +1,86 @@
+package io.vigil.stream;
+
+import io.vigil.topology.SensorTopology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Turns each device's stream of score events into alert episodes following the kind's alert policy
+ * ({@link AlertState#next}): one RAISED and one CLEARED event per episode. The per-device state
+ * lives in a changelogged store, so an episode survives restarts.
+ */
+public final class AlertProcessor implements Processor<String, ScoreEvent, String, AlertEvent> {
+
+    private final SensorTopology topology;
+    private final DetectorTopology.Names names;
+    private final DetectorMetrics.Kind meters;
+
+    private ProcessorContext<String, AlertEvent> context;
+    private KeyValueStore<String, AlertState> states;
+    private long activeHere; // active episodes this instance accounts for in the gauge
+
+    public AlertProcessor(SensorTopology topology, DetectorMetrics.Kind meters) {
+        this.topology = topology;
+        this.names = new DetectorTopology.Names(topology.kind());
+        this.meters = meters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, AlertEvent> context) {
+        this.context = context;
+        this.states = context.getStateStore(names.alertStore());
+        adoptActiveEpisodes();
+    }
+
+    @Override
+    public void process(Record<String, ScoreEvent> record) {
+        AlertState before = states.get(record.key());
+        AlertState.Step step = AlertState.next(before, record.value(), topology.alert(), context.currentSystemTimeMs());
+        remember(record.key(), before, step.state());
+        if (step.event() != null) {
+            publish(record, step.event());
+        }
+    }
+
+    private void remember(String deviceId, AlertState before, AlertState after) {
+        if (after != null) {
+            states.put(deviceId, after);
+        } else if (before != null) {
+            states.delete(deviceId); // idle devices keep no state
+        }
+    }
+
+    private void publish(Record<String, ScoreEvent> record, AlertEvent event) {
+        if (event.state() == AlertEvent.State.RAISED) {
+            meters.raised();
+            activeHere++;
+        } else {
+            meters.cleared();
+            activeHere--;
+        }
+        context.forward(record.withValue(event), names.alertsSink());
+    }
+
+    /** Episodes restored with this task's store are active alerts too: count them in the gauge. */
+    private void adoptActiveEpisodes() {
+        long active = 0;
+        try (KeyValueIterator<String, AlertState> all = states.all()) {
+            while (all.hasNext()) {
+                if (all.next().value.active()) {
+                    active++;
+                }
+            }
+        }
+        activeHere = active;
+        meters.adoptActive(active);
+    }
+
+    @Override
+    public void close() {
+        meters.adoptActive(-activeHere);
+        activeHere = 0;
+    }
+}

@@ -1,0 +1,32 @@
+package io.vigil.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+
+/**
+ * Tuning of the detector's micro-batches, and where its meters go.
+ *
+ * @param batchSize     windows per model call at most: a batch is scored as soon as it is this full
+ * @param flushInterval wall-clock period after which a partial batch is scored anyway (latency cap)
+ * @param registry      destination of {@link DetectorMetrics}
+ */
+public record DetectorSettings(int batchSize, Duration flushInterval, MeterRegistry registry) {
+
+    /** 256 windows: where DL4J's per-call overhead is amortized (see DEVELOPERS.md). */
+    public static final int DEFAULT_BATCH_SIZE = 256;
+    /** Half the exactly-once commit interval: a window waits at most this long for its score. */
+    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(50);
+
+    public DetectorSettings {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (flushInterval.isNegative() || flushInterval.isZero()) {
+            throw new IllegalArgumentException("flush interval must be positive, got " + flushInterval);
+        }
+    }
+
+    public static DetectorSettings defaults(MeterRegistry registry) {
+        return new DetectorSettings(DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL, registry);
+    }
+}

@@ -1,0 +1,209 @@
+package io.vigil.stream;
+
+import io.vigil.model.Window;
+import io.vigil.model.WindowScore;
+import io.vigil.model.WindowScorer;
+import io.vigil.model.Windower;
+import io.vigil.reading.SampleBatch;
+import io.vigil.topology.SensorTopology;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts each device's samples into windows ({@link Windower}, one per device in a changelogged
+ * store) and scores them in micro-batches across devices: one model call when {@code batchSize}
+ * windows are waiting, or on a wall-clock punctuation every {@code flushInterval}, never one call per
+ * window. Each scored window is forwarded as a {@link ScoreEvent} to the scores sink and to the
+ * alerting processor; unreadable records go to the dead-letter sink.
+ *
+ * <p><b>Threading.</b> One instance per stream task; it creates its own {@link WindowScorer} in
+ * {@link #init} from the factory, so the model is used by the task's thread only.
+ *
+ * <p><b>Restart safety.</b> A window leaves the ring buffer when it is cut, but is scored up to one
+ * flush interval later. So that a crash between a commit and the next flush loses no window, every
+ * cut window is also written to a changelogged <em>pending</em> store and deleted from it in the flush
+ * that publishes its score. Under exactly-once both changes commit atomically with the ring-buffer
+ * state and the score records; after a restart (or a task migration) {@link #init} reloads whatever is
+ * pending into the batch, and the next flush scores it. A window is therefore scored exactly once,
+ * and each device's windows reach the alerting processor in time order.
+ */
+public final class WindowingProcessor implements Processor<String, byte[], String, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WindowingProcessor.class);
+
+    private final SensorTopology topology;
+    private final DetectorTopology.Names names;
+    private final Windower.Shape shape;
+    private final ReadingParser parser;
+    private final Supplier<WindowScorer> scorerFactory;
+    private final DetectorSettings settings;
+    private final DetectorMetrics.Kind meters;
+    private final List<PendingWindow> batch = new ArrayList<>();
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, byte[]> windowers;
+    private KeyValueStore<String, byte[]> pending;
+    private WindowScorer scorer;
+
+    public WindowingProcessor(SensorTopology topology, Supplier<WindowScorer> scorerFactory, DetectorSettings settings,
+                              DetectorMetrics.Kind meters) {
+        this.topology = topology;
+        this.names = new DetectorTopology.Names(topology.kind());
+        this.shape = Windower.Shape.of(topology);
+        this.parser = new ReadingParser(topology.featureCount());
+        this.scorerFactory = scorerFactory;
+        this.settings = settings;
+        this.meters = meters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.windowers = context.getStateStore(names.windowStore());
+        this.pending = context.getStateStore(names.pendingStore());
+        this.scorer = scorerFactory.get();
+        reloadPending();
+        context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> flush());
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        ReadingParser.Result result = parser.parse(record.key(), topology.kafka().readings(), record.value());
+        if (result instanceof ReadingParser.Rejected rejected) {
+            deadLetter(record, rejected);
+        } else {
+            cutWindows(record.key(), ((ReadingParser.Accepted) result).batch());
+        }
+    }
+
+    /** Scores the waiting windows in one model call and publishes their score events. */
+    void flush() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Window> windows = batch.stream().map(PendingWindow::window).toList();
+        long started = System.nanoTime();
+        List<WindowScore> scores = scorer.score(windows);
+        meters.scored(windows.size(), System.nanoTime() - started);
+        if (scores.size() != windows.size()) {
+            throw new IllegalStateException("scorer returned " + scores.size() + " scores for " + windows.size()
+                    + " windows");
+        }
+        double threshold = threshold();
+        for (int i = 0; i < batch.size(); i++) {
+            PendingWindow cut = batch.get(i);
+            ScoreEvent event = scoreEvent(cut, scores.get(i), threshold);
+            Record<String, Object> out = new Record<>(cut.deviceId(), event, cut.window().endMs());
+            context.forward(out, names.scoresSink());
+            context.forward(out, names.alerting());
+            pending.delete(cut.key());
+        }
+        batch.clear();
+    }
+
+    private void cutWindows(String deviceId, SampleBatch samples) {
+        Windower windower = windowerOf(deviceId);
+        for (int i = 0; i < samples.size(); i++) {
+            switch (windower.add(samples.timestampOf(i), samples.samples()[i], w -> enqueue(deviceId, w))) {
+                case DUPLICATE -> meters.sampleDropped("duplicate");
+                case LATE -> meters.sampleDropped("late");
+                case GAP_RESET -> meters.gapReset();
+                case ACCEPTED -> { }
+            }
+        }
+        windowers.put(deviceId, windower.toBytes());
+    }
+
+    private Windower windowerOf(String deviceId) {
+        byte[] state = windowers.get(deviceId);
+        if (state == null) {
+            return new Windower(shape);
+        }
+        try {
+            return Windower.fromBytes(shape, state);
+        } catch (IllegalArgumentException e) {
+            // The topology's window shape changed since this state was written: start the device afresh.
+            LOG.warn("device {} of kind {}: dropping stored window state ({})", deviceId, topology.kind(),
+                    e.getMessage());
+            return new Windower(shape);
+        }
+    }
+
+    private void enqueue(String deviceId, Window window) {
+        PendingWindow cut = new PendingWindow(deviceId, window);
+        pending.put(cut.key(), cut.toBytes());
+        batch.add(cut);
+        if (batch.size() >= settings.batchSize()) {
+            flush();
+        }
+    }
+
+    private void reloadPending() {
+        try (KeyValueIterator<String, byte[]> stored = pending.all()) {
+            while (stored.hasNext()) {
+                KeyValue<String, byte[]> entry = stored.next();
+                batch.add(PendingWindow.fromBytes(entry.value));
+            }
+        }
+        if (!batch.isEmpty()) {
+            LOG.info("kind {}: {} windows cut before a restart are pending; they are scored in the next flush",
+                    topology.kind(), batch.size());
+        }
+    }
+
+    private double threshold() {
+        Double fixed = topology.alert().fixedThreshold();
+        return fixed != null ? fixed : scorer.threshold();
+    }
+
+    private ScoreEvent scoreEvent(PendingWindow cut, WindowScore score, double threshold) {
+        List<String> features = topology.features();
+        if (score.featureShare().length != features.size()) {
+            throw new IllegalStateException("scorer returned " + score.featureShare().length + " feature shares for "
+                    + features.size() + " features " + features);
+        }
+        Map<String, Double> shares = new LinkedHashMap<>();
+        for (int f = 0; f < features.size(); f++) {
+            shares.put(features.get(f), score.featureShare()[f]);
+        }
+        return new ScoreEvent(cut.deviceId(), topology.kind(), cut.window().startMs(), cut.window().endMs(),
+                score.score(), threshold, scorer.modelVersion(), shares);
+    }
+
+    private void deadLetter(Record<String, byte[]> record, ReadingParser.Rejected rejected) {
+        meters.deadLettered(rejected.reason());
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(DetectorTopology.REASON_HEADER, rejected.header().getBytes(StandardCharsets.UTF_8));
+        headers.add(DetectorTopology.SOURCE_TOPIC_HEADER,
+                topology.kafka().readings().getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers),
+                names.deadLetterSink());
+    }
+
+    @Override
+    public void close() {
+        // Windows still in the batch are in the pending store; whoever owns the task next scores them.
+        batch.clear();
+        if (scorer instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("kind {}: closing the scorer failed: {}", topology.kind(), e.toString());
+            }
+        }
+    }
+}
