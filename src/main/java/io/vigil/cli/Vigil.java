@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 SimulateCommand.class,
+                TrainCommand.class,
+                ScoreCommand.class,
                 DetectCommand.class,
         })
 public final class Vigil implements Runnable {

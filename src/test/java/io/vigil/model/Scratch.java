@@ -9,7 +9,7 @@ public class Scratch {
     var topo = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
     var healthy = Fleet.of(ScenarioLoader.load(Path.of("simulator/healthy.yaml"))).generate(0L);
     var s = Trainer.Settings.defaults(topo).withEpochs(Integer.parseInt(a[0])).withMaxTrainWindows(Integer.parseInt(a[1]));
-    s = s.withSpec(new AutoencoderSpec(3, 64, Integer.parseInt(a[2]), Integer.parseInt(a[3]), 0.005, 42));
+    s = s.withSpec(new AutoencoderSpec(3, 64, Integer.parseInt(a[2]), Integer.parseInt(a[3]), Double.parseDouble(a[4]), 42));
     var bundle = new Trainer(topo, s, r -> System.out.println(r)).train(healthy, List.of("healthy"));
     System.out.println(bundle.metadata().calibration());
     var scorer = bundle.scorer();
