@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Streaming anomaly detection for industrial IoT: MQTT v5 -> Kafka Streams -> LSTM autoencoder -> alerts.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                BridgeCommand.class,
         })
 public final class Vigil implements Runnable {
 

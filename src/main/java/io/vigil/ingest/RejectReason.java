@@ -26,5 +26,7 @@ public enum RejectReason {
     /** The batch rate is not a positive, finite, plausible number of hertz. */
     BAD_RATE,
     /** A batch with no samples. */
-    EMPTY_BATCH
+    EMPTY_BATCH,
+    /** The MQTT topic matches no topology's filter (set by the bridge, never by the parser). */
+    UNKNOWN_TOPIC
 }
