@@ -155,6 +155,38 @@ class BridgeIT {
     }
 
     @Test
+    void readingsPublishedWhileTheBridgeIsDownArriveWhenItReturns(@TempDir Path dir) throws Exception {
+        assumeMosquitto();
+        // given a bridge that subscribed once under a fixed client id, then went away
+        SimpleMeterRegistry restartRegistry = new SimpleMeterRegistry();
+        restartBridge(new SimpleMeterRegistry()).close();
+        long ts = System.currentTimeMillis();
+        Path lines = dir.resolve("offline.jsonl");
+        Files.write(lines, IntStream.range(0, 3)
+                .mapToObj(i -> "{\"ts\": " + (ts + i) + ", \"x\": 1, \"y\": 2, \"z\": 3}").toList());
+
+        // when readings are published while it is down
+        mosquittoPub("vigil/vibration/bearing-offline", List.of("-l"), lines);
+
+        // then the broker kept them in the session and the returning bridge forwards all three
+        try (Bridge returning = restartBridge(restartRegistry)) {
+            await().atMost(DELIVERY).until(() -> restartRegistry.counter(BridgeMetrics.SAMPLES,
+                    BridgeMetrics.TAG_KIND, "vibration").count() == 3.0);
+            await().atMost(DELIVERY).until(() -> returning.inFlight() == 0);
+        }
+    }
+
+    private static Bridge restartBridge(SimpleMeterRegistry metrics) {
+        return Bridge.builder()
+                .broker(mosquitto.uri())
+                .bootstrapServers(kafka.bootstrapServers())
+                .topologies(List.of(VIBRATION))
+                .clientId("bridge-it-restart") // same id = same session
+                .metrics(metrics)
+                .start();
+    }
+
+    @Test
     void bridgeWorksThroughTheEmbeddedHiveMqBroker() throws Exception {
         // given HiveMQ in-process and a second bridge on it
         SimpleMeterRegistry hivemqRegistry = new SimpleMeterRegistry();
