@@ -21,6 +21,16 @@ public final class EmbeddedMqtt implements MqttBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqtt.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * QoS 1 publishes a client may have in flight to the broker. HiveMQ's default of 10 makes a
+     * publisher with a wider window fail ("Too many publishes in progress"); 1000 matches mosquitto.
+     */
+    public static final int RECEIVE_MAXIMUM = 1000;
+    /**
+     * Messages queued per offline or slow subscriber. HiveMQ's default of 1000 then discards, which
+     * would lose readings while the bridge restarts; a minute of a 20-device demo fits easily.
+     */
+    public static final long MAX_QUEUED_MESSAGES = 1_000_000;
 
     private final EmbeddedHiveMQ hivemq;
     private final Path home;
@@ -76,6 +86,14 @@ public final class EmbeddedMqtt implements MqttBroker {
                             <bind-address>127.0.0.1</bind-address>
                         </tcp-listener>
                     </listeners>
+                    <mqtt>
+                        <receive-maximum>
+                            <server-receive-maximum>%d</server-receive-maximum>
+                        </receive-maximum>
+                        <queued-messages>
+                            <max-queue-size>%d</max-queue-size>
+                        </queued-messages>
+                    </mqtt>
                     <persistence>
                         <mode>in-memory</mode>
                     </persistence>
@@ -83,7 +101,7 @@ public final class EmbeddedMqtt implements MqttBroker {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port);
+                """.formatted(port, RECEIVE_MAXIMUM, MAX_QUEUED_MESSAGES);
     }
 
     @Override
