@@ -31,8 +31,8 @@ public final class DetectCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectCommand.class);
 
-    @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_BOOTSTRAP:-localhost:9092}",
-            description = "Kafka bootstrap servers (env VIGIL_BOOTSTRAP; default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP:-localhost:9092}",
+            description = "Kafka bootstrap servers (env VIGIL_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
     String bootstrap;
 
     @Option(names = "--topologies", defaultValue = "topologies",

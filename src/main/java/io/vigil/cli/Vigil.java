@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 ScoreCommand.class,
                 DetectCommand.class,
+                BridgeCommand.class,
         })
 public final class Vigil implements Runnable {
 
