@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 ScoreCommand.class,
                 DetectCommand.class,
                 BridgeCommand.class,
+                DemoCommand.class,
         })
 public final class Vigil implements Runnable {
 
