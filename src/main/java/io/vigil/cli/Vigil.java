@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 DetectCommand.class,
                 BridgeCommand.class,
                 DemoCommand.class,
+                BenchCommand.class,
         })
 public final class Vigil implements Runnable {
 
