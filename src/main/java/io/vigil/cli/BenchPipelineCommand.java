@@ -85,8 +85,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         for (int n : devices) {
             println(out, String.format(Locale.ROOT, "bench: %d devices x %.0f Hz for %.0f s (warm-up %.0f s) ...", n, rateHz,
                     seconds, warmup));
-            results.add(PipelineBench.run(kind, new PipelineBench.Settings(n, rateHz, seconds, warmup, batchMs, threads,
-                    model, broker), line -> println(out, "bench:   " + line)));
+            PipelineBench.Result result = PipelineBench.run(kind, new PipelineBench.Settings(n, rateHz, seconds, warmup,
+                    batchMs, threads, model, broker), line -> println(out, "bench:   " + line));
+            results.add(result);
+            if (devices.size() > 1) {
+                println(out, table(List.of(result))); // each row as soon as it is known; all of them at the end
+            }
         }
         println(out, table(results));
         return 0;
