@@ -57,25 +57,29 @@ public final class PipelineBench {
             return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(percentile);
         }
 
-        /** Where the pipeline first falls behind, in one sentence. */
+        /** The stage that keeps up least with what it is given, in one sentence. */
         public String bottleneck() {
-            if (published < 0.95 * offered) {
-                return "publishing: the simulator + MQTT broker deliver only " + pct(published / offered)
-                        + " of the offered rate (they share the cores with the pipeline)";
+            double publishing = published / offered;
+            double bridging = bridged / Math.max(1, published);
+            double detecting = scored / Math.max(1, bridged);
+            double worst = Math.min(publishing, Math.min(bridging, detecting));
+            boolean backlog = Double.isNaN(drainSeconds) || drainSeconds > 5;
+            if (worst >= 0.95 && !backlog) {
+                return p(99) > 1000
+                        ? "latency: every stage keeps up, but p99 is over 1 s (commit interval, batching, CPU contention)"
+                        : "none: every stage keeps up; latency is MQTT batching (" + settings.batchMs()
+                                + " ms per message) + micro-batch flush + exactly-once commit interval";
             }
-            if (bridged < 0.95 * published) {
-                return "bridge: MQTT -> Kafka forwards only " + pct(bridged / published) + " of what was published";
-            }
-            if (scored < 0.95 * bridged || Double.isNaN(drainSeconds) || drainSeconds > 5) {
-                return "detector: scores only " + pct(scored / Math.max(1, bridged)) + " of the bridged rate"
-                        + (modelBusy > 0.7 ? "; model calls take " + pct(modelBusy) + " of a stream thread" : "")
+            if (worst == detecting || (backlog && detecting < 0.95)) {
+                return "detector: scores only " + pct(detecting) + " of the bridged rate"
+                        + (modelBusy > 0.5 ? "; model calls take " + pct(modelBusy) + " of the stream thread" : "")
                         + (processCpu > 0.85 ? "; CPU saturated (" + pct(processCpu) + ")" : "");
             }
-            if (p(99) > 1000) {
-                return "latency: keeps up, but p99 is over 1 s (commit interval, batching, CPU contention)";
+            if (worst == bridging) {
+                return "bridge: MQTT -> Kafka forwards only " + pct(bridging) + " of what was published";
             }
-            return "none: every stage keeps up; latency is batching (" + settings.batchMs()
-                    + " ms per MQTT message) + micro-batch flush + exactly-once commit interval";
+            return "publishing: the simulator + MQTT broker deliver only " + pct(publishing)
+                    + " of the offered rate (they share the cores with the pipeline)";
         }
 
         private static String pct(double share) {
