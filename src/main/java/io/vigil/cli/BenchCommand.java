@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Benchmarks whose numbers go in docs/benchmarks.md, with the machine they ran on.",
         subcommands = {
+                BenchModelCommand.class,
                 BenchPipelineCommand.class,
         })
 public final class BenchCommand implements Runnable {

@@ -1,0 +1,96 @@
+package io.vigil.cli;
+
+import io.vigil.model.AutoencoderSpec;
+import io.vigil.model.ModelBench;
+import io.vigil.model.Window;
+import io.vigil.model.Windower;
+import io.vigil.model.Windows;
+import io.vigil.reading.DeviceSeries;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil bench model}: windows/s per batch size and seconds per training epoch, per engine. */
+@Command(name = "model",
+        mixinStandardHelpOptions = true,
+        description = {"Scoring throughput (windows/s) at several batch sizes and training seconds per epoch,",
+                "for the SameDiff engine (fused lstmLayer) and the DL4J layer API, on the same simulated windows."},
+        footer = {"", "Examples:",
+                "  vigil bench model",
+                "  vigil bench model --batches 1,32,256,1024 --seconds 5 --engines samediff"})
+public final class BenchModelCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--topology", defaultValue = "vibration", description = "Sensor kind whose window shape is measured (default: ${DEFAULT-VALUE}).")
+    String kind;
+
+    @Option(names = "--data", defaultValue = "simulator/healthy.yaml", description = "Where the windows come from (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--engines", split = ",", defaultValue = "samediff,layers", description = "Engines to measure (default: ${DEFAULT-VALUE}).")
+    List<String> engines;
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,32,256", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--seconds", defaultValue = "3", description = "Seconds per scoring measurement (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--train-windows", defaultValue = "1500", description = "Windows in the timed training epoch (default: ${DEFAULT-VALUE}).")
+    int trainWindows;
+
+    @Override
+    public Integer call() {
+        for (String engine : engines) {
+            if (!engine.equals("samediff") && !engine.equals("layers")) {
+                throw new UsageException("--engines takes samediff and/or layers, got '" + engine + "'");
+            }
+        }
+        SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind);
+        List<Window> windows = new ArrayList<>();
+        for (DeviceSeries series : DataSources.read(List.of(data), topology)) {
+            windows.addAll(Windows.cut(series, Windower.Shape.of(topology)));
+        }
+        AutoencoderSpec shape = AutoencoderSpec.of(topology.featureCount(), topology.window());
+        ModelBench bench = new ModelBench(windows, shape);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "bench model: %s, %d features x %d steps, hidden %d, bottleneck %d; %d cores, %s, OMP_NUM_THREADS=%s%n",
+                topology.kind(), shape.features(), shape.window(), shape.hidden(), shape.bottleneck(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        out.println();
+        out.println("| engine | batch | windows/s | ms per call |");
+        out.println("|---|---:|---:|---:|");
+        out.flush();
+        for (String engine : engines) {
+            for (int batch : batches) {
+                ModelBench.ScoringResult r = bench.scoring(engine, batch, seconds);
+                out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.2f |%n", r.engine(), r.batch(), r.windowsPerSecond(),
+                        r.msPerCall());
+                out.flush();
+            }
+        }
+        out.println();
+        out.println("| engine | training windows | batch | seconds per epoch |");
+        out.println("|---|---:|---:|---:|");
+        out.flush();
+        for (String engine : engines) {
+            ModelBench.TrainingResult r = bench.training(engine, trainWindows, 64,
+                    line -> spec.commandLine().getErr().println("bench model: " + line));
+            out.printf(Locale.ROOT, "| %s | %d | %d | %.1f |%n", r.engine(), r.windows(), r.batch(), r.secondsPerEpoch());
+            out.flush();
+        }
+        return 0;
+    }
+}

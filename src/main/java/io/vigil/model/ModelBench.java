@@ -1,0 +1,74 @@
+package io.vigil.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Measures scoring throughput and training time of the autoencoder engines on the same windows in
+ * the same run, so the numbers compare like for like.
+ */
+public final class ModelBench {
+
+    /** One scoring measurement. */
+    public record ScoringResult(String engine, int batch, int calls, double windowsPerSecond, double msPerCall) {
+    }
+
+    /** One training measurement: seconds for one epoch over {@code windows}. */
+    public record TrainingResult(String engine, int windows, int batch, double secondsPerEpoch) {
+    }
+
+    private final List<Window> windows;
+    private final Normalizer normalizer;
+    private final AutoencoderSpec spec;
+
+    public ModelBench(List<Window> windows, AutoencoderSpec spec) {
+        this.windows = windows;
+        this.normalizer = Normalizer.fit(windows);
+        this.spec = spec;
+    }
+
+    /** Scores batches of {@code batch} windows for about {@code seconds} after a warm-up. */
+    public ScoringResult scoring(String engine, int batch, double seconds) {
+        Autoencoder network = ModelBundle.newNetwork(engine, spec);
+        INDArray input = Windows.batch(sample(batch), normalizer);
+        for (int i = 0; i < 3; i++) {
+            ReconstructionError.of(input, network.reconstruct(input));
+        }
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        int calls = 0;
+        do {
+            ReconstructionError.of(input, network.reconstruct(input));
+            calls++;
+        } while (System.nanoTime() < deadline);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return new ScoringResult(engine, batch, calls, calls * (double) batch / elapsed, elapsed * 1000 / calls);
+    }
+
+    /** One training epoch over {@code count} windows in mini-batches of {@code batch}. */
+    public TrainingResult training(String engine, int count, int batch, Consumer<String> progress) {
+        Autoencoder network = ModelBundle.newNetwork(engine, spec);
+        List<Window> epoch = sample(count);
+        network.fitBatch(Windows.batch(epoch.subList(0, Math.min(batch, epoch.size())), normalizer)); // warm-up
+        long start = System.nanoTime();
+        for (int from = 0; from < epoch.size(); from += batch) {
+            network.fitBatch(Windows.batch(epoch.subList(from, Math.min(epoch.size(), from + batch)), normalizer));
+            if ((from / batch) % 10 == 9) {
+                progress.accept(engine + " training: " + (from + batch) + "/" + epoch.size() + " windows");
+            }
+        }
+        return new TrainingResult(engine, epoch.size(), batch, (System.nanoTime() - start) / 1e9);
+    }
+
+    private List<Window> sample(int count) {
+        Random random = new Random(42);
+        List<Window> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(windows.get(random.nextInt(windows.size())));
+        }
+        return out;
+    }
+}
