@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ReplayProgress {
 
-    /** Gauge: files (days) the replay will play in all. */
-    public static final String UNITS_TOTAL = "vigil.replay.units.total";
+    /** Gauge: files (days) the replay will play in all (not "total": Prometheus keeps that suffix for counters). */
+    public static final String UNITS_PLANNED = "vigil.replay.units.planned";
     /** Gauge: files (days) played so far. */
-    public static final String UNITS_DONE = "vigil.replay.units.done";
+    public static final String UNITS_PLAYED = "vigil.replay.units.played";
     /** Counter: records published by the replay. */
     public static final String RECORDS = "vigil.replay.records";
     /** Gauge: recorded time the replay has reached, epoch seconds. */
@@ -36,8 +36,8 @@ public final class ReplayProgress {
 
     private ReplayProgress(MeterRegistry registry, String source, long unitsTotal) {
         Tags tags = Tags.of(TAG_SOURCE, source);
-        registry.gauge(UNITS_TOTAL, tags, new AtomicLong(unitsTotal));
-        registry.gauge(UNITS_DONE, tags, unitsDone);
+        registry.gauge(UNITS_PLANNED, tags, new AtomicLong(unitsTotal));
+        registry.gauge(UNITS_PLAYED, tags, unitsDone);
         registry.gauge(POSITION, tags, positionSeconds);
         this.records = registry.counter(RECORDS, tags);
     }
