@@ -63,7 +63,7 @@ public final class BridgeCommand implements Runnable {
     int maxPayloadBytes;
 
     /** Default port of the bridge's metrics server. */
-    static final int DEFAULT_METRICS_PORT = 9401;
+    public static final int DEFAULT_METRICS_PORT = 9401;
 
     @Mixin
     MetricsOptions metrics;

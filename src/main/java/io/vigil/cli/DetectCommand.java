@@ -66,7 +66,7 @@ public final class DetectCommand implements Callable<Integer> {
     int deviceSeriesCap;
 
     /** Default port of the detector's metrics server. */
-    static final int DEFAULT_METRICS_PORT = 9402;
+    public static final int DEFAULT_METRICS_PORT = 9402;
 
     @Mixin
     MetricsOptions metrics;

@@ -162,7 +162,7 @@ class ObservabilityIT {
     @Test
     @Order(1)
     void livePageInHeadlessChromiumShowsTheFaultyBearingGoFromNormalToAlert() {
-        Optional<Path> chromium = Chromium.executable();
+        Optional<Path> chromium = Chromium.find();
         assumeTrue(chromium.isPresent(), "chromium is not installed (apt-get install chromium)");
         Chromium browser = new Chromium(chromium.get(), dir.resolve("chromium"));
 
@@ -305,7 +305,7 @@ class ObservabilityIT {
     /** Headless Chromium run once per look, each time with a fresh profile. */
     record Chromium(Path executable, Path profiles) {
 
-        static Optional<Path> executable() {
+        static Optional<Path> find() {
             return Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser")
                     .map(Path::of).filter(Files::isExecutable).findFirst();
         }
