@@ -1,6 +1,6 @@
 package io.vigil.cli;
 
-import io.vigil.metrics.DeviceBoard;
+import io.vigil.metrics.LiveBoard;
 import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
 import io.vigil.model.ModelBundle;
@@ -60,7 +60,7 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Milliseconds after which a partial batch is scored anyway (default ${DEFAULT-VALUE}).")
     long flushMs;
 
-    @Option(names = "--device-series-cap", defaultValue = "" + DeviceBoard.DEFAULT_DEVICE_CAP,
+    @Option(names = "--device-series-cap", defaultValue = "" + LiveBoard.DEFAULT_DEVICE_CAP,
             description = "Devices with their own score/threshold/alert series and a row on the live page; later"
                     + " devices are still scored and alerted (default ${DEFAULT-VALUE}).")
     int deviceSeriesCap;

@@ -7,16 +7,16 @@ import java.util.List;
 
 /**
  * The live page's data: {@code {"now", "deviceCap", "devicesOverCap", "devices": [...], "alerts": [...]}}
- * with the fields of {@link DeviceBoard.DeviceState} and {@link DeviceBoard.AlertNote}. A score not
+ * with the fields of {@link LiveBoard.DeviceState} and {@link LiveBoard.AlertNote}. A score not
  * yet known is {@code null}, not {@code NaN} (which JSON cannot carry).
  */
 final class LiveJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final DeviceBoard board;
+    private final LiveBoard board;
 
-    LiveJson(DeviceBoard board) {
+    LiveJson(LiveBoard board) {
         this.board = board;
     }
 
@@ -25,7 +25,7 @@ final class LiveJson {
     }
 
     record Live(long now, int deviceCap, long devicesOverCap, List<Device> devices,
-                List<DeviceBoard.AlertNote> alerts) {
+                List<LiveBoard.AlertNote> alerts) {
     }
 
     byte[] render(long nowMs) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /metrics}: the Prometheus scrape of {@link Telemetry#registry()};</li>
  *   <li>{@code /}: the live page (devices, score against threshold, recent alerts), a single HTML
  *       file with inline script that polls {@code /api/live} — no build step, nothing from a CDN;</li>
- *   <li>{@code /api/live}: the {@link DeviceBoard} as JSON;</li>
+ *   <li>{@code /api/live}: the {@link LiveBoard} as JSON;</li>
  *   <li>{@code /health}: {@code ok} while the server runs (container health checks).</li>
  * </ul>
  * Binds to {@link #DEFAULT_HOST} unless told otherwise: the page and the metrics are for this

@@ -16,14 +16,14 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * One process's metrics: the Prometheus registry with the JVM binders bound, and the
- * {@link DeviceBoard} behind the per-device series and the live page. Every long-running command
+ * {@link LiveBoard} behind the per-device series and the live page. Every long-running command
  * creates one, hands {@link #registry()} to the bridge and detector, and serves it with
  * {@link MetricsServer}.
  */
 public final class Telemetry implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final DeviceBoard board;
+    private final LiveBoard board;
     private final List<AutoCloseable> binders = new ArrayList<>();
 
     private Telemetry(int deviceCap) {
@@ -33,7 +33,7 @@ public final class Telemetry implements AutoCloseable {
         bind(new ClassLoaderMetrics());
         bind(new ProcessorMetrics());
         bind(new UptimeMetrics());
-        this.board = new DeviceBoard(registry, deviceCap);
+        this.board = new LiveBoard(registry, deviceCap);
     }
 
     /** A registry with the JVM binders and a device board of {@code deviceCap} devices. */
@@ -42,14 +42,14 @@ public final class Telemetry implements AutoCloseable {
     }
 
     public static Telemetry create() {
-        return create(DeviceBoard.DEFAULT_DEVICE_CAP);
+        return create(LiveBoard.DEFAULT_DEVICE_CAP);
     }
 
     public PrometheusMeterRegistry registry() {
         return registry;
     }
 
-    public DeviceBoard board() {
+    public LiveBoard board() {
         return board;
     }
 

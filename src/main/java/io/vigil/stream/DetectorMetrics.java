@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.vigil.metrics.DeviceBoard;
+import io.vigil.metrics.LiveBoard;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The detector's domain meters: names defined once here, tagged by sensor {@code kind} (and
  * {@code reason} for drops), so cardinality stays at kinds × reasons. Meters are thread-safe and
  * shared by every stream task of a kind. Per-device series (latest score, threshold, alert state)
- * go through the {@link DeviceBoard}, which caps how many devices get them.
+ * go through the {@link LiveBoard}, which caps how many devices get them.
  */
 public final class DetectorMetrics {
 
@@ -52,15 +52,15 @@ public final class DetectorMetrics {
     public static final String TAG_REASON = "reason";
 
     private final MeterRegistry registry;
-    private final DeviceBoard board;
+    private final LiveBoard board;
     private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
 
     public DetectorMetrics(MeterRegistry registry) {
-        this(registry, new DeviceBoard(registry, DeviceBoard.DEFAULT_DEVICE_CAP));
+        this(registry, new LiveBoard(registry, LiveBoard.DEFAULT_DEVICE_CAP));
     }
 
     /** @param board where each device's latest score and alert state go (per-device series, live page) */
-    public DetectorMetrics(MeterRegistry registry, DeviceBoard board) {
+    public DetectorMetrics(MeterRegistry registry, LiveBoard board) {
         this.registry = registry;
         this.board = board;
     }
@@ -72,7 +72,7 @@ public final class DetectorMetrics {
     /** The meters of one sensor kind. */
     public static final class Kind {
         private final MeterRegistry registry;
-        private final DeviceBoard board;
+        private final LiveBoard board;
         private final String kind;
         private final Tags tags;
         private final Counter windowsScored;
@@ -88,7 +88,7 @@ public final class DetectorMetrics {
         private final Set<String> devicesSeen = ConcurrentHashMap.newKeySet();
         private Gauge modelInfo;
 
-        private Kind(MeterRegistry registry, DeviceBoard board, String kind) {
+        private Kind(MeterRegistry registry, LiveBoard board, String kind) {
             this.registry = registry;
             this.board = board;
             this.kind = kind;
@@ -164,7 +164,7 @@ public final class DetectorMetrics {
         /** An alert episode of {@code deviceId} was raised or cleared. */
         void alertChanged(AlertEvent event) {
             boolean raised = event.state() == AlertEvent.State.RAISED;
-            board.alert(kind, event.deviceId(), raised, new DeviceBoard.AlertNote(kind, event.deviceId(),
+            board.alert(kind, event.deviceId(), raised, new LiveBoard.AlertNote(kind, event.deviceId(),
                     event.alertId(), event.state().name(), event.severity().name(), event.peakScore(),
                     event.threshold(), event.detectedAt()));
         }

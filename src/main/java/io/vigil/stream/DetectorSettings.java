@@ -1,7 +1,7 @@
 package io.vigil.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vigil.metrics.DeviceBoard;
+import io.vigil.metrics.LiveBoard;
 import java.time.Duration;
 
 /**
@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param registry      destination of {@link DetectorMetrics}
  * @param board         each device's latest score and alert state (per-device series, live page)
  */
-public record DetectorSettings(int batchSize, Duration flushInterval, MeterRegistry registry, DeviceBoard board) {
+public record DetectorSettings(int batchSize, Duration flushInterval, MeterRegistry registry, LiveBoard board) {
 
     /** 256 windows: where DL4J's per-call overhead is amortized (see DEVELOPERS.md). */
     public static final int DEFAULT_BATCH_SIZE = 256;
@@ -27,7 +27,7 @@ public record DetectorSettings(int batchSize, Duration flushInterval, MeterRegis
             throw new IllegalArgumentException("flush interval must be positive, got " + flushInterval);
         }
         if (board == null) {
-            board = new DeviceBoard(registry, DeviceBoard.DEFAULT_DEVICE_CAP);
+            board = new LiveBoard(registry, LiveBoard.DEFAULT_DEVICE_CAP);
         }
     }
 

@@ -65,11 +65,11 @@ class MetricsServerTest {
     @Test
     void liveJsonListsTrackedDevicesAndRecentAlertsUpToTheCap() throws Exception {
         // given three devices on a board capped at two, one of them in alert
-        DeviceBoard board = telemetry.board();
+        LiveBoard board = telemetry.board();
         board.scored("vibration", "bearing-01", 0.5, 1.0, 1_000, 2_000);
         board.scored("vibration", "bearing-02", 3.0, 1.0, 1_000, 2_000);
         board.scored("vibration", "bearing-03", 0.1, 1.0, 1_000, 2_000);
-        board.alert("vibration", "bearing-02", true, new DeviceBoard.AlertNote("vibration", "bearing-02",
+        board.alert("vibration", "bearing-02", true, new LiveBoard.AlertNote("vibration", "bearing-02",
                 "bearing-02@0", "RAISED", "CRITICAL", 3.0, 1.0, 2_500));
 
         // when

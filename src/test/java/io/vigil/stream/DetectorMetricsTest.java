@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vigil.metrics.DeviceBoard;
+import io.vigil.metrics.LiveBoard;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class DetectorMetricsTest {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final DeviceBoard board = new DeviceBoard(registry, 10);
+    private final LiveBoard board = new LiveBoard(registry, 10);
     private final DetectorMetrics.Kind meters = new DetectorMetrics(registry, board).forKind("vibration");
 
     @Test
@@ -26,7 +26,7 @@ class DetectorMetricsTest {
     }
 
     @Test
-    void aScoredWindowFeedsLatencyScoreRatioAndTheDeviceBoard() {
+    void aScoredWindowFeedsLatencyScoreRatioAndTheLiveBoard() {
         // given a window that ended 250 ms before its score was published, at twice the threshold
         meters.deviceSeen("bearing-01");
         meters.windowScored("bearing-01", 3.0, 1.5, 10_000, 10_250);
@@ -51,6 +51,6 @@ class DetectorMetricsTest {
                 AlertEvent.Severity.CRITICAL, 3.0, 1.5, 9_360, 10_000, Map.of("x", 1.0), "m-1", 10_300));
 
         assertThat(board.devices().get(0).alert()).isTrue();
-        assertThat(board.recentAlerts()).extracting(DeviceBoard.AlertNote::alertId).containsExactly("bearing-01@9360");
+        assertThat(board.recentAlerts()).extracting(LiveBoard.AlertNote::alertId).containsExactly("bearing-01@9360");
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --device-series-cap} when Prometheus can take it. A tracked device stays tracked until the
  * process ends.
  */
-public final class DeviceBoard {
+public final class LiveBoard {
 
     /** Gauge: the reconstruction error of the device's latest scored window. */
     public static final String DEVICE_SCORE = "vigil.device.score";
@@ -63,7 +63,7 @@ public final class DeviceBoard {
     private record Key(String kind, String device) {
     }
 
-    public DeviceBoard(MeterRegistry registry, int deviceCap) {
+    public LiveBoard(MeterRegistry registry, int deviceCap) {
         if (deviceCap < 0) {
             throw new IllegalArgumentException("device cap must be 0 or more, got " + deviceCap);
         }

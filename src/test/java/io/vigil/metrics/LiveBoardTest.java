@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-class DeviceBoardTest {
+class LiveBoardTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final DeviceBoard board = new DeviceBoard(registry, 2);
+    private final LiveBoard board = new LiveBoard(registry, 2);
 
     @Test
     void eachTrackedDeviceHasScoreThresholdAndAlertSeries() {
@@ -20,10 +20,10 @@ class DeviceBoardTest {
         board.scored("vibration", "bearing-01", 4.0, 1.5, 10_160, 10_300);
 
         // then
-        assertThat(gauge(DeviceBoard.DEVICE_SCORE, "bearing-01")).isEqualTo(4.0);
-        assertThat(gauge(DeviceBoard.DEVICE_THRESHOLD, "bearing-01")).isEqualTo(1.5);
-        assertThat(gauge(DeviceBoard.DEVICE_ALERT, "bearing-01")).isEqualTo(1.0);
-        assertThat(board.devices()).containsExactly(new DeviceBoard.DeviceState("vibration", "bearing-01", 4.0, 1.5,
+        assertThat(gauge(LiveBoard.DEVICE_SCORE, "bearing-01")).isEqualTo(4.0);
+        assertThat(gauge(LiveBoard.DEVICE_THRESHOLD, "bearing-01")).isEqualTo(1.5);
+        assertThat(gauge(LiveBoard.DEVICE_ALERT, "bearing-01")).isEqualTo(1.0);
+        assertThat(board.devices()).containsExactly(new LiveBoard.DeviceState("vibration", "bearing-01", 4.0, 1.5,
                 true, 10_200, 10_160, 10_300));
     }
 
@@ -34,9 +34,9 @@ class DeviceBoardTest {
 
         board.alert("vibration", "bearing-01", false, note("CLEARED", 12_000));
 
-        assertThat(gauge(DeviceBoard.DEVICE_ALERT, "bearing-01")).isEqualTo(0.0);
+        assertThat(gauge(LiveBoard.DEVICE_ALERT, "bearing-01")).isEqualTo(0.0);
         assertThat(board.devices().get(0).alertSinceMs()).isZero();
-        assertThat(board.recentAlerts()).extracting(DeviceBoard.AlertNote::state).containsExactly("CLEARED", "RAISED");
+        assertThat(board.recentAlerts()).extracting(LiveBoard.AlertNote::state).containsExactly("CLEARED", "RAISED");
     }
 
     @Test
@@ -48,9 +48,9 @@ class DeviceBoardTest {
         board.scored("vibration", "bearing-03", 2, 1, 0, 0);
         board.alert("vibration", "bearing-04", true, note("RAISED", 0));
 
-        assertThat(registry.find(DeviceBoard.DEVICE_SCORE).gauges()).hasSize(2);
-        assertThat(registry.get(DeviceBoard.DEVICES_OVER_CAP).gauge().value()).isEqualTo(2.0);
-        assertThat(board.devices()).extracting(DeviceBoard.DeviceState::device).containsExactly("bearing-01", "bearing-02");
+        assertThat(registry.find(LiveBoard.DEVICE_SCORE).gauges()).hasSize(2);
+        assertThat(registry.get(LiveBoard.DEVICES_OVER_CAP).gauge().value()).isEqualTo(2.0);
+        assertThat(board.devices()).extracting(LiveBoard.DeviceState::device).containsExactly("bearing-01", "bearing-02");
         assertThat(board.recentAlerts()).hasSize(1); // alerts of untracked devices are still listed
     }
 
@@ -60,15 +60,15 @@ class DeviceBoardTest {
             board.alert("vibration", "bearing-01", i % 2 == 0, note(i % 2 == 0 ? "RAISED" : "CLEARED", i));
         }
 
-        assertThat(board.recentAlerts()).hasSize(DeviceBoard.RECENT_ALERTS);
+        assertThat(board.recentAlerts()).hasSize(LiveBoard.RECENT_ALERTS);
         assertThat(board.recentAlerts().get(0).atMs()).isEqualTo(59);
     }
 
     private double gauge(String name, String device) {
-        return registry.get(name).tags(DeviceBoard.TAG_KIND, "vibration", DeviceBoard.TAG_DEVICE, device).gauge().value();
+        return registry.get(name).tags(LiveBoard.TAG_KIND, "vibration", LiveBoard.TAG_DEVICE, device).gauge().value();
     }
 
-    private static DeviceBoard.AlertNote note(String state, long atMs) {
-        return new DeviceBoard.AlertNote("vibration", "bearing-01", "bearing-01@0", state, "WARNING", 4.0, 1.5, atMs);
+    private static LiveBoard.AlertNote note(String state, long atMs) {
+        return new LiveBoard.AlertNote("vibration", "bearing-01", "bearing-01@0", state, "WARNING", 4.0, 1.5, atMs);
     }
 }
