@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
                 ScoreCommand.class,
                 DetectCommand.class,
                 BridgeCommand.class,
+                DemoCommand.class,
+                BenchCommand.class,
         })
 public final class Vigil implements Runnable {
 

@@ -1,0 +1,24 @@
+package io.vigil.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil bench}: parent of the benchmarks; each benchmark is one subcommand class. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmarks whose numbers go in docs/benchmarks.md, with the machine they ran on.",
+        subcommands = {
+                BenchPipelineCommand.class,
+        })
+public final class BenchCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        CommandLine.usage(spec.commandLine(), System.out);
+    }
+}

@@ -1,0 +1,138 @@
+package io.vigil.cli;
+
+import ch.qos.logback.classic.Level;
+import io.vigil.demo.ModelCache;
+import io.vigil.demo.PipelineBench;
+import io.vigil.embedded.EmbeddedMqtt;
+import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MqttBroker;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil bench pipeline}: end-to-end throughput and latency on embedded brokers, per fleet size. */
+@Command(name = "pipeline",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Run simulator -> MQTT -> bridge -> Kafka -> detector on embedded brokers (mosquitto if installed, else",
+                "HiveMQ in-process) with a healthy fleet in real time, and report per fleet size: samples/s each stage",
+                "sustained after the warm-up, p50/p99/max latency from a window's newest sample to its score event,",
+                "and the stage that falls behind first."},
+        footer = {"", "Examples:",
+                "  vigil bench pipeline --devices 100,300,1000 --rate 100 --seconds 60"})
+public final class BenchPipelineCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--devices", split = ",", defaultValue = "100", paramLabel = "N",
+            description = "Fleet sizes, one run each (default: ${DEFAULT-VALUE}).")
+    List<Integer> devices;
+
+    @Option(names = "--rate", defaultValue = "100", paramLabel = "HZ", description = "Samples per second per device (default: ${DEFAULT-VALUE}).")
+    double rateHz;
+
+    @Option(names = "--seconds", defaultValue = "60", paramLabel = "S", description = "Seconds each fleet publishes (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "10", paramLabel = "S", description = "Seconds left out of the measurement (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--batch-ms", defaultValue = "100", paramLabel = "MS",
+            description = "Sensor milliseconds per MQTT message (default: ${DEFAULT-VALUE}, 10 samples at 100 Hz).")
+    int batchMs;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Detector stream threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--mqtt", defaultValue = "auto", description = "auto, mosquitto or hivemq (default: ${DEFAULT-VALUE}).")
+    String mqtt;
+
+    @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR", description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
+    Path topologies;
+
+    @Option(names = "--verbose", description = "Show Vigil's INFO logs on stderr.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (devices.stream().anyMatch(n -> n < 1) || !(rateHz > 0) || !(seconds > warmup) || warmup < 0 || batchMs < 1
+                || threads < 1) {
+            throw new UsageException("--devices, --rate, --batch-ms and --threads must be positive, --seconds above --warmup");
+        }
+        if (!verbose && LoggerFactory.getLogger("io.vigil") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(Level.WARN);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        SensorTopology kind = TopologyLoader.load(topologies, "vibration");
+        Path model = QuietStdout.during(() -> ModelCache.ensure(kind, kind.modelPath(), ModelCache.HEALTHY_SCENARIO,
+                ModelCache.demoSettings(kind), r -> Console.epoch(out, r), line -> println(out, "bench: " + line)));
+        Supplier<MqttBroker> broker = broker();
+        println(out, String.format(Locale.ROOT, "bench: %d cores, max heap %d MB, %s", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + Runtime.version()));
+        List<PipelineBench.Result> results = new ArrayList<>();
+        for (int n : devices) {
+            println(out, String.format(Locale.ROOT, "bench: %d devices x %.0f Hz for %.0f s (warm-up %.0f s) ...", n, rateHz,
+                    seconds, warmup));
+            PipelineBench.Result result = PipelineBench.run(kind, new PipelineBench.Settings(n, rateHz, seconds, warmup,
+                    batchMs, threads, model, broker), line -> println(out, "bench:   " + line));
+            results.add(result);
+            if (devices.size() > 1) {
+                println(out, table(List.of(result))); // each row as soon as it is known; all of them at the end
+            }
+        }
+        println(out, table(results));
+        return 0;
+    }
+
+    private Supplier<MqttBroker> broker() {
+        boolean mosquitto = MosquittoProcess.executable().isPresent();
+        return switch (mqtt) {
+            case "auto" -> mosquitto ? MosquittoProcess::start : EmbeddedMqtt::start;
+            case "mosquitto" -> {
+                if (!mosquitto) {
+                    throw new UsageException("--mqtt mosquitto: mosquitto is not installed (apt-get install mosquitto)");
+                }
+                yield MosquittoProcess::start;
+            }
+            case "hivemq" -> EmbeddedMqtt::start;
+            default -> throw new UsageException("--mqtt must be auto, mosquitto or hivemq, got '" + mqtt + "'");
+        };
+    }
+
+    static String table(List<PipelineBench.Result> results) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "%n%8s %10s %10s %10s %10s %8s %8s %8s %8s %7s %6s %6s%n", "devices", "offered/s", "published", "bridged",
+                "scored", "p50 ms", "p99 ms", "max ms", "drain s", "batch", "model", "cpu"));
+        for (PipelineBench.Result r : results) {
+            s.append(String.format(Locale.ROOT, "%8d %10.0f %10.0f %10.0f %10.0f %8.0f %8.0f %8.0f %8.1f %7.1f %5.0f%% %5.0f%%%n",
+                    r.settings().devices(), r.offered(), r.published(), r.bridged(), r.scored(), r.p(50), r.p(99),
+                    r.p(100), r.drainSeconds(), r.meanBatch(), 100 * r.modelBusy(), 100 * r.processCpu()));
+        }
+        s.append("\nrates: samples/s after the warm-up; latency: newest sample of a window -> its score event readable"
+                + " (read_committed); drain: seconds after the fleet stopped until every window was scored;"
+                + " batch: windows per model call; model: share of wall time inside model calls; cpu: this JVM, share"
+                + " of all cores (an external MQTT broker process not included)\n");
+        for (PipelineBench.Result r : results) {
+            s.append(String.format(Locale.ROOT, "%5d devices: bottleneck %s%s%n", r.settings().devices(), r.bottleneck(),
+                    r.alerts() > 0 ? " (" + r.alerts() + " alert events on a healthy fleet)" : ""));
+        }
+        return s.toString();
+    }
+
+    private static void println(PrintWriter out, String line) {
+        out.println(line);
+        out.flush();
+    }
+}

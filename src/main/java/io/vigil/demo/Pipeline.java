@@ -1,0 +1,359 @@
+package io.vigil.demo;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.embedded.EmbeddedKafka;
+import io.vigil.embedded.EmbeddedMqtt;
+import io.vigil.embedded.MqttBroker;
+import io.vigil.ingest.Bridge;
+import io.vigil.ingest.Topics;
+import io.vigil.model.ModelBundle;
+import io.vigil.model.WindowScorer;
+import io.vigil.stream.DetectorSettings;
+import io.vigil.stream.DetectorTopology;
+import io.vigil.topology.SensorTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one process, started in order: Kafka and an MQTT 5 broker (embedded, or
+ * external ones by address), every topic the bridge and the detector use, the {@link Bridge}, and
+ * the detector (Kafka Streams on {@link DetectorTopology#buildTopology}, the production topology).
+ * {@link #close()} stops them in reverse order. Used by {@code vigil demo}, {@code vigil bench
+ * pipeline} and {@code PipelineIT}, so the test runs exactly what the demo runs.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** Partitions of every topic the pipeline creates; one stream task per readings partition. */
+    public static final int PARTITIONS = Bridge.Builder.DEFAULT_PARTITIONS;
+    private static final Duration DETECTOR_START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration DETECTOR_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String mqttUri;
+    private final String bootstrap;
+    private final List<SensorTopology> kinds;
+    private final KafkaStreams detector;
+    private final Deque<AutoCloseable> resources;
+
+    private Pipeline(String mqttUri, String bootstrap, List<SensorTopology> kinds, KafkaStreams detector,
+                     Deque<AutoCloseable> resources) {
+        this.mqttUri = mqttUri;
+        this.bootstrap = bootstrap;
+        this.kinds = kinds;
+        this.detector = detector;
+        this.resources = resources;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** MQTT broker URI the sensors publish to. */
+    public String mqttUri() {
+        return mqttUri;
+    }
+
+    /** Kafka bootstrap servers. */
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public List<SensorTopology> kinds() {
+        return kinds;
+    }
+
+    /** The detector's state: RUNNING while healthy, ERROR after a stream thread died. */
+    public KafkaStreams.State detectorState() {
+        return detector.state();
+    }
+
+    /** Stops detector, bridge, then the brokers this pipeline started; external brokers are left alone. */
+    @Override
+    public synchronized void close() {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", resource, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * One scorer per stream task and kind, each with its own network from the kind's bundle file,
+     * so no model instance is shared between threads. Each bundle is loaded and checked once first,
+     * so a missing or mismatched model fails before anything starts.
+     */
+    static Function<SensorTopology, WindowScorer> scorers(List<SensorTopology> kinds, Map<String, Path> bundles) {
+        for (SensorTopology kind : kinds) {
+            Path file = bundles.get(kind.kind());
+            ModelBundle.load(file).checkCompatible(kind, file);
+        }
+        return kind -> ModelBundle.load(bundles.get(kind.kind())).scorer();
+    }
+
+    /** Builds and starts a {@link Pipeline}; every default is here. */
+    public static final class Builder {
+        private String externalMqtt;
+        private String externalBootstrap;
+        private Supplier<MqttBroker> embeddedMqtt = EmbeddedMqtt::start;
+        private List<SensorTopology> kinds = List.of();
+        private final Map<String, Path> bundles = new HashMap<>();
+        private String applicationId = DetectorTopology.DEFAULT_APPLICATION_ID;
+        private String bridgeClientId = Bridge.Builder.DEFAULT_CLIENT_ID;
+        private int streamThreads = 1;
+        private Function<MeterRegistry, DetectorSettings> settings = DetectorSettings::defaults;
+        private MeterRegistry registry = new SimpleMeterRegistry();
+        private Consumer<String> steps = line -> { };
+
+        private Builder() {
+        }
+
+        /** Use this MQTT broker instead of starting one; null starts the embedded one. */
+        public Builder externalMqtt(String uri) {
+            this.externalMqtt = blankToNull(uri);
+            return this;
+        }
+
+        /** Use this Kafka cluster instead of starting one; null starts the embedded one. */
+        public Builder externalKafka(String bootstrapServers) {
+            this.externalBootstrap = blankToNull(bootstrapServers);
+            return this;
+        }
+
+        /** The MQTT broker to start when no external one is given (default: HiveMQ in-process). */
+        public Builder embeddedMqtt(Supplier<MqttBroker> broker) {
+            this.embeddedMqtt = Objects.requireNonNull(broker);
+            return this;
+        }
+
+        /** Sensor kinds to bridge and detect; each needs a model bundle (default: its topology's model path). */
+        public Builder kinds(List<SensorTopology> kinds) {
+            this.kinds = List.copyOf(kinds);
+            return this;
+        }
+
+        /** Score {@code kind} with the bundle in {@code file} instead of its topology's model path. */
+        public Builder model(String kind, Path file) {
+            bundles.put(kind, file);
+            return this;
+        }
+
+        public Builder applicationId(String applicationId) {
+            this.applicationId = Objects.requireNonNull(applicationId);
+            return this;
+        }
+
+        public Builder bridgeClientId(String clientId) {
+            this.bridgeClientId = Objects.requireNonNull(clientId);
+            return this;
+        }
+
+        public Builder streamThreads(int threads) {
+            this.streamThreads = threads;
+            return this;
+        }
+
+        /** Detector micro-batch settings, given the pipeline's registry. */
+        public Builder detectorSettings(Function<MeterRegistry, DetectorSettings> settings) {
+            this.settings = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /** Where the bridge's and the detector's meters go. */
+        public Builder metrics(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry);
+            return this;
+        }
+
+        /** Receives one line per startup step ("Kafka up in 3.4 s"). */
+        public Builder steps(Consumer<String> steps) {
+            this.steps = Objects.requireNonNull(steps);
+            return this;
+        }
+
+        /**
+         * Starts everything in order; on failure stops what was started and rethrows.
+         *
+         * @throws IllegalStateException when a broker, the bridge or the detector cannot start
+         */
+        public Pipeline start() {
+            if (kinds.isEmpty()) {
+                throw new IllegalArgumentException("no sensor kinds to run");
+            }
+            Deque<AutoCloseable> started = new ArrayDeque<>();
+            try {
+                Map<String, Path> files = new HashMap<>();
+                kinds.forEach(k -> files.put(k.kind(), bundles.getOrDefault(k.kind(), k.modelPath())));
+                Function<SensorTopology, WindowScorer> scorers = scorers(kinds, files);
+                String bootstrap = startKafka(started);
+                String mqtt = startMqtt(started);
+                createTopics(bootstrap);
+                startBridge(started, mqtt, bootstrap);
+                KafkaStreams detector = startDetector(started, bootstrap, scorers);
+                return new Pipeline(mqtt, bootstrap, kinds, detector, started);
+            } catch (RuntimeException e) {
+                new Pipeline(null, null, kinds, null, started).close();
+                throw e;
+            }
+        }
+
+        private String startKafka(Deque<AutoCloseable> started) {
+            if (externalBootstrap != null) {
+                steps.accept("Kafka: using " + externalBootstrap);
+                return externalBootstrap;
+            }
+            EmbeddedKafka kafka = EmbeddedKafka.start();
+            started.push(named(kafka, "embedded Kafka"));
+            steps.accept(String.format(Locale.ROOT, "Kafka: embedded KRaft broker %s up in %.1f s",
+                    kafka.bootstrapServers(), kafka.startupTime().toMillis() / 1000.0));
+            return kafka.bootstrapServers();
+        }
+
+        private String startMqtt(Deque<AutoCloseable> started) {
+            if (externalMqtt != null) {
+                steps.accept("MQTT: using " + externalMqtt);
+                return externalMqtt;
+            }
+            long began = System.nanoTime();
+            MqttBroker broker = embeddedMqtt.get();
+            started.push(named(broker, "MQTT broker"));
+            steps.accept(String.format(Locale.ROOT, "MQTT: %s %s up in %.1f s", broker.getClass().getSimpleName(),
+                    broker.uri(), (System.nanoTime() - began) / 1e9));
+            return broker.uri();
+        }
+
+        /**
+         * Every topic exists before the bridge and the detector start: readings and dead letters
+         * (which the bridge would also create), and the scores and alerts topics that the
+         * detector's producer would otherwise depend on broker auto-creation for.
+         */
+        private void createTopics(String bootstrap) {
+            List<String> names = kinds.stream()
+                    .flatMap(k -> Stream.of(k.kafka().readings(), k.kafka().deadLetter(), k.kafka().scores(),
+                            k.kafka().alerts()))
+                    .distinct()
+                    .toList();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                Topics.ensure(admin, names, PARTITIONS);
+            }
+            steps.accept("Topics: " + String.join(", ", names) + " (" + PARTITIONS + " partitions if created)");
+        }
+
+        private void startBridge(Deque<AutoCloseable> started, String mqtt, String bootstrap) {
+            long began = System.nanoTime();
+            Bridge bridge = Bridge.builder()
+                    .broker(mqtt)
+                    .bootstrapServers(bootstrap)
+                    .topologies(kinds)
+                    .clientId(bridgeClientId)
+                    .partitions(PARTITIONS)
+                    .metrics(registry)
+                    .start();
+            started.push(named(bridge, "bridge"));
+            steps.accept(String.format(Locale.ROOT, "Bridge: MQTT %s -> Kafka, subscribed in %.1f s",
+                    kinds.stream().map(SensorTopology::mqttTopicFilter).toList(), (System.nanoTime() - began) / 1e9));
+        }
+
+        private KafkaStreams startDetector(Deque<AutoCloseable> started, String bootstrap,
+                                           Function<SensorTopology, WindowScorer> scorers) {
+            long began = System.nanoTime();
+            Path stateDir = tempDir();
+            started.push(named(() -> deleteTree(stateDir), "detector state dir"));
+            var topology = DetectorTopology.buildTopology(kinds, scorers, settings.apply(registry));
+            KafkaStreams streams = new KafkaStreams(topology,
+                    DetectorTopology.streamsConfig(bootstrap, applicationId, stateDir, streamThreads));
+            CountDownLatch running = new CountDownLatch(1);
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("Detector stream thread failed; shutting the detector down", e);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
+                        || now == KafkaStreams.State.NOT_RUNNING) {
+                    running.countDown();
+                }
+            });
+            started.push(named(() -> streams.close(DETECTOR_CLOSE_TIMEOUT), "detector"));
+            streams.start();
+            try {
+                if (!running.await(DETECTOR_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                        || streams.state() != KafkaStreams.State.RUNNING) {
+                    throw new IllegalStateException("detector did not reach RUNNING within "
+                            + DETECTOR_START_TIMEOUT.toSeconds() + " s (state " + streams.state() + ")");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the detector", e);
+            }
+            steps.accept(String.format(Locale.ROOT, "Detector: Kafka Streams (%s, exactly-once) running in %.1f s",
+                    applicationId, (System.nanoTime() - began) / 1e9));
+            return streams;
+        }
+
+        private static Path tempDir() {
+            try {
+                return Files.createTempDirectory("vigil-detector-state-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the detector's state folder", e);
+            }
+        }
+
+        private static void deleteTree(Path root) throws IOException {
+            if (!Files.exists(root)) {
+                return;
+            }
+            try (Stream<Path> paths = Files.walk(root)) {
+                List<Path> all = new ArrayList<>(paths.toList());
+                java.util.Collections.reverse(all);
+                for (Path p : all) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s;
+        }
+    }
+
+    /** An {@link AutoCloseable} with a name for the "closing X failed" log line. */
+    private static AutoCloseable named(AutoCloseable resource, String name) {
+        return new AutoCloseable() {
+            @Override
+            public void close() throws Exception {
+                resource.close();
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+}
