@@ -1,23 +1,17 @@
 package io.vigil.cli;
 
-import com.sun.net.httpserver.HttpServer;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vigil.ingest.Bridge;
 import io.vigil.ingest.PayloadParser;
+import io.vigil.metrics.MetricsServer;
+import io.vigil.metrics.Telemetry;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil bridge}: forwards MQTT v5 readings into Kafka until stopped (Ctrl-C / SIGTERM). */
@@ -68,9 +62,11 @@ public final class BridgeCommand implements Runnable {
             description = "larger payloads are dead-lettered as TOO_LARGE (default ${DEFAULT-VALUE})")
     int maxPayloadBytes;
 
-    @Option(names = "--metrics-port", defaultValue = "0",
-            description = "serve Prometheus metrics on http://0.0.0.0:<port>/metrics; 0 for none (default ${DEFAULT-VALUE})")
-    int metricsPort;
+    /** Default port of the bridge's metrics server. */
+    public static final int DEFAULT_METRICS_PORT = 9401;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Override
     public void run() {
@@ -78,10 +74,14 @@ public final class BridgeCommand implements Runnable {
         if (maxInflight < 1 || maxInflight > 65_535) {
             throw new UsageException("--max-inflight must be 1..65535, got " + maxInflight);
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        HttpServer metricsServer = metricsPort > 0 ? serveMetrics(registry, metricsPort) : null;
+        Telemetry telemetry = Telemetry.create();
+        MetricsServer metricsServer;
+        try {
+            metricsServer = metrics.start(telemetry, DEFAULT_METRICS_PORT);
+        } catch (UsageException e) {
+            telemetry.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Bridge bridge;
         try {
@@ -95,19 +95,21 @@ public final class BridgeCommand implements Runnable {
                     .sessionExpiry(Duration.ofSeconds(sessionExpirySeconds))
                     .partitions(partitions)
                     .maxPayloadBytes(maxPayloadBytes)
-                    .metrics(registry)
+                    .metrics(telemetry.registry())
                     .start();
         } catch (IllegalStateException | IllegalArgumentException e) {
             if (metricsServer != null) {
-                metricsServer.stop(0);
+                metricsServer.close();
             }
+            telemetry.close();
             throw new UsageException(e.getMessage());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             bridge.close();
             if (metricsServer != null) {
-                metricsServer.stop(0);
+                metricsServer.close();
             }
+            telemetry.close();
             stopped.countDown();
         }, "bridge-shutdown"));
         try {
@@ -126,23 +128,5 @@ public final class BridgeCommand implements Runnable {
             return all;
         }
         return kinds.stream().map(kind -> TopologyLoader.load(topologies, kind)).toList();
-    }
-
-    private static HttpServer serveMetrics(PrometheusMeterRegistry registry, int port) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-            server.createContext("/metrics", exchange -> {
-                byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UsageException("cannot serve metrics on port " + port + ": " + e.getMessage());
-        }
     }
 }

@@ -6,10 +6,13 @@ import io.vigil.demo.EventTail;
 import io.vigil.demo.FleetRun;
 import io.vigil.demo.ModelCache;
 import io.vigil.demo.Pipeline;
+import io.vigil.metrics.MetricsServer;
+import io.vigil.metrics.Telemetry;
 import io.vigil.simulator.FaultSchedule;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
+import io.vigil.stream.DetectorSettings;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.PrintStream;
@@ -26,6 +29,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -86,6 +90,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--verbose", description = "Show Vigil's INFO logs on stderr.")
     boolean verbose;
 
+    /** Default port of the demo's metrics server and live page. */
+    public static final int DEFAULT_METRICS_PORT = 9400;
+
+    @Mixin
+    MetricsOptions metrics;
+
     private final long began = System.nanoTime();
 
     @Override
@@ -113,14 +123,22 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             awaitQuietly(stopped, Duration.ofSeconds(60));
         }, "vigil-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Pipeline pipeline = Pipeline.builder()
+        try (Telemetry telemetry = Telemetry.create();
+             MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT);
+             Pipeline pipeline = Pipeline.builder()
                 .externalKafka(bootstrap)
                 .externalMqtt(broker)
                 .kinds(List.of(kind))
                 .applicationId("vigil-demo")
                 .bridgeClientId("vigil-demo-bridge-" + ProcessHandle.current().pid())
+                .metrics(telemetry.registry())
+                .detectorSettings(registry -> new DetectorSettings(DetectorSettings.DEFAULT_BATCH_SIZE,
+                        DetectorSettings.DEFAULT_FLUSH_INTERVAL, registry, telemetry.board()))
                 .steps(steps)
                 .start()) {
+            if (server != null) {
+                step(out, "Live page " + server.url() + "/  ·  Prometheus metrics " + server.url() + "/metrics");
+            }
             return run(pipeline, scenario, kind, out, stop);
         } finally {
             step(out, "Stopped.");

@@ -1,8 +1,8 @@
 package io.vigil.cli;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.vigil.metrics.LiveBoard;
+import io.vigil.metrics.MetricsServer;
+import io.vigil.metrics.Telemetry;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.WindowScorer;
 import io.vigil.stream.DetectorSettings;
@@ -21,6 +21,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil detect}: runs the Kafka Streams detector for every sensor kind until Ctrl-C. */
@@ -59,19 +60,36 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Milliseconds after which a partial batch is scored anyway (default ${DEFAULT-VALUE}).")
     long flushMs;
 
+    @Option(names = "--device-series-cap", defaultValue = "" + LiveBoard.DEFAULT_DEVICE_CAP,
+            description = "Devices with their own score/threshold/alert series and a row on the live page; later"
+                    + " devices are still scored and alerted (default ${DEFAULT-VALUE}).")
+    int deviceSeriesCap;
+
+    /** Default port of the detector's metrics server. */
+    public static final int DEFAULT_METRICS_PORT = 9402;
+
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() throws InterruptedException {
         if (threads < 1 || batchSize < 1 || flushMs < 1) {
             throw new UsageException("--threads, --batch-size and --flush-ms must be positive");
         }
+        if (deviceSeriesCap < 0) {
+            throw new UsageException("--device-series-cap must be 0 or more, got " + deviceSeriesCap);
+        }
         List<SensorTopology> kinds = TopologyLoader.loadAll(topologies);
-        MeterRegistry registry = Metrics.globalRegistry;
-        var topology = DetectorTopology.buildTopology(kinds, scorers(kinds),
-                new DetectorSettings(batchSize, Duration.ofMillis(flushMs), registry));
-        var streams = new KafkaStreams(topology,
-                DetectorTopology.streamsConfig(bootstrap, applicationId, stateDir, threads));
-        new KafkaStreamsMetrics(streams).bindTo(registry);
-        return runUntilStopped(streams, kinds);
+        var scorers = scorers(kinds);
+        try (Telemetry telemetry = Telemetry.create(deviceSeriesCap);
+             MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT)) {
+            var topology = DetectorTopology.buildTopology(kinds, scorers,
+                    new DetectorSettings(batchSize, Duration.ofMillis(flushMs), telemetry.registry(), telemetry.board()));
+            var streams = new KafkaStreams(topology,
+                    DetectorTopology.streamsConfig(bootstrap, applicationId, stateDir, threads));
+            telemetry.bind(streams);
+            return runUntilStopped(streams, kinds);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.vigil.demo;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.EmbeddedMqtt;
@@ -300,6 +301,9 @@ public final class Pipeline implements AutoCloseable {
                 }
             });
             started.push(named(() -> streams.close(DETECTOR_CLOSE_TIMEOUT), "detector"));
+            KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams); // consumer lag, process rates
+            streamsMetrics.bindTo(registry);
+            started.push(named(streamsMetrics::close, "detector metrics"));
             streams.start();
             try {
                 if (!running.await(DETECTOR_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)

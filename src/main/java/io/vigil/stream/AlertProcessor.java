@@ -61,6 +61,7 @@ public final class AlertProcessor implements Processor<String, ScoreEvent, Strin
             meters.cleared();
             activeHere--;
         }
+        meters.alertChanged(event);
         context.forward(record.withValue(event), names.alertsSink());
     }
 

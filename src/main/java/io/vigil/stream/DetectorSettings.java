@@ -1,6 +1,7 @@
 package io.vigil.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vigil.metrics.LiveBoard;
 import java.time.Duration;
 
 /**
@@ -9,8 +10,9 @@ import java.time.Duration;
  * @param batchSize     windows per model call at most: a batch is scored as soon as it is this full
  * @param flushInterval wall-clock period after which a partial batch is scored anyway (latency cap)
  * @param registry      destination of {@link DetectorMetrics}
+ * @param board         each device's latest score and alert state (per-device series, live page)
  */
-public record DetectorSettings(int batchSize, Duration flushInterval, MeterRegistry registry) {
+public record DetectorSettings(int batchSize, Duration flushInterval, MeterRegistry registry, LiveBoard board) {
 
     /** 256 windows: where DL4J's per-call overhead is amortized (see DEVELOPERS.md). */
     public static final int DEFAULT_BATCH_SIZE = 256;
@@ -24,6 +26,14 @@ public record DetectorSettings(int batchSize, Duration flushInterval, MeterRegis
         if (flushInterval.isNegative() || flushInterval.isZero()) {
             throw new IllegalArgumentException("flush interval must be positive, got " + flushInterval);
         }
+        if (board == null) {
+            board = new LiveBoard(registry, LiveBoard.DEFAULT_DEVICE_CAP);
+        }
+    }
+
+    /** Settings with a device board of its own, of the default cap, on {@code registry}. */
+    public DetectorSettings(int batchSize, Duration flushInterval, MeterRegistry registry) {
+        this(batchSize, flushInterval, registry, null);
     }
 
     public static DetectorSettings defaults(MeterRegistry registry) {

@@ -94,7 +94,7 @@ public final class DetectorTopology {
         if (kinds.isEmpty()) {
             throw new ConfigException("no sensor kinds to detect: the topologies folder holds no *.yaml file");
         }
-        DetectorMetrics metrics = new DetectorMetrics(settings.registry());
+        DetectorMetrics metrics = new DetectorMetrics(settings.registry(), settings.board());
         Topology topology = new Topology();
         Set<String> readingsTopics = new HashSet<>();
         for (SensorTopology kind : kinds) {

@@ -76,6 +76,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         this.windowers = context.getStateStore(names.windowStore());
         this.pending = context.getStateStore(names.pendingStore());
         this.scorer = scorerFactory.get();
+        meters.modelLoaded(scorer.modelVersion());
         reloadPending();
         context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, wallClockMs -> flush());
     }
@@ -86,6 +87,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         if (result instanceof ReadingParser.Rejected rejected) {
             deadLetter(record, rejected);
         } else {
+            meters.deviceSeen(record.key());
             cutWindows(record.key(), ((ReadingParser.Accepted) result).batch());
         }
     }
@@ -104,6 +106,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
                     + " windows");
         }
         double threshold = threshold();
+        long now = System.currentTimeMillis(); // end-to-end latency is against the real clock, as the sensors' is
         for (int i = 0; i < batch.size(); i++) {
             PendingWindow cut = batch.get(i);
             ScoreEvent event = scoreEvent(cut, scores.get(i), threshold);
@@ -111,6 +114,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
             context.forward(out, names.scoresSink());
             context.forward(out, names.alerting());
             pending.delete(cut.key());
+            meters.windowScored(cut.deviceId(), event.score(), threshold, cut.window().endMs(), now);
         }
         batch.clear();
     }

@@ -1,0 +1,79 @@
+package io.vigil.metrics;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * One process's metrics: the Prometheus registry with the JVM binders bound, and the
+ * {@link LiveBoard} behind the per-device series and the live page. Every long-running command
+ * creates one, hands {@link #registry()} to the bridge and detector, and serves it with
+ * {@link MetricsServer}.
+ */
+public final class Telemetry implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final LiveBoard board;
+    private final List<AutoCloseable> binders = new ArrayList<>();
+
+    private Telemetry(int deviceCap) {
+        bind(new JvmMemoryMetrics());
+        bind(new JvmGcMetrics());
+        bind(new JvmThreadMetrics());
+        bind(new ClassLoaderMetrics());
+        bind(new ProcessorMetrics());
+        bind(new UptimeMetrics());
+        this.board = new LiveBoard(registry, deviceCap);
+    }
+
+    /** A registry with the JVM binders and a device board of {@code deviceCap} devices. */
+    public static Telemetry create(int deviceCap) {
+        return new Telemetry(deviceCap);
+    }
+
+    public static Telemetry create() {
+        return create(LiveBoard.DEFAULT_DEVICE_CAP);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public LiveBoard board() {
+        return board;
+    }
+
+    /** Kafka Streams' own metrics (consumer lag, process rates, state stores), unbound on close. */
+    public void bind(KafkaStreams streams) {
+        bind(new KafkaStreamsMetrics(streams));
+    }
+
+    private void bind(MeterBinder binder) {
+        binder.bindTo(registry);
+        if (binder instanceof AutoCloseable closeable) {
+            binders.add(closeable);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                // a binder that fails to unbind leaves stale meters in a registry that is going away
+            }
+        }
+        registry.close();
+    }
+}

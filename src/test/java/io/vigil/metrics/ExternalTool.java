@@ -1,0 +1,40 @@
+package io.vigil.metrics;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** A command-line tool the deployment tests run when it is installed (promtool, docker-compose). */
+record ExternalTool(Path executable) {
+
+    record Result(int exitCode, String output) {
+    }
+
+    static Optional<ExternalTool> onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(new ExternalTool(candidate));
+            }
+        }
+        return Optional.empty();
+    }
+
+    Result run(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(command + " did not finish in 60 s");
+        }
+        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+}

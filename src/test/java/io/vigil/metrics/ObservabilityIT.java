@@ -1,0 +1,358 @@
+package io.vigil.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.embedded.EmbeddedKafka;
+import io.vigil.embedded.EmbeddedMqtt;
+import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MqttBroker;
+import io.vigil.ingest.Bridge;
+import io.vigil.ingest.BridgeMetrics;
+import io.vigil.model.ModelBundle;
+import io.vigil.model.TestModels;
+import io.vigil.simulator.Fleet;
+import io.vigil.simulator.MqttFleetPublisher;
+import io.vigil.simulator.ScenarioLoader;
+import io.vigil.stream.DetectorMetrics;
+import io.vigil.stream.DetectorSettings;
+import io.vigil.stream.DetectorTopology;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.awaitility.core.ConditionTimeoutException;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole monitored pipeline in one JVM, as {@code vigil demo} runs it: a real Kafka broker, a real
+ * MQTT 5 broker, the bridge, the detector with a trained model, and a simulated fleet in which one
+ * bearing breaks {@value #FAULT_AT_SECONDS} s in, all on one {@link Telemetry} served by a
+ * {@link MetricsServer}. Against it: a headless browser watches the live page, the scrape is
+ * checked for every domain meter, and every dashboard query for metrics the scrape really has.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ObservabilityIT {
+
+    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final String FAULTY = "bearing-03";
+    static final int FAULT_AT_SECONDS = 20;
+    static final Path DASHBOARDS = Path.of("grafana", "dashboards");
+    static final Duration PATIENCE = Duration.ofSeconds(180);
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+    static MqttBroker mqtt;
+    static Telemetry telemetry;
+    static MetricsServer server;
+    static Bridge bridge;
+    static KafkaStreams streams;
+    static ExecutorService simulator;
+    static Future<Void> fleet;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startPipeline() throws Exception {
+        Path model = TestModels.vibration(VIBRATION);
+        kafka = EmbeddedKafka.start();
+        mqtt = MosquittoProcess.executable().isPresent() ? MosquittoProcess.start() : EmbeddedMqtt.start();
+        telemetry = Telemetry.create();
+        server = MetricsServer.start(MetricsServer.DEFAULT_HOST, 0, telemetry);
+        bridge = Bridge.builder()
+                .broker(mqtt.uri())
+                .bootstrapServers(kafka.bootstrapServers())
+                .topologies(List.of(VIBRATION))
+                .clientId("observability-it")
+                .metrics(telemetry.registry())
+                .start();
+        streams = new KafkaStreams(
+                DetectorTopology.buildTopology(List.of(VIBRATION), kind -> ModelBundle.load(model).scorer(),
+                        new DetectorSettings(256, Duration.ofMillis(50), telemetry.registry(), telemetry.board())),
+                DetectorTopology.streamsConfig(kafka.bootstrapServers(), "vigil-observability-it",
+                        dir.resolve("state"), 1));
+        telemetry.bind(streams);
+        streams.start();
+        await().atMost(PATIENCE).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        simulator = Executors.newSingleThreadExecutor();
+        fleet = simulator.submit(() -> publishFleet(dir.resolve("fleet.yaml")));
+    }
+
+    /** Three bearings at 100 Hz in real time; bearing-03 breaks suddenly at FAULT_AT_SECONDS. */
+    static Void publishFleet(Path scenario) throws Exception {
+        Files.writeString(scenario, """
+                name: observability-it
+                seed: 7
+                topology: vibration
+                devices: {count: 3, prefix: bearing-}
+                rateHz: 100
+                durationSeconds: 240
+                noiseStd: 0.05
+                faults:
+                  - devices: [%s]
+                    mode: sudden
+                    at: %d
+                """.formatted(FAULTY, FAULT_AT_SECONDS));
+        var options = new MqttFleetPublisher.Options(mqtt.uri(), 1.0, 100, 1000, 240, System.currentTimeMillis());
+        new MqttFleetPublisher(VIBRATION).publish(Fleet.of(ScenarioLoader.load(scenario)), options,
+                Duration.ofSeconds(10), progress -> { });
+        return null;
+    }
+
+    @AfterAll
+    static void stopPipeline() {
+        if (simulator != null) {
+            simulator.shutdownNow();
+        }
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (telemetry != null) {
+            telemetry.close();
+        }
+        if (mqtt != null) {
+            mqtt.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void livePageInHeadlessChromiumShowsTheFaultyBearingGoFromNormalToAlert() {
+        Optional<Path> chromium = Chromium.find();
+        assumeTrue(chromium.isPresent(), "chromium is not installed (apt-get install chromium)");
+        Chromium browser = new Chromium(chromium.get(), dir.resolve("chromium"));
+
+        // given the page shows the bearing healthy before its fault
+        String normal = awaitPage(browser, "normal");
+        assertThat(rows(normal)).hasSize(3);
+
+        // when it breaks, then the page shows it in alert, listed among the recent alerts
+        String alert = awaitPage(browser, "alert");
+        assertThat(alert).containsPattern("<li [^>]*data-alert=\"" + FAULTY + "@\\d+\"[^>]*data-state=\"RAISED\"");
+        Map<String, String> states = rows(alert);
+        states.remove(FAULTY);
+        assertThat(states.values()).containsOnly("normal");
+        browser.screenshot(server.url() + "/", Path.of("target", "live-page.png"));
+    }
+
+    @Test
+    @Order(2)
+    void scrapeOfTheRunningPipelineHasEveryDomainMeter() throws Exception {
+        // given events that only rejects produce: a malformed MQTT reading, a duplicate sample, a corrupt record
+        publishMqtt("vigil/vibration/bearing-bad", "{\"ts\": 1, \"x\": 1}");
+        long ts = System.currentTimeMillis();
+        publishMqtt("vigil/vibration/bearing-dup", "{\"ts\": " + ts + ", \"x\": 1, \"y\": 2, \"z\": 3}");
+        publishMqtt("vigil/vibration/bearing-dup", "{\"ts\": " + ts + ", \"x\": 1, \"y\": 2, \"z\": 3}");
+        produceCorruptReading();
+        // and a replay reporting progress through its hook (no replay command publishes yet)
+        ReplayProgress.start(telemetry.registry(), "backblaze", 2).unitDone(3, 1_364_860_800_000L);
+
+        // when scraped over HTTP, then every domain meter is there
+        List<String> expected = List.of(
+                counter(BridgeMetrics.READINGS), counter(BridgeMetrics.SAMPLES), counter(BridgeMetrics.REJECTED),
+                histogram(BridgeMetrics.FORWARD_LATENCY + ".seconds"), BridgeMetrics.IN_FLIGHT,
+                counter(DetectorMetrics.WINDOWS_SCORED), histogram(DetectorMetrics.BATCH_SIZE + ".windows"),
+                histogram(DetectorMetrics.SCORING_LATENCY + ".seconds"), histogram(DetectorMetrics.SCORE_RATIO),
+                counter(DetectorMetrics.ALERTS_RAISED), counter(DetectorMetrics.ALERTS_CLEARED),
+                DetectorMetrics.ALERTS_ACTIVE, histogram(DetectorMetrics.END_TO_END_LATENCY + ".seconds"),
+                DetectorMetrics.DEVICES_SEEN, DetectorMetrics.MODEL_INFO, counter(DetectorMetrics.SAMPLES_DROPPED),
+                counter(DetectorMetrics.RECORDS_DEAD_LETTERED), counter(DetectorMetrics.WINDOW_RESETS),
+                LiveBoard.DEVICE_SCORE, LiveBoard.DEVICE_THRESHOLD, LiveBoard.DEVICE_ALERT,
+                LiveBoard.DEVICES_OVER_CAP, ReplayProgress.UNITS_PLANNED, ReplayProgress.UNITS_PLAYED,
+                counter(ReplayProgress.RECORDS), ReplayProgress.POSITION);
+        List<String> names = expected.stream().map(n -> n.replace('.', '_')).toList();
+        await("every domain meter in the scrape").atMost(PATIENCE).untilAsserted(() ->
+                assertThat(PromQl.sampleNames(scrape())).containsAll(names));
+
+        // the library binders too: JVM, Kafka Streams (with consumer lag) and the bridge's producer
+        String scrape = scrape();
+        Files.writeString(Path.of("target", "observability-scrape.txt"), scrape);
+        assertThat(PromQl.sampleNames(scrape)).contains("jvm_memory_used_bytes", "jvm_threads_live_threads",
+                "process_cpu_usage", "kafka_stream_thread_process_total", "kafka_consumer_fetch_manager_records_lag_max",
+                "kafka_producer_record_send_total");
+        assertThat(scrape).contains("vigil_model_info{kind=\"vibration\",version=\"" + ModelBundle.load(
+                TestModels.vibration(VIBRATION)).metadata().version() + "\"} 1");
+    }
+
+    @Test
+    @Order(3)
+    void everyDashboardQueryNamesOnlyMetricsTheScrapeHas() throws Exception {
+        // given a scrape of the running pipeline (after the previous test produced the reject meters)
+        Set<String> exported = PromQl.sampleNames(scrape());
+
+        // when every PromQL expression of every dashboard (panels and template variables) is read
+        Map<String, Set<String>> unknown = new TreeMap<>();
+        List<Path> files = dashboards();
+        for (Path file : files) {
+            for (String expr : Dashboards.expressions(new ObjectMapper().readTree(file.toFile()))) {
+                for (String metric : PromQl.metricNames(expr)) {
+                    if (!exported.contains(metric)) {
+                        unknown.computeIfAbsent(file.getFileName() + ": " + expr, k -> new TreeSet<>()).add(metric);
+                    }
+                }
+            }
+        }
+
+        // then none names a metric the application does not export
+        assertThat(files).hasSize(3);
+        assertThat(unknown).isEmpty();
+    }
+
+    /** The live page's DOM once it shows {@link #FAULTY} in {@code state}; on timeout, why not. */
+    private static String awaitPage(Chromium browser, String state) {
+        try {
+            return await("live page shows " + FAULTY + " " + state).atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        if (fleet.isDone()) {
+                            fleet.get(); // the simulator failed: say so rather than time out
+                        }
+                        return browser.dumpDom(server.url() + "/");
+                    }, dom -> state.equals(stateOf(dom, FAULTY)));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\nlive: " + new String(new LiveJson(telemetry.board())
+                    .render(System.currentTimeMillis()), StandardCharsets.UTF_8) + "\nsimulator done: " + fleet.isDone(), e);
+        }
+    }
+
+    private static List<Path> dashboards() throws IOException {
+        try (Stream<Path> files = Files.list(DASHBOARDS)) {
+            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    private static String scrape() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static String counter(String name) {
+        return name + ".total";
+    }
+
+    private static String histogram(String name) {
+        return name + ".bucket";
+    }
+
+    private static void publishMqtt(String topic, String payload) throws Exception {
+        MqttClient client = new MqttClient(mqtt.uri(), "observability-it-pub", new MemoryPersistence());
+        try {
+            client.connect();
+            client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+            client.disconnect();
+        } finally {
+            client.close();
+        }
+    }
+
+    private static void produceCorruptReading() throws Exception {
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(VIBRATION.kafka().readings(), "bearing-corrupt",
+                    "not a sample batch".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final Pattern ROW = Pattern.compile("<tr [^>]*data-device=\"([^\"]+)\"[^>]*data-state=\"(\\w+)\"");
+
+    /** Device id → state shown, from the live page's DOM. */
+    static Map<String, String> rows(String dom) {
+        Map<String, String> rows = new TreeMap<>();
+        Matcher m = ROW.matcher(dom);
+        while (m.find()) {
+            rows.put(m.group(1), m.group(2));
+        }
+        return rows;
+    }
+
+    static String stateOf(String dom, String device) {
+        return rows(dom).get(device);
+    }
+
+    /** Headless Chromium run once per look, each time with a fresh profile. */
+    record Chromium(Path executable, Path profiles) {
+
+        static Optional<Path> find() {
+            return Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser")
+                    .map(Path::of).filter(Files::isExecutable).findFirst();
+        }
+
+        String dumpDom(String url) throws Exception {
+            return run(List.of("--virtual-time-budget=3000", "--dump-dom", url));
+        }
+
+        void screenshot(String url, Path png) {
+            try {
+                run(List.of("--virtual-time-budget=3000", "--window-size=1100,700",
+                        "--screenshot=" + png.toAbsolutePath(), url));
+            } catch (Exception e) {
+                System.out.println("ObservabilityIT: no screenshot: " + e);
+            }
+        }
+
+        private String run(List<String> args) throws Exception {
+            Path profile = Files.createTempDirectory(Files.createDirectories(profiles), "profile-");
+            List<String> command = new ArrayList<>(List.of(executable.toString(), "--headless", "--no-sandbox",
+                    "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    "--user-data-dir=" + profile));
+            command.addAll(args);
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] out = process.getInputStream().readAllBytes();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("chromium did not finish in 60 s");
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        }
+    }
+}

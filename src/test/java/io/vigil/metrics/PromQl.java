@@ -1,0 +1,61 @@
+package io.vigil.metrics;
+
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Just enough PromQL reading for the dashboard checks: the metric names an expression selects.
+ * Label matchers, range and offset brackets, strings, Grafana variables, grouping clauses, numbers,
+ * function names and keywords are removed; every identifier left is a metric name.
+ */
+final class PromQl {
+
+    private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
+    private static final Pattern GRAFANA_VARIABLE = Pattern.compile("\\$\\{[^}]*}|\\$\\w+");
+    private static final Pattern MATCHERS = Pattern.compile("\\{[^}]*}");
+    private static final Pattern RANGE = Pattern.compile("\\[[^]]*]");
+    private static final Pattern GROUPING = Pattern.compile(
+            "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left",
+            "group_right", "offset", "bool", "and", "or", "unless", "inf", "nan", "Inf", "NaN");
+
+    private PromQl() {
+    }
+
+    static Set<String> metricNames(String expr) {
+        String s = STRING.matcher(expr).replaceAll(" ");
+        s = GRAFANA_VARIABLE.matcher(s).replaceAll(" ");
+        s = MATCHERS.matcher(s).replaceAll(" ");
+        s = RANGE.matcher(s).replaceAll(" ");
+        s = GROUPING.matcher(s).replaceAll(" ");
+        Set<String> names = new TreeSet<>();
+        Matcher m = IDENTIFIER.matcher(s);
+        while (m.find()) {
+            String word = m.group();
+            boolean isFunction = s.substring(m.end()).stripLeading().startsWith("(");
+            boolean isNumber = m.start() > 0 && Character.isDigit(s.charAt(m.start() - 1));
+            if (!isFunction && !isNumber && !KEYWORDS.contains(word)) {
+                names.add(word);
+            }
+        }
+        return names;
+    }
+
+    /** Sample names in a Prometheus text scrape: {@code name} of every {@code name{labels} value} line. */
+    static Set<String> sampleNames(String scrape) {
+        Set<String> names = new TreeSet<>();
+        for (String line : scrape.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = IDENTIFIER.matcher(line);
+            if (m.lookingAt()) {
+                names.add(m.group());
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,49 @@
+package io.vigil.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.cli.BridgeCommand;
+import io.vigil.cli.DetectCommand;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The Prometheus configuration of docker-compose.yml: valid for promtool, scraping the right ports. */
+class PrometheusConfigTest {
+
+    static final Path CONFIG = Path.of("grafana", "prometheus.yml");
+
+    @Test
+    void promtoolAcceptsTheConfig() throws Exception {
+        Optional<ExternalTool> promtool = ExternalTool.onPath("promtool");
+        assumeTrue(promtool.isPresent(), "promtool is not installed (Debian package prometheus)");
+
+        ExternalTool.Result result = promtool.get().run("check", "config", CONFIG.toString());
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("SUCCESS");
+    }
+
+    @Test
+    void bridgeAndDetectorAreScrapedOnTheirDefaultMetricsPorts() throws Exception {
+        JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(CONFIG.toFile());
+
+        List<String> targets = new ArrayList<>();
+        for (JsonNode job : config.path("scrape_configs")) {
+            for (JsonNode staticConfig : job.path("static_configs")) {
+                staticConfig.path("targets").forEach(t -> targets.add(job.path("job_name").asText() + " " + t.asText()));
+            }
+        }
+
+        assertThat(targets).contains(
+                "vigil-bridge vigil-bridge:" + BridgeCommand.DEFAULT_METRICS_PORT,
+                "vigil-detector vigil-detector:" + DetectCommand.DEFAULT_METRICS_PORT);
+        assertThat(config.path("global").path("scrape_interval").asText()).isEqualTo("5s");
+    }
+}
