@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 SimulateCommand.class,
                 DetectCommand.class,
+                EvaluateCommand.class,
         })
 public final class Vigil implements Runnable {
 
