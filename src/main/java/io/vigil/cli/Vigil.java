@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 SimulateCommand.class,
                 DetectCommand.class,
                 EvaluateCommand.class,
+                ReplayCommand.class,
         })
 public final class Vigil implements Runnable {
 
