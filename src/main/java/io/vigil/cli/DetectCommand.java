@@ -3,6 +3,7 @@ package io.vigil.cli;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.vigil.model.ModelBundle;
 import io.vigil.model.WindowScorer;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
@@ -30,17 +31,13 @@ public final class DetectCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectCommand.class);
 
-    @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_BOOTSTRAP:-localhost:9092}",
-            description = "Kafka bootstrap servers (env VIGIL_BOOTSTRAP; default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP:-localhost:9092}",
+            description = "Kafka bootstrap servers (env VIGIL_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
     String bootstrap;
 
     @Option(names = "--topologies", defaultValue = "topologies",
             description = "Folder of sensor-kind files (*.yaml); every kind in it is detected (default ${DEFAULT-VALUE}).")
     Path topologies;
-
-    @Option(names = "--model-dir", defaultValue = "models",
-            description = "Folder of model bundles, one sub-folder per kind (default ${DEFAULT-VALUE}).")
-    Path modelDir;
 
     @Option(names = "--application-id", defaultValue = DetectorTopology.DEFAULT_APPLICATION_ID,
             description = "Kafka Streams application id: consumer group and changelog prefix (default ${DEFAULT-VALUE}).")
@@ -69,7 +66,7 @@ public final class DetectCommand implements Callable<Integer> {
         }
         List<SensorTopology> kinds = TopologyLoader.loadAll(topologies);
         MeterRegistry registry = Metrics.globalRegistry;
-        var topology = DetectorTopology.buildTopology(kinds, scorers(modelDir, kinds),
+        var topology = DetectorTopology.buildTopology(kinds, scorers(kinds),
                 new DetectorSettings(batchSize, Duration.ofMillis(flushMs), registry));
         var streams = new KafkaStreams(topology,
                 DetectorTopology.streamsConfig(bootstrap, applicationId, stateDir, threads));
@@ -78,18 +75,23 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     /**
-     * One scorer per call (per stream task and kind), from {@code <model-dir>/<kind>}. Placeholder
-     * until the model package's bundle loader is wired in: fails before anything starts.
+     * One scorer per call (per stream task and kind): a fresh network from the kind's model bundle,
+     * so no model instance is shared between threads. Every bundle is loaded and checked once up
+     * front, so a missing or mismatched model fails before anything starts.
      */
-    static Function<SensorTopology, WindowScorer> scorers(Path modelDir, List<SensorTopology> kinds) {
+    static Function<SensorTopology, WindowScorer> scorers(List<SensorTopology> kinds) {
         for (SensorTopology kind : kinds) {
-            Path bundle = modelDir.resolve(kind.kind());
-            if (!Files.isDirectory(bundle)) {
-                throw new UsageException("no model bundle for kind '" + kind.kind() + "' in " + bundle
-                        + " (train one with 'vigil train --topology " + kind.kind() + "')");
+            Path file = kind.modelPath();
+            if (!Files.isRegularFile(file)) {
+                throw new UsageException("no model bundle for kind '" + kind.kind() + "' at " + file
+                        + " (train one with 'vigil train --topology " + kind.kind() + " --data ...')");
             }
+            ModelBundle bundle = ModelBundle.load(file);
+            bundle.checkCompatible(kind, file);
+            LOG.info("kind {}: model {} (threshold {})", kind.kind(), bundle.metadata().version(),
+                    bundle.metadata().threshold());
         }
-        throw new UsageException("model loading arrives with the model package: 'vigil detect' cannot score yet");
+        return kind -> ModelBundle.load(kind.modelPath()).scorer();
     }
 
     private static int runUntilStopped(KafkaStreams streams, List<SensorTopology> kinds) throws InterruptedException {

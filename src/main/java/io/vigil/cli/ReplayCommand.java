@@ -44,10 +44,12 @@ public final class ReplayCommand implements Runnable {
         @Option(names = "--to", required = true, paramLabel = "mqtt|kafka", description = "mqtt: to the broker, as sensors do; kafka: straight to the readings topic.")
         To to;
 
-        @Option(names = "--broker", paramLabel = "URL", description = "MQTT v5 broker, e.g. tcp://localhost:1883 (default: $" + SimulateCommand.BROKER_ENV + ").")
+        @Option(names = "--broker", defaultValue = "${env:VIGIL_MQTT_BROKER:-tcp://localhost:1883}", paramLabel = "URL",
+                description = "MQTT v5 broker (env VIGIL_MQTT_BROKER; default ${DEFAULT-VALUE}).")
         String broker;
 
-        @Option(names = "--bootstrap", paramLabel = "SERVERS", description = "Kafka bootstrap servers, e.g. localhost:9092 (default: $VIGIL_KAFKA_BOOTSTRAP).")
+        @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP:-localhost:9092}", paramLabel = "SERVERS",
+                description = "Kafka bootstrap servers (env VIGIL_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
         String bootstrap;
 
         @Option(names = "--max-in-flight", defaultValue = "1000", paramLabel = "N", description = "MQTT: unacknowledged publishes at most (default: ${DEFAULT-VALUE}).")
@@ -55,17 +57,9 @@ public final class ReplayCommand implements Runnable {
 
         ReadingSink open(SensorTopology topology, String clientId) throws Exception {
             if (to == To.mqtt) {
-                String url = broker != null ? broker : System.getenv(SimulateCommand.BROKER_ENV);
-                if (url == null || url.isBlank()) {
-                    throw new UsageException("--to mqtt needs --broker URL (or $" + SimulateCommand.BROKER_ENV + ")");
-                }
-                return new MqttReadingSink(url, topology, clientId + "-" + ProcessHandle.current().pid(), maxInFlight);
+                return new MqttReadingSink(broker, topology, clientId + "-" + ProcessHandle.current().pid(), maxInFlight);
             }
-            String servers = bootstrap != null ? bootstrap : System.getenv("VIGIL_KAFKA_BOOTSTRAP");
-            if (servers == null || servers.isBlank()) {
-                throw new UsageException("--to kafka needs --bootstrap SERVERS (or $VIGIL_KAFKA_BOOTSTRAP)");
-            }
-            return new KafkaReadingSink(servers, topology.kafka().readings(), topology.sampleRateHz(), clientId);
+            return new KafkaReadingSink(bootstrap, topology.kafka().readings(), topology.sampleRateHz(), clientId);
         }
 
         String where(SensorTopology topology) {

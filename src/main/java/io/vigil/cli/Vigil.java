@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 SimulateCommand.class,
+                TrainCommand.class,
+                ScoreCommand.class,
                 DetectCommand.class,
+                BridgeCommand.class,
                 EvaluateCommand.class,
                 ReplayCommand.class,
         })

@@ -18,9 +18,9 @@ package io.vigil.model;
 public record AutoencoderSpec(int features, int window, int hidden, int bottleneck, double learningRate,
                               long seed) {
 
-    public static final int DEFAULT_HIDDEN = 32;
+    public static final int DEFAULT_HIDDEN = 16;
     public static final int DEFAULT_BOTTLENECK = 8;
-    public static final double DEFAULT_LEARNING_RATE = 0.005;
+    public static final double DEFAULT_LEARNING_RATE = 0.01;
     public static final long DEFAULT_SEED = 42;
 
     public static AutoencoderSpec of(int features, int window) {

@@ -1,5 +1,6 @@
 package io.vigil.replay;
 
+import io.vigil.ingest.DeviceIds;
 import io.vigil.publish.ReadingSink;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.topology.SensorTopology;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Plays Backblaze daily files as a live stream: each drive-day becomes one SMART reading (features
@@ -17,14 +17,11 @@ import java.util.regex.Pattern;
  */
 public final class BackblazeReplay {
 
-    /** The bridge's device-id pattern (letters/digits first, then {@code _ . : -}; at most 64). */
-    public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
-
     /**
      * @param rows     drive-days read
      * @param readings readings published
      * @param notYet   drive-days without a reading: some source column never reported yet
-     * @param badIds   drive-days whose serial is not a valid device id (not published)
+     * @param badIds   drive-days whose serial is not a valid device id ({@link DeviceIds}; not published)
      */
     public record Totals(int days, int totalDays, long rows, long readings, long notYet, long badIds,
                          long badRows, double seconds) {
@@ -61,7 +58,7 @@ public final class BackblazeReplay {
                     double[] features = live.next(row);
                     if (features == null) {
                         counts[2]++;
-                    } else if (!DEVICE_ID.matcher(row.serial()).matches()) {
+                    } else if (!DeviceIds.isValid(row.serial())) {
                         counts[3]++;
                     } else {
                         long ts = row.date().toEpochDay() * SmartReadings.DAY_MS;

@@ -72,7 +72,7 @@ public final class TopologyLoader {
         Preprocess preprocess = preprocess(f, root.get("preprocess"));
         PayloadMapping payload = payload(f, root.get("payload"), features);
         CsvMapping csv = csv(f, root.get("csv"));
-        Path model = Path.of(f.text(root, "model", "models/" + kind));
+        Path model = Path.of(f.text(root, "model", "models/" + kind + ".zip"));
         AlertPolicy alert = alert(f, root.get("alert"));
         JsonNode mqtt = f.object(root, "mqtt", true);
         String topicFilter = f.text(mqtt, "mqtt.topicFilter", "vigil/" + kind + "/+");

@@ -14,33 +14,46 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectCommandTest {
 
     @TempDir
-    Path models;
+    Path dir;
 
     private final StringWriter err = new StringWriter();
 
     @Test
-    void aMissingModelBundleIsAUsageError() {
+    void aMissingModelBundleIsAUsageError() throws IOException {
+        // given
+        Path model = dir.resolve("missing.zip");
+        Path topologies = topologyWithModel(model);
+
         // when
-        int exit = detect("--topologies", "topologies", "--model-dir", models.toString());
+        int exit = detect("--topologies", topologies.toString());
 
         // then
         assertThat(exit).isEqualTo(Vigil.USAGE_ERROR);
-        assertThat(err.toString().strip()).isEqualTo("vigil: no model bundle for kind 'vibration' in "
-                + models.resolve("vibration") + " (train one with 'vigil train --topology vibration')");
+        assertThat(err.toString().strip()).isEqualTo("vigil: no model bundle for kind 'vibration' at " + model
+                + " (train one with 'vigil train --topology vibration --data ...')");
     }
 
     @Test
-    void untilTheModelPackageLandsDetectSaysSo() throws IOException {
+    void aCorruptModelBundleNamesTheFile() throws IOException {
         // given
-        Files.createDirectories(models.resolve("vibration"));
+        Path model = Files.writeString(dir.resolve("corrupt.zip"), "not a zip");
+        Path topologies = topologyWithModel(model);
 
         // when
-        int exit = detect("--topologies", "topologies", "--model-dir", models.toString());
+        int exit = detect("--topologies", topologies.toString());
 
         // then
         assertThat(exit).isEqualTo(Vigil.USAGE_ERROR);
-        assertThat(err.toString().strip())
-                .isEqualTo("vigil: model loading arrives with the model package: 'vigil detect' cannot score yet");
+        assertThat(err.toString().strip()).isEqualTo("vigil: " + model
+                + ": not a model bundle: expected entries bundle.json and weights.bin");
+    }
+
+    private Path topologyWithModel(Path model) throws IOException {
+        Path topologies = Files.createDirectories(dir.resolve("topologies"));
+        String yaml = Files.readString(Path.of("topologies/vibration.yaml"))
+                .replace("model: models/vibration.zip", "model: " + model);
+        Files.writeString(topologies.resolve("vibration.yaml"), yaml);
+        return topologies;
     }
 
     private int detect(String... args) {

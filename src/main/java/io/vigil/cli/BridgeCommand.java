@@ -1,0 +1,148 @@
+package io.vigil.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vigil.ingest.Bridge;
+import io.vigil.ingest.PayloadParser;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil bridge}: forwards MQTT v5 readings into Kafka until stopped (Ctrl-C / SIGTERM). */
+@Command(name = "bridge",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Subscribe (QoS 1, persistent session) to every topology's MQTT topic filter and forward each reading",
+                "to its Kafka readings topic, keyed by device id; invalid payloads go to the dead-letter topic.",
+                "A message is acknowledged to MQTT only after Kafka has the record."})
+public final class BridgeCommand implements Runnable {
+
+    @Option(names = "--broker", defaultValue = "${env:VIGIL_MQTT_BROKER:-" + Bridge.Builder.DEFAULT_BROKER + "}",
+            description = "MQTT broker URI (env VIGIL_MQTT_BROKER; default ${DEFAULT-VALUE})")
+    String broker;
+
+    @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP:-" + Bridge.Builder.DEFAULT_BOOTSTRAP + "}",
+            description = "Kafka bootstrap servers (env VIGIL_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE})")
+    String bootstrap;
+
+    @Option(names = "--topologies", defaultValue = "topologies",
+            description = "folder of topology files; every *.yaml is bridged (default ${DEFAULT-VALUE})")
+    Path topologies;
+
+    @Option(names = "--kind", split = ",", description = "bridge only these sensor kinds (default: all)")
+    List<String> kinds;
+
+    @Option(names = "--client-id", defaultValue = Bridge.Builder.DEFAULT_CLIENT_ID,
+            description = "MQTT client id; the broker keeps this id's session while the bridge is down (default ${DEFAULT-VALUE})")
+    String clientId;
+
+    @Option(names = "--share-group",
+            description = "subscribe as $share/<group>/<filter> so several bridges split the load")
+    String shareGroup;
+
+    @Option(names = "--max-inflight", defaultValue = "" + Bridge.Builder.DEFAULT_RECEIVE_MAXIMUM,
+            description = "MQTT 5 receive maximum: unacknowledged messages in flight (default ${DEFAULT-VALUE})")
+    int maxInflight;
+
+    @Option(names = "--session-expiry", defaultValue = "3600",
+            description = "seconds the broker keeps the session while the bridge is away (default ${DEFAULT-VALUE})")
+    long sessionExpirySeconds;
+
+    @Option(names = "--partitions", defaultValue = "" + Bridge.Builder.DEFAULT_PARTITIONS,
+            description = "partitions of readings/dead-letter topics created if missing; 0 creates none (default ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--max-payload-bytes", defaultValue = "" + PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES,
+            description = "larger payloads are dead-lettered as TOO_LARGE (default ${DEFAULT-VALUE})")
+    int maxPayloadBytes;
+
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "serve Prometheus metrics on http://0.0.0.0:<port>/metrics; 0 for none (default ${DEFAULT-VALUE})")
+    int metricsPort;
+
+    @Override
+    public void run() {
+        List<SensorTopology> selected = selectTopologies();
+        if (maxInflight < 1 || maxInflight > 65_535) {
+            throw new UsageException("--max-inflight must be 1..65535, got " + maxInflight);
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        HttpServer metricsServer = metricsPort > 0 ? serveMetrics(registry, metricsPort) : null;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Bridge bridge;
+        try {
+            bridge = Bridge.builder()
+                    .broker(broker)
+                    .bootstrapServers(bootstrap)
+                    .topologies(selected)
+                    .clientId(clientId)
+                    .shareGroup(shareGroup)
+                    .receiveMaximum(maxInflight)
+                    .sessionExpiry(Duration.ofSeconds(sessionExpirySeconds))
+                    .partitions(partitions)
+                    .maxPayloadBytes(maxPayloadBytes)
+                    .metrics(registry)
+                    .start();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            if (metricsServer != null) {
+                metricsServer.stop(0);
+            }
+            throw new UsageException(e.getMessage());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            bridge.close();
+            if (metricsServer != null) {
+                metricsServer.stop(0);
+            }
+            stopped.countDown();
+        }, "bridge-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<SensorTopology> selectTopologies() {
+        if (kinds == null || kinds.isEmpty()) {
+            List<SensorTopology> all = TopologyLoader.loadAll(topologies);
+            if (all.isEmpty()) {
+                throw new UsageException(topologies + ": no topology files (*.yaml)");
+            }
+            return all;
+        }
+        return kinds.stream().map(kind -> TopologyLoader.load(topologies, kind)).toList();
+    }
+
+    private static HttpServer serveMetrics(PrometheusMeterRegistry registry, int port) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+            server.createContext("/metrics", exchange -> {
+                byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UsageException("cannot serve metrics on port " + port + ": " + e.getMessage());
+        }
+    }
+}

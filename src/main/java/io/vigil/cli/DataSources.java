@@ -1,0 +1,50 @@
+package io.vigil.cli;
+
+import io.vigil.reading.DeviceSeries;
+import io.vigil.replay.RecordingReader;
+import io.vigil.simulator.Fleet;
+import io.vigil.simulator.ScenarioLoader;
+import io.vigil.topology.SensorTopology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the {@code --data} arguments of train, score and bench: a simulator scenario (*.yaml) is
+ * generated, anything else (CSV, ADXL356 *.Wfm.csv, or a folder of them) is read as a recording.
+ */
+final class DataSources {
+
+    /** Simulated data starts here so that the same scenario always yields the same samples. */
+    static final long SIMULATION_START_MS = 1_700_000_000_000L;
+
+    private DataSources() {
+    }
+
+    static List<DeviceSeries> read(List<Path> paths, SensorTopology topology) {
+        List<DeviceSeries> series = new ArrayList<>();
+        List<Path> recordings = new ArrayList<>();
+        for (Path path : paths) {
+            if (!Files.exists(path)) {
+                throw new UsageException(path + ": no such file or folder");
+            }
+            String name = path.getFileName().toString();
+            if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+                series.addAll(Fleet.of(ScenarioLoader.load(path)).generate(SIMULATION_START_MS));
+            } else {
+                recordings.add(path);
+            }
+        }
+        if (!recordings.isEmpty()) {
+            series.addAll(RecordingReader.readAll(recordings, topology));
+        }
+        return series;
+    }
+
+    /** Only devices with no anomalous label: the autoencoder must learn what healthy looks like. */
+    static List<DeviceSeries> healthyOnly(List<DeviceSeries> series) {
+        return series.stream().filter(s -> !s.labelled() || java.util.Arrays.stream(s.labels()).allMatch(l -> l == 0))
+                .toList();
+    }
+}

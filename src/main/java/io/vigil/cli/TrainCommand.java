@@ -1,0 +1,111 @@
+package io.vigil.cli;
+
+import io.vigil.model.AutoencoderSpec;
+import io.vigil.model.BundleMetadata;
+import io.vigil.model.ModelBundle;
+import io.vigil.model.Trainer;
+import io.vigil.reading.DeviceSeries;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil train}: fits an autoencoder on healthy data and saves a model bundle. */
+@Command(name = "train",
+        mixinStandardHelpOptions = true,
+        description = {"Train an LSTM autoencoder on healthy data and calibrate its alert threshold without labels.",
+                "Devices whose data carries an anomalous label are left out. Saves one model bundle."},
+        footer = {"", "Examples:",
+                "  vigil train --topology vibration --data simulator/healthy.yaml",
+                "  vigil train --topology adxl356 --data ../shared/data/vibration-adxl356 --epochs 30"})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--topology", required = true, paramLabel = "KIND",
+            description = "Sensor kind (topologies/KIND.yaml) or a topology file.")
+    String kind;
+
+    @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR",
+            description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
+    Path topologies;
+
+    @Option(names = "--data", required = true, arity = "1..*", paramLabel = "PATH",
+            description = "Scenario files (*.yaml) or recordings (generic CSV, ADXL356 *.Wfm.csv, folders of them).")
+    List<Path> data;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Model bundle to write (default: the topology's model path).")
+    Path out;
+
+    @Option(names = "--epochs", defaultValue = "40", description = "Most epochs; early stopping may end sooner (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--engine", defaultValue = "samediff", description = "samediff (fused LSTM op, fast) or layers (DL4J layer API) (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--split", defaultValue = "time", description = "Validation hold-out: time (each device's tail) or device (whole devices) (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--max-windows", defaultValue = "0", description = "Train on a random subset of at most N windows; 0 = all (default: ${DEFAULT-VALUE}).")
+    int maxWindows;
+
+    @Option(names = "--hidden", defaultValue = "" + AutoencoderSpec.DEFAULT_HIDDEN, description = "LSTM units in encoder and decoder (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--bottleneck", defaultValue = "" + AutoencoderSpec.DEFAULT_BOTTLENECK, description = "Size of the window summary (default: ${DEFAULT-VALUE}).")
+    int bottleneck;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!engine.equals("samediff") && !engine.equals("layers")) {
+            throw new UsageException("--engine must be samediff or layers, got '" + engine + "'");
+        }
+        if (!split.equals("time") && !split.equals("device")) {
+            throw new UsageException("--split must be time or device, got '" + split + "'");
+        }
+        if (epochs < 1 || hidden < 1 || bottleneck < 1 || maxWindows < 0) {
+            throw new UsageException("--epochs, --hidden and --bottleneck must be positive");
+        }
+        SensorTopology topology = TopologyLoader.load(topologies, kind);
+        Path target = out != null ? out : topology.modelPath();
+        PrintWriter log = spec.commandLine().getOut();
+        List<DeviceSeries> all = DataSources.read(data, topology);
+        List<DeviceSeries> healthy = DataSources.healthyOnly(all);
+        log.printf(Locale.ROOT, "train: %s, %d devices (%d left out as anomalous), %d samples%n", topology.kind(),
+                healthy.size(), all.size() - healthy.size(), healthy.stream().mapToLong(DeviceSeries::size).sum());
+        log.flush();
+        Trainer.Settings settings = Trainer.Settings.defaults(topology)
+                .withEpochs(epochs)
+                .withEngine(engine)
+                .withSplitByDevice(split.equals("device"))
+                .withMaxTrainWindows(maxWindows)
+                .withSpec(new AutoencoderSpec(topology.featureCount(), topology.window(), hidden, bottleneck,
+                        AutoencoderSpec.DEFAULT_LEARNING_RATE, AutoencoderSpec.DEFAULT_SEED));
+        ModelBundle bundle;
+        try {
+            bundle = new Trainer(topology, settings, report -> Console.epoch(log, report))
+                    .train(healthy, data.stream().map(Path::toString).toList());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        bundle.save(target);
+        BundleMetadata m = bundle.metadata();
+        log.printf(Locale.ROOT, "train: saved %s to %s%n", m.version(), target);
+        log.printf(Locale.ROOT, "train: %d training / %d validation windows, best epoch %d of %d, %.1f s%n",
+                m.training().trainWindows(), m.training().validationWindows(), m.training().bestEpoch(),
+                m.training().epochs(), m.training().seconds());
+        log.printf(Locale.ROOT, "train: threshold %.5f = q%.1f %.5f + %.1f x (q - median %.5f)%n", m.threshold(),
+                100 * m.calibration().quantile(), m.calibration().quantileValue(), m.calibration().margin(),
+                m.calibration().median());
+        log.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,523 @@
+package io.vigil.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.ingest.ParseResult.Accepted;
+import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.topology.SensorTopology;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards MQTT v5 readings into Kafka: each topology's topic filter, QoS 1, a persistent session,
+ * and manual acknowledgements — a message is acknowledged to the MQTT broker only after Kafka has
+ * acknowledged its record (readings topic, or the dead-letter topic for a rejected payload). A
+ * bridge killed at any moment therefore loses nothing; the price is a possible duplicate.
+ *
+ * <pre>{@code
+ * try (Bridge bridge = Bridge.builder()
+ *         .broker(mqtt.uri())
+ *         .bootstrapServers(kafka.bootstrapServers())
+ *         .topologies(TopologyLoader.loadAll(Path.of("topologies")))
+ *         .metrics(registry)
+ *         .start()) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class Bridge implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+    /** Subscription QoS. Paho 1.2.5's manual acks are broken for QoS 2 (eclipse-paho #994), so QoS 2 publishes are downgraded. */
+    static final int QOS = 1;
+    private static final long MQTT_TIMEOUT_MS = 10_000;
+    private static final String UNKNOWN_KIND = "unknown";
+
+    private final Settings settings;
+    private final List<Route> routes;
+    private final MqttAsyncClient client;
+    private final Producer<String, byte[]> producer;
+    private final KafkaClientMetrics producerMetrics;
+    private final BridgeMetrics metrics;
+    private final ExecutorService recovery = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-recovery"));
+    private final AtomicBoolean recovering = new AtomicBoolean();
+    private volatile boolean closing;
+
+    /** One sensor kind: its filter and its parser. */
+    private record Route(String filter, SensorTopology topology, PayloadParser parser) {
+    }
+
+    private Bridge(Settings settings) throws MqttException {
+        this.settings = settings;
+        this.routes = settings.topologies.stream()
+                .map(t -> new Route(t.mqttTopicFilter(), t, new PayloadParser(t, settings.maxPayloadBytes, settings.clock)))
+                .toList();
+        this.metrics = new BridgeMetrics(settings.registry);
+        this.producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers, settings.clientId, settings.producerOverrides));
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(settings.registry);
+        this.client = new MqttAsyncClient(settings.brokerUri, settings.clientId, new MemoryPersistence());
+        client.setManualAcks(true);
+        client.setCallback(new Callback());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Producer settings: nothing is acknowledged upstream until every in-sync replica has the record
+     * ({@code acks=all}), and retries never duplicate or reorder within a partition (idempotence).
+     */
+    public static Map<String, Object> producerConfig(String bootstrapServers, String clientId, Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5); // the most idempotence allows
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5); // ms; batches a burst of small readings per partition
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024); // bytes
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.putAll(overrides);
+        return config;
+    }
+
+    /** MQTT 5 session settings; see {@link Builder} for what each value is for. */
+    public static MqttConnectionOptions connectionOptions(Duration sessionExpiry, int receiveMaximum) {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);                              // resume the session: keep subscriptions and queued messages
+        options.setSessionExpiryInterval(sessionExpiry.toSeconds()); // seconds the broker keeps it while we are away
+        options.setReceiveMaximum(receiveMaximum);                 // unacknowledged QoS 1 messages the broker may send us
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 60);                 // seconds; doubles from 1 up to 60
+        options.setKeepAliveInterval(30);                          // seconds
+        options.setConnectionTimeout(10);                          // seconds
+        return options;
+    }
+
+    private Bridge connectAndSubscribe() {
+        createTopics();
+        connectWithRetry();
+        return this;
+    }
+
+    private void createTopics() {
+        if (settings.partitions < 1) {
+            return;
+        }
+        List<String> topics = new ArrayList<>();
+        for (SensorTopology t : settings.topologies) {
+            topics.add(t.kafka().readings());
+            topics.add(t.kafka().deadLetter());
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers))) {
+            Topics.ensure(admin, topics, settings.partitions);
+        }
+    }
+
+    /** First connection: retried with back-off so a bridge may start before its broker. */
+    private void connectWithRetry() {
+        long deadline = System.nanoTime() + settings.initialConnectTimeout.toNanos();
+        long delayMs = 500;
+        while (true) {
+            try {
+                IMqttToken token = client.connect(connectionOptions(settings.sessionExpiry, settings.receiveMaximum));
+                token.waitForCompletion(MQTT_TIMEOUT_MS);
+                LOG.info("Connected to MQTT broker {} as '{}' (session present: {})", settings.brokerUri,
+                        settings.clientId, token.getSessionPresent());
+                subscribe();
+                return;
+            } catch (MqttException e) {
+                if (System.nanoTime() + delayMs * 1_000_000 > deadline) {
+                    throw new IllegalStateException("cannot connect to MQTT broker " + settings.brokerUri + ": " + e.getMessage(), e);
+                }
+                LOG.warn("MQTT broker {} not reachable ({}); retrying in {} ms", settings.brokerUri, e.getMessage(), delayMs);
+                pause(delayMs);
+                delayMs = Math.min(delayMs * 2, 10_000);
+            }
+        }
+    }
+
+    private void subscribe() throws MqttException {
+        MqttSubscription[] subscriptions = routes.stream()
+                .map(r -> new MqttSubscription(TopicFilters.subscription(r.filter(), settings.shareGroup), QOS))
+                .toArray(MqttSubscription[]::new);
+        IMqttToken token = client.subscribe(subscriptions);
+        token.waitForCompletion(MQTT_TIMEOUT_MS);
+        int[] codes = token.getReasonCodes();
+        for (int i = 0; i < subscriptions.length; i++) {
+            int code = codes != null && i < codes.length ? codes[i] : 0x80;
+            if (code >= 0x80) { // MQTT 5 SUBACK: 0x80 and above are failures
+                throw new IllegalStateException("broker refused subscription " + subscriptions[i].getTopic()
+                        + " (reason code 0x" + Integer.toHexString(code) + ")");
+            }
+            LOG.info("Subscribed to {} (QoS {})", subscriptions[i].getTopic(), code);
+        }
+    }
+
+    private void onMessage(String topic, MqttMessage message) {
+        if (closing) {
+            return; // left unacknowledged: the broker redelivers it to the next session
+        }
+        long arrived = System.nanoTime();
+        metrics.received();
+        String deviceId = DeviceIds.fromTopic(topic);
+        Route route = route(topic);
+        if (route == null) {
+            Rejected unknown = new Rejected(RejectReason.UNKNOWN_TOPIC, "topic '" + topic + "' matches none of "
+                    + routes.stream().map(Route::filter).toList());
+            reject(settings.topologies.get(0).kafka().deadLetter(), UNKNOWN_KIND, topic, deviceId, message, unknown, arrived);
+            return;
+        }
+        String kind = route.topology().kind();
+        ParseResult result = route.parser().parse(message.getPayload(), deviceId);
+        if (result instanceof Accepted accepted) {
+            send(BridgeRecords.reading(route.topology(), deviceId, accepted.batch()), kind, BridgeMetrics.FORWARDED,
+                    accepted.batch().size(), message, arrived);
+        } else {
+            reject(route.topology().kafka().deadLetter(), kind, topic, deviceId, message, (Rejected) result, arrived);
+        }
+    }
+
+    private void reject(String deadLetterTopic, String kind, String topic, String deviceId, MqttMessage message,
+                        Rejected rejected, long arrived) {
+        metrics.rejected(kind, rejected.reason());
+        LOG.debug("Rejected {} on {}: {}", rejected.reason(), topic, rejected.message());
+        send(BridgeRecords.deadLetter(deadLetterTopic, kind, topic, deviceId, message.getPayload(), rejected),
+                kind, BridgeMetrics.DEAD_LETTERED, 0, message, arrived);
+    }
+
+    private void send(ProducerRecord<String, byte[]> record, String kind, String outcome, int samples,
+                      MqttMessage message, long arrived) {
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    acknowledge(message);
+                    metrics.settled(kind, outcome, arrived);
+                    if (samples > 0) {
+                        metrics.samples(kind, samples);
+                    }
+                } else {
+                    metrics.settled(kind, BridgeMetrics.FAILED, arrived);
+                    redeliverUnacknowledged(record.topic() + ": " + error.getMessage());
+                }
+            });
+        } catch (RuntimeException e) { // closed producer, buffer full past max.block.ms: not acknowledged
+            metrics.settled(kind, BridgeMetrics.FAILED, arrived);
+            redeliverUnacknowledged(record.topic() + ": " + e.getMessage());
+        }
+    }
+
+    private void acknowledge(MqttMessage message) {
+        if (message.getQos() == 0) {
+            return;
+        }
+        try {
+            client.messageArrivedComplete(message.getId(), message.getQos());
+        } catch (MqttException e) {
+            // connection gone: the broker redelivers the message, Kafka may hold it twice (at least once)
+            LOG.debug("Could not acknowledge MQTT message {}: {}", message.getId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Kafka did not take a record. Its MQTT message stays unacknowledged and holds one slot of the
+     * receive maximum; MQTT redelivers only on a new connection, so reconnect once to get it back.
+     */
+    private void redeliverUnacknowledged(String why) {
+        LOG.error("Kafka did not accept a record ({}); the MQTT message stays unacknowledged", why);
+        if (closing || !recovering.compareAndSet(false, true)) {
+            return;
+        }
+        recovery.execute(() -> {
+            try {
+                LOG.warn("Reconnecting to MQTT so the broker redelivers unacknowledged messages");
+                if (client.isConnected()) {
+                    client.disconnect(MQTT_TIMEOUT_MS).waitForCompletion(MQTT_TIMEOUT_MS);
+                }
+                if (!closing) {
+                    connectWithRetry(); // automatic reconnect does not follow an explicit disconnect
+                }
+            } catch (MqttException | RuntimeException e) {
+                LOG.error("MQTT reconnect for redelivery failed: {}", e.getMessage());
+            } finally {
+                recovering.set(false);
+            }
+        });
+    }
+
+    private Route route(String topic) {
+        for (Route r : routes) {
+            if (TopicFilters.matches(r.filter(), topic)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Messages received and not yet acknowledged to the broker. */
+    public int inFlight() {
+        return metrics.inFlight();
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    /**
+     * Stops taking messages, waits for Kafka to acknowledge what it has (and acknowledges those to
+     * MQTT), then disconnects. Anything still unacknowledged is redelivered to the next session.
+     */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        try {
+            producer.flush();
+        } catch (RuntimeException e) {
+            LOG.warn("Kafka flush on close failed: {}", e.getMessage());
+        }
+        try {
+            if (client.isConnected()) {
+                client.disconnect(MQTT_TIMEOUT_MS).waitForCompletion(MQTT_TIMEOUT_MS);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.warn("MQTT disconnect on close failed: {}", e.getMessage());
+        }
+        recovery.shutdownNow();
+        producerMetrics.close();
+        producer.close(Duration.ofSeconds(10));
+        LOG.info("Bridge '{}' closed", settings.clientId);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the MQTT broker", e);
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            try {
+                onMessage(topic, message);
+            } catch (RuntimeException e) {
+                // Paho drops the connection if this callback throws; a bad message must not do that.
+                LOG.error("Unexpected error handling a message on {}; left unacknowledged", topic, e);
+            }
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            if (!reconnect) {
+                return;
+            }
+            metrics.reconnected();
+            LOG.info("Reconnected to MQTT broker {}", serverUri);
+            try {
+                // The session normally keeps our subscriptions; subscribing again covers an expired one.
+                client.subscribe(routes.stream()
+                        .map(r -> new MqttSubscription(TopicFilters.subscription(r.filter(), settings.shareGroup), QOS))
+                        .toArray(MqttSubscription[]::new));
+            } catch (MqttException e) {
+                LOG.error("Re-subscribing after reconnect failed: {}", e.getMessage());
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            if (!closing) {
+                LOG.warn("MQTT connection lost ({}); reconnecting with back-off from 1 s to 60 s", response.getReasonString() != null
+                        ? response.getReasonString()
+                        : String.valueOf(response.getException() == null ? "reason " + response.getReturnCode()
+                                : response.getException().getMessage()));
+            }
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            LOG.warn("MQTT error: {}", exception.getMessage());
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // the bridge publishes nothing
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // no enhanced authentication
+        }
+    }
+
+    /** Resolved settings; defaults live in {@link Builder}. */
+    private record Settings(String brokerUri, String bootstrapServers, List<SensorTopology> topologies, String clientId,
+                            String shareGroup, int receiveMaximum, Duration sessionExpiry, int maxPayloadBytes,
+                            int partitions, Duration initialConnectTimeout, MeterRegistry registry, Clock clock,
+                            Map<String, Object> producerOverrides) {
+    }
+
+    /** Builds and starts a {@link Bridge}. Every default is here. */
+    public static final class Builder {
+        public static final String DEFAULT_BROKER = "tcp://localhost:1883";
+        public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+        public static final String DEFAULT_CLIENT_ID = "vigil-bridge";
+        public static final int DEFAULT_RECEIVE_MAXIMUM = 1000;
+        public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(1);
+        public static final int DEFAULT_PARTITIONS = 4;
+
+        private String brokerUri = DEFAULT_BROKER;
+        private String bootstrapServers = DEFAULT_BOOTSTRAP;
+        private List<SensorTopology> topologies = List.of();
+        private String clientId = DEFAULT_CLIENT_ID;
+        private String shareGroup;
+        private int receiveMaximum = DEFAULT_RECEIVE_MAXIMUM;
+        private Duration sessionExpiry = DEFAULT_SESSION_EXPIRY;
+        private int maxPayloadBytes = PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES;
+        private int partitions = DEFAULT_PARTITIONS;
+        private Duration initialConnectTimeout = Duration.ofSeconds(30);
+        private MeterRegistry registry = new SimpleMeterRegistry();
+        private Clock clock = Clock.systemUTC();
+        private Map<String, Object> producerOverrides = Map.of();
+
+        private Builder() {
+        }
+
+        /** MQTT server URI, {@code tcp://host:1883}. */
+        public Builder broker(String uri) {
+            this.brokerUri = Objects.requireNonNull(uri);
+            return this;
+        }
+
+        public Builder bootstrapServers(String servers) {
+            this.bootstrapServers = Objects.requireNonNull(servers);
+            return this;
+        }
+
+        public Builder topologies(List<SensorTopology> topologies) {
+            this.topologies = List.copyOf(topologies);
+            return this;
+        }
+
+        /** Fixed client id: the broker keeps this id's session (subscriptions, queued messages). */
+        public Builder clientId(String clientId) {
+            this.clientId = Objects.requireNonNull(clientId);
+            return this;
+        }
+
+        /** Share the subscriptions with other bridges in this group ({@code $share/<group>/…}); null for none. */
+        public Builder shareGroup(String group) {
+            this.shareGroup = group;
+            return this;
+        }
+
+        /** Most unacknowledged messages in flight from the broker (MQTT 5 Receive Maximum, 1–65535). */
+        public Builder receiveMaximum(int receiveMaximum) {
+            this.receiveMaximum = receiveMaximum;
+            return this;
+        }
+
+        public Builder sessionExpiry(Duration sessionExpiry) {
+            this.sessionExpiry = Objects.requireNonNull(sessionExpiry);
+            return this;
+        }
+
+        public Builder maxPayloadBytes(int maxPayloadBytes) {
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        /** Partitions for readings/dead-letter topics created if missing; 0 to create none. */
+        public Builder partitions(int partitions) {
+            this.partitions = partitions;
+            return this;
+        }
+
+        public Builder initialConnectTimeout(Duration timeout) {
+            this.initialConnectTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        public Builder metrics(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry);
+            return this;
+        }
+
+        /** Clock for timestamp plausibility checks. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Extra producer properties (e.g. security settings); they win over the bridge's. */
+        public Builder producerOverrides(Map<String, Object> overrides) {
+            this.producerOverrides = Map.copyOf(overrides);
+            return this;
+        }
+
+        /** Creates missing topics, connects (retrying for up to the initial timeout) and subscribes. */
+        public Bridge start() {
+            if (topologies.isEmpty()) {
+                throw new IllegalArgumentException("a bridge needs at least one topology");
+            }
+            if (receiveMaximum < 1 || receiveMaximum > 65_535) {
+                throw new IllegalArgumentException("receive maximum must be 1..65535, got " + receiveMaximum);
+            }
+            if (clientId.isBlank()) {
+                throw new IllegalArgumentException("client id must not be blank");
+            }
+            Settings settings = new Settings(brokerUri, bootstrapServers, topologies, clientId, shareGroup, receiveMaximum,
+                    sessionExpiry, maxPayloadBytes, partitions, initialConnectTimeout, registry, clock, producerOverrides);
+            Bridge bridge;
+            try {
+                bridge = new Bridge(settings);
+            } catch (MqttException e) {
+                throw new IllegalArgumentException("invalid MQTT broker URI or client id: " + e.getMessage(), e);
+            }
+            try {
+                return bridge.connectAndSubscribe();
+            } catch (RuntimeException e) {
+                bridge.close();
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.vigil.ingest;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates Kafka topics that do not exist yet; existing topics are left exactly as they are. */
+public final class Topics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private Topics() {
+    }
+
+    /**
+     * Ensures every topic in {@code names} exists, creating missing ones with {@code partitions}
+     * partitions and the broker's default replication factor. Safe to race with another bridge.
+     *
+     * @return the topics this call created
+     */
+    public static Set<String> ensure(Admin admin, Collection<String> names, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be positive, got " + partitions);
+        }
+        try {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<NewTopic> missing = names.stream().distinct().filter(n -> !existing.contains(n))
+                    .map(n -> new NewTopic(n, Optional.of(partitions), Optional.empty()))
+                    .toList();
+            if (missing.isEmpty()) {
+                return Set.of();
+            }
+            var results = admin.createTopics(missing).values();
+            Set<String> created = new java.util.TreeSet<>();
+            for (var entry : results.entrySet()) {
+                try {
+                    entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            LOG.info("Created Kafka topics {} with {} partitions", created, partitions);
+            return created;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list or create Kafka topics: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating Kafka topics", e);
+        }
+    }
+}

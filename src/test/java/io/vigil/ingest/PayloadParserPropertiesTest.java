@@ -1,0 +1,63 @@
+package io.vigil.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.ingest.ParseResult.Accepted;
+import io.vigil.ingest.ParseResult.Rejected;
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** Whatever arrives on a topic, the parser answers with a result, never an exception. */
+class PayloadParserPropertiesTest {
+
+    private static final PayloadParser PARSER = PayloadParserTest.PARSER;
+
+    @Property(tries = 2000)
+    void neverThrowsOnArbitraryBytes(@ForAll byte[] payload, @ForAll String deviceId) {
+        ParseResult result = PARSER.parse(payload, deviceId);
+
+        assertThat(result).isNotNull();
+    }
+
+    @Property(tries = 2000)
+    void neverThrowsOnJsonLikeText(@ForAll("jsonish") String payload) {
+        ParseResult result = PARSER.parse(payload.getBytes(StandardCharsets.UTF_8), "bearing-1");
+
+        assertThat(result).isNotNull();
+        if (result instanceof Rejected rejected) {
+            assertThat(rejected.message()).isNotBlank();
+        }
+    }
+
+    @Property(tries = 500)
+    void acceptsEveryWellFormedBatch(@ForAll("rows") double[][] rows) {
+        StringBuilder json = new StringBuilder("{\"ts\": " + PayloadParserTest.NOW + ", \"rateHz\": 50, \"samples\": [");
+        for (int r = 0; r < rows.length; r++) {
+            json.append(r == 0 ? "" : ",").append('[')
+                    .append(rows[r][0]).append(',').append(rows[r][1]).append(',').append(rows[r][2]).append(']');
+        }
+        ParseResult result = PARSER.parse(json.append("]}").toString().getBytes(StandardCharsets.UTF_8), "b1");
+
+        assertThat(result).isInstanceOf(Accepted.class);
+        assertThat(((Accepted) result).batch().samples()).isDeepEqualTo(rows);
+    }
+
+    /** Strings built from JSON's own alphabet hit the parser's branches far more often than random bytes. */
+    @Provide
+    Arbitrary<String> jsonish() {
+        Arbitrary<String> tokens = Arbitraries.of("{", "}", "[", "]", ",", ":", "\"ts\"", "\"x\"", "\"y\"", "\"z\"",
+                "\"samples\"", "\"rateHz\"", "1768478400000", "100", "-1", "1e999", "NaN", "\"NaN\"", "null", "true",
+                "0.5", "\"", " ", "\\u0000");
+        return tokens.list().ofMaxSize(40).map(list -> String.join("", list));
+    }
+
+    @Provide
+    Arbitrary<double[][]> rows() {
+        Arbitrary<Double> value = Arbitraries.doubles().between(-1e6, 1e6);
+        return value.array(double[].class).ofSize(3).array(double[][].class).ofMinSize(1).ofMaxSize(50);
+    }
+}
