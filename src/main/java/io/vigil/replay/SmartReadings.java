@@ -70,6 +70,16 @@ public final class SmartReadings {
         return new DeviceSeries(history.serial(), Arrays.copyOf(ts, kept), Arrays.copyOf(rows, kept), null);
     }
 
+    /**
+     * Training data for a SMART model: the series of every drive in {@code dirOrZip} that never
+     * fails there (a drive that fails later still trains as healthy: its early days look healthy).
+     */
+    public static List<DeviceSeries> neverFailed(java.nio.file.Path dirOrZip, SensorTopology topology) {
+        SmartReadings readings = new SmartReadings(topology, readerColumns(topology, List.of()));
+        return BackblazeReader.readHistories(dirOrZip, readings.readerColumns()).values().stream()
+                .filter(h -> !h.failed()).map(readings::series).toList();
+    }
+
     /** Per-drive transform state for a replay in date order. */
     public Live live() {
         return new Live();
