@@ -13,17 +13,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Smoke test on a slice of the real 2013 data: 8 days, a small quickly trained model, a full report. */
+/** Smoke test on a slice of the real 2013 data: 6 days, a small quickly trained model, a full report. */
 class SmartEvaluationTest {
 
     static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
 
     @Test
-    void eightRealDaysGiveAReportWithVigilAndTheRuleOnTheSameDrives(@TempDir Path tmp) throws Exception {
-        // given the first 8 days (failures on 04-16 and 04-17 among them)
+    void sixRealDaysGiveAReportWithVigilAndTheRuleOnTheSameDrives(@TempDir Path tmp) throws Exception {
+        // given the first 6 days (two windows per drive, no failure yet: this checks the plumbing, not quality)
         Path days = Files.createDirectories(tmp.resolve("days"));
         try (var files = Files.list(SharedData.folder("backblaze-2013"))) {
-            for (Path f : files.sorted().limit(8).toList()) {
+            for (Path f : files.sorted().limit(6).toList()) {
                 Files.copy(f, days.resolve(f.getFileName()));
             }
         }
@@ -37,14 +37,14 @@ class SmartEvaluationTest {
         Path report = SmartReport.write(r, tmp.resolve("report"), days.toString());
 
         // then every test drive is judged by both detectors, the failed ones are those of the slice's test half
-        assertThat(r.read().days()).isEqualTo(8);
+        assertThat(r.read().days()).isEqualTo(6);
         assertThat(r.vigil().failed() + r.vigil().healthy()).isEqualTo(r.testDrives());
         assertThat(r.ruleSameDays().failed()).isEqualTo(r.vigil().failed());
         assertThat(r.ruleAllDays().healthy()).isEqualTo(r.vigil().healthy());
         assertThat(r.drives()).allSatisfy(d -> assertThat(d.windows().size()).isLessThanOrEqualTo(Math.max(0, d.history().days() - 4)));
         assertThat(r.trainDrives() + r.testDrives()).isBetween(10_000, 11_500);
         assertThat(r.sweep()).isNotEmpty();
-        assertThat(lines).anyMatch(l -> l.startsWith("read 8/8 days"));
+        assertThat(lines).anyMatch(l -> l.startsWith("read 6/6 days"));
         String md = Files.readString(report);
         assertThat(md).contains("| Vigil (calibrated threshold) |", "| Backblaze rule, same days as Vigil |",
                 "![](precision-recall.png)");
