@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 BridgeCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
+                EvaluateCommand.class,
+                ReplayCommand.class,
         })
 public final class Vigil implements Runnable {
 
