@@ -27,6 +27,7 @@ public final class Vigil implements Runnable {
     public static final int USAGE_ERROR = 2;
 
     public static void main(String[] args) {
+        System.setOut(QuietStdout.withoutSameDiffChatter(System.out));
         System.exit(commandLine().execute(args));
     }
 
