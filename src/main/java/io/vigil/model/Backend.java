@@ -29,8 +29,7 @@ public final class Backend {
 
     /** One line: backend, device and threads. */
     public static String describe() {
-        var env = Nd4j.getEnvironment();
-        String device = isGpu() ? "GPU (CUDA), " + env.getNumberOfDevices() + " device(s)"
+        String device = isGpu() ? "GPU (CUDA), " + Nd4j.getAffinityManager().getNumberOfDevices() + " device(s)"
                 : "CPU, " + Runtime.getRuntime().availableProcessors() + " cores, OMP_NUM_THREADS="
                         + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset");
         return "ND4J backend " + Nd4j.getBackend().getClass().getSimpleName() + " on " + device;
