@@ -105,11 +105,6 @@ public final class EmbeddedMqtt implements MqttBroker {
     }
 
     @Override
-    public String uri() {
-        return "tcp://127.0.0.1:" + port;
-    }
-
-    @Override
     public int port() {
         return port;
     }

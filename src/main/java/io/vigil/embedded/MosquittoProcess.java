@@ -119,11 +119,6 @@ public final class MosquittoProcess implements MqttBroker {
     }
 
     @Override
-    public String uri() {
-        return "tcp://127.0.0.1:" + port;
-    }
-
-    @Override
     public int port() {
         return port;
     }

@@ -4,7 +4,9 @@ package io.vigil.embedded;
 public interface MqttBroker extends AutoCloseable {
 
     /** Server URI for Paho and {@code --broker}, e.g. {@code tcp://127.0.0.1:41883}. */
-    String uri();
+    default String uri() {
+        return "tcp://127.0.0.1:" + port();
+    }
 
     /** TCP port on 127.0.0.1. */
     int port();

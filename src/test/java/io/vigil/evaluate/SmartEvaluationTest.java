@@ -1,5 +1,6 @@
 package io.vigil.evaluate;
 
+import io.vigil.replay.SharedData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.model.AutoencoderSpec;

@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The real recordings in {@code ../shared/data} (override with {@code -Dvigil.data.dir}); tests skip without them. */
-final class SharedData {
+public final class SharedData {
 
     private SharedData() {
     }
 
-    static Path folder(String name) {
+    public static Path folder(String name) {
         Path dir = Path.of(System.getProperty("vigil.data.dir", "../shared/data")).resolve(name);
         assumeTrue(Files.isDirectory(dir), "real data folder " + dir.toAbsolutePath()
                 + " is absent; set -Dvigil.data.dir=<folder holding " + name + "/> to run this test");
