@@ -9,6 +9,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks whose numbers go in docs/benchmarks.md, with the machine they ran on.",
+        footer = {"", "Examples:",
+                "  vigil bench model",
+                "  vigil bench pipeline --devices 100,300,1000 --rate 100 --seconds 60"},
         subcommands = {
                 BenchModelCommand.class,
                 BenchPipelineCommand.class,

@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
         description = {
                 "Subscribe (QoS 1, persistent session) to every topology's MQTT topic filter and forward each reading",
                 "to its Kafka readings topic, keyed by device id; invalid payloads go to the dead-letter topic.",
-                "A message is acknowledged to MQTT only after Kafka has the record."})
+                "A message is acknowledged to MQTT only after Kafka has the record."},
+        footer = {"", "Examples:",
+                "  vigil bridge --broker tcp://localhost:1883 --bootstrap localhost:9092",
+                "  vigil bridge --client-id bridge-2 --share-group vigil --kind vibration"})
 public final class BridgeCommand implements Runnable {
 
     @Option(names = "--broker", defaultValue = "${env:VIGIL_MQTT_BROKER:-" + Bridge.Builder.DEFAULT_BROKER + "}",

@@ -27,7 +27,10 @@ import picocli.CommandLine.Option;
 /** {@code vigil detect}: runs the Kafka Streams detector for every sensor kind until Ctrl-C. */
 @Command(name = "detect",
         mixinStandardHelpOptions = true,
-        description = "Score per-device windows from the readings topics and publish score and alert events.")
+        description = "Score per-device windows from the readings topics and publish score and alert events.",
+        footer = {"", "Examples:",
+                "  vigil detect --bootstrap localhost:9092",
+                "  vigil detect --bootstrap kafka:9092 --threads 2 --batch-size 512 --metrics-host 0.0.0.0"})
 public final class DetectCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectCommand.class);

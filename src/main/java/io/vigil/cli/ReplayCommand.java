@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay",
         mixinStandardHelpOptions = true,
         description = "Replay recorded data as live readings, over MQTT v5 (through the bridge) or straight to Kafka.",
+        footer = {"", "Examples:",
+                "  vigil replay backblaze --dir ../shared/data/backblaze-2013 --to kafka",
+                "  vigil replay csv --file recording.csv --topology vibration --to mqtt"},
         subcommands = {ReplayCommand.Backblaze.class, ReplayCommand.Csv.class})
 public final class ReplayCommand implements Runnable {
 
