@@ -17,6 +17,9 @@ public final class ConfigException extends RuntimeException {
     }
 
     public static ConfigException field(Path file, String field, String expected, Object got) {
+        if (got instanceof com.fasterxml.jackson.databind.JsonNode node && node.isValueNode()) {
+            got = node.asText(); // a YAML scalar as the user wrote it, without JSON quotes
+        }
         return new ConfigException(file + ": field '" + field + "': expected " + expected
                 + (got == null ? ", but it is missing" : ", got '" + abbreviate(String.valueOf(got)) + "'"));
     }

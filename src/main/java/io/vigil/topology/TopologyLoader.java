@@ -107,7 +107,7 @@ public final class TopologyLoader {
             throw new ConfigException(file + ": topology file not found");
         } catch (JsonProcessingException e) {
             throw new ConfigException(file + ": not valid YAML at line " + e.getLocation().getLineNr()
-                    + ": " + e.getOriginalMessage());
+                    + ": " + e.getOriginalMessage().lines().findFirst().orElse("").strip());
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
         }
