@@ -47,6 +47,8 @@ class ReplayDetectorIT {
     static final SensorTopology SMART = ReplayIT.SMART;
     static final int DAYS = 7;
     static final Duration DETECTED = Duration.ofSeconds(90);
+    /** One drive in SAMPLE is replayed (by serial hash): ~700 drives, ~2,000 score events. */
+    static final int SAMPLE = 16;
 
     static EmbeddedKafka kafka;
 
@@ -83,17 +85,19 @@ class ReplayDetectorIT {
             await().atMost(Duration.ofSeconds(60)).failFast("detector failed", () -> detector.state()
                     == KafkaStreams.State.ERROR).until(() -> detector.state() == KafkaStreams.State.RUNNING);
 
-            // when: the week is replayed into the readings topic; the sink notes each reading it publishes
+            // when: the week is replayed into the readings topic for one drive in SAMPLE (the whole fleet
+            // is ~32k score events, minutes on two loaded cores); the sink notes each reading it publishes
             Map<String, TreeSet<Long>> published = new HashMap<>();
-            BackblazeReplay.Totals totals;
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
             try (ReadingSink sink = recording(new KafkaReadingSink(kafka.bootstrapServers(), SMART.kafka().readings(),
-                    SMART.sampleRateHz(), "replay-detector-it"), published)) {
-                totals = new BackblazeReplay(SMART).run(days, sink, 0, Duration.ofHours(1), t -> { });
+                    SMART.sampleRateHz(), "replay-detector-it"), published, sent)) {
+                new BackblazeReplay(SMART).run(days, sink, 0, Duration.ofHours(1), t -> { });
             }
 
             // then: expected windows per drive, from the very readings the replayer published
+            assertThat(published).hasSizeGreaterThan(300);
             assertThat(published.values().stream().mapToLong(TreeSet::size).sum())
-                    .as("one reading per published drive-day, no (serial, day) twice").isEqualTo(totals.readings());
+                    .as("one reading per published drive-day, no (serial, day) twice").isEqualTo(sent.get());
             Map<String, Long> expected = new HashMap<>();
             Map<String, List<Long>> expectedEnds = new HashMap<>();
             published.forEach((serial, ts) -> {
@@ -102,7 +106,7 @@ class ReplayDetectorIT {
                     expectedEnds.put(serial, new ArrayList<>(ts).subList(SMART.window() - 1, ts.size()));
                 }
             });
-            assertThat(expected).as("the slice must hold drives with a full window").hasSizeGreaterThan(1000);
+            assertThat(expected).as("the slice must hold drives with a full window").hasSizeGreaterThan(300);
             long expectedTotal = expected.values().stream().mapToLong(Long::longValue).sum();
 
             Map<String, Long> scores = new HashMap<>();
@@ -127,10 +131,15 @@ class ReplayDetectorIT {
     }
 
     /** A sink that notes each published reading's (serial, timestamp) before passing it on. */
-    private static ReadingSink recording(ReadingSink sink, Map<String, TreeSet<Long>> published) {
+    private static ReadingSink recording(ReadingSink sink, Map<String, TreeSet<Long>> published,
+                                         java.util.concurrent.atomic.AtomicLong sent) {
         return new ReadingSink() {
             @Override
             public void send(DeviceSeries series, int from, int to) throws Exception {
+                if (Math.floorMod(series.device().hashCode(), SAMPLE) != 0) {
+                    return;
+                }
+                sent.addAndGet(to - from);
                 for (int i = from; i < to; i++) {
                     published.computeIfAbsent(series.device(), s -> new TreeSet<>()).add(series.ts()[i]);
                 }
