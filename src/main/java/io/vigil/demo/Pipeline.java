@@ -118,6 +118,26 @@ public final class Pipeline implements AutoCloseable {
         return kind -> ModelBundle.load(bundles.get(kind.kind())).scorer();
     }
 
+    /**
+     * Every topic exists before the bridge and the detector start: readings and dead letters
+     * (which the bridge would also create), and the scores and alerts topics that the
+     * detector's producer would otherwise depend on broker auto-creation for. Missing ones are
+     * created with {@link #PARTITIONS} partitions; existing ones are left alone.
+     *
+     * @return every topic of {@code kinds}, created or not
+     */
+    public static List<String> ensureTopics(String bootstrap, List<SensorTopology> kinds) {
+        List<String> names = kinds.stream()
+                .flatMap(k -> Stream.of(k.kafka().readings(), k.kafka().deadLetter(), k.kafka().scores(),
+                        k.kafka().alerts()))
+                .distinct()
+                .toList();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Topics.ensure(admin, names, PARTITIONS);
+        }
+        return names;
+    }
+
     /** Builds and starts a {@link Pipeline}; every default is here. */
     public static final class Builder {
         private String externalMqtt;
@@ -249,20 +269,8 @@ public final class Pipeline implements AutoCloseable {
             return broker.uri();
         }
 
-        /**
-         * Every topic exists before the bridge and the detector start: readings and dead letters
-         * (which the bridge would also create), and the scores and alerts topics that the
-         * detector's producer would otherwise depend on broker auto-creation for.
-         */
         private void createTopics(String bootstrap) {
-            List<String> names = kinds.stream()
-                    .flatMap(k -> Stream.of(k.kafka().readings(), k.kafka().deadLetter(), k.kafka().scores(),
-                            k.kafka().alerts()))
-                    .distinct()
-                    .toList();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                Topics.ensure(admin, names, PARTITIONS);
-            }
+            List<String> names = ensureTopics(bootstrap, kinds);
             steps.accept("Topics: " + String.join(", ", names) + " (" + PARTITIONS + " partitions if created)");
         }
 

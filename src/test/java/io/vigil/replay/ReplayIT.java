@@ -83,7 +83,8 @@ class ReplayIT {
         }
     }
 
-    private static Path copyDays(Path tmp, int skip, int count) throws Exception {
+    /** Copies {@code count} daily files of the 2013 data, from the {@code skip}th on, to {@code tmp/days}. */
+    static Path copyDays(Path tmp, int skip, int count) throws Exception {
         Path days = Files.createDirectories(tmp.resolve("days"));
         try (var files = Files.list(SharedData.folder("backblaze-2013"))) {
             for (Path f : files.sorted().skip(skip).limit(count).toList()) {
