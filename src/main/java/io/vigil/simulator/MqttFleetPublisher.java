@@ -8,6 +8,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import io.vigil.security.MqttSecurity;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -49,9 +50,16 @@ public final class MqttFleetPublisher {
     }
 
     private final SensorTopology topology;
+    private final MqttSecurity security;
 
     public MqttFleetPublisher(SensorTopology topology) {
+        this(topology, MqttSecurity.NONE);
+    }
+
+    /** A publisher that authenticates and verifies the broker as {@code security} says. */
+    public MqttFleetPublisher(SensorTopology topology, MqttSecurity security) {
         this.topology = topology;
+        this.security = security;
     }
 
     /** {@code vigil/vibration/+} → {@code vigil/vibration/}: the device id is the last level. */
@@ -74,7 +82,7 @@ public final class MqttFleetPublisher {
         MqttAsyncClient client = new MqttAsyncClient(options.broker(),
                 "vigil-sim-" + scenario.name() + "-" + ProcessHandle.current().pid(), new MemoryPersistence());
         try {
-            int receiveMaximum = connect(client);
+            int receiveMaximum = connect(client, security.apply(new MqttConnectionOptions(), options.broker()));
             Sender sender = new Sender(client, Math.min(options.maxInFlight(), receiveMaximum));
             Fleet.Run run = fleet.start(options.startMs());
             long started = System.nanoTime();
@@ -108,8 +116,7 @@ public final class MqttFleetPublisher {
     }
 
     /** Connects with a clean session; returns the broker's receive maximum. */
-    private static int connect(MqttAsyncClient client) throws MqttException {
-        MqttConnectionOptions options = new MqttConnectionOptions();
+    private static int connect(MqttAsyncClient client, MqttConnectionOptions options) throws MqttException {
         options.setCleanStart(true);             // a publisher has no session to resume
         options.setSessionExpiryInterval(0L);    // seconds; drop the session on disconnect
         options.setConnectionTimeout(10);        // seconds
