@@ -9,11 +9,16 @@ import java.nio.file.Path;
 public final class ConfigException extends RuntimeException {
 
     public ConfigException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
     public ConfigException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    /** Parser messages (SnakeYAML's among them) span lines; the CLI contract is one line. */
+    private static String oneLine(String message) {
+        return message == null ? null : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     public static ConfigException field(Path file, String field, String expected, Object got) {
