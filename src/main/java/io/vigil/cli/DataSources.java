@@ -2,6 +2,7 @@ package io.vigil.cli;
 
 import io.vigil.reading.DeviceSeries;
 import io.vigil.replay.RecordingReader;
+import io.vigil.replay.SmartReadings;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.topology.SensorTopology;
@@ -12,7 +13,8 @@ import java.util.List;
 
 /**
  * Reads the {@code --data} arguments of train, score and bench: a simulator scenario (*.yaml) is
- * generated, anything else (CSV, ADXL356 *.Wfm.csv, or a folder of them) is read as a recording.
+ * generated, anything else (CSV, ADXL356 *.Wfm.csv, or a folder of them) is read as a recording; for a
+ * SMART topology (one with {@code sources}) every path is Backblaze data and only never-failing drives are kept.
  */
 final class DataSources {
 
@@ -23,6 +25,9 @@ final class DataSources {
     }
 
     static List<DeviceSeries> read(List<Path> paths, SensorTopology topology) {
+        if (!topology.sources().isEmpty()) {
+            return smart(paths, topology);
+        }
         List<DeviceSeries> series = new ArrayList<>();
         List<Path> recordings = new ArrayList<>();
         for (Path path : paths) {
@@ -38,6 +43,18 @@ final class DataSources {
         }
         if (!recordings.isEmpty()) {
             series.addAll(RecordingReader.readAll(recordings, topology));
+        }
+        return series;
+    }
+
+    /** A SMART topology reads Backblaze folders or zips: drives that never fail there, features per its sources. */
+    private static List<DeviceSeries> smart(List<Path> paths, SensorTopology topology) {
+        List<DeviceSeries> series = new ArrayList<>();
+        for (Path path : paths) {
+            if (!Files.exists(path)) {
+                throw new UsageException(path + ": no such file or folder");
+            }
+            series.addAll(SmartReadings.neverFailed(path, topology));
         }
         return series;
     }

@@ -85,7 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Settings settings = Trainer.Settings.defaults(topology)
                 .withEpochs(epochs)
                 .withEngine(engine)
-                .withSplitByDevice(split.equals("device"))
+                .withSplitByDevice(split.equals("device") || !topology.sources().isEmpty()) // drives: never split by row
                 .withMaxTrainWindows(maxWindows)
                 .withSpec(new AutoencoderSpec(topology.featureCount(), topology.window(), hidden, bottleneck,
                         AutoencoderSpec.DEFAULT_LEARNING_RATE, AutoencoderSpec.DEFAULT_SEED));

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 BridgeCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
+                EvaluateCommand.class,
+                ReplayCommand.class,
         })
 public final class Vigil implements Runnable {
 
@@ -25,6 +27,7 @@ public final class Vigil implements Runnable {
     public static final int USAGE_ERROR = 2;
 
     public static void main(String[] args) {
+        System.setOut(QuietStdout.withoutSameDiffChatter(System.out));
         System.exit(commandLine().execute(args));
     }
 

@@ -60,6 +60,7 @@ public final class ModelBundle {
 
     /** Builds an empty network of the given engine and spec. */
     public static Autoencoder newNetwork(String engine, AutoencoderSpec spec) {
+        Backend.check();
         return switch (engine) {
             case "samediff" -> new SameDiffAutoencoder(spec);
             case "layers" -> new LayerAutoencoder(spec);

@@ -23,7 +23,13 @@ public final class ConfigException extends RuntimeException {
 
     public static ConfigException field(Path file, String field, String expected, Object got) {
         return new ConfigException(file + ": field '" + field + "': expected " + expected
-                + (got == null ? ", but it is missing" : ", got '" + abbreviate(String.valueOf(got)) + "'"));
+                + (got == null ? ", but it is missing" : ", got '" + abbreviate(text(got)) + "'"));
+    }
+
+    /** A YAML scalar as the user wrote it ({@code abc}, not the JSON {@code "abc"}). */
+    private static String text(Object got) {
+        return got instanceof com.fasterxml.jackson.databind.JsonNode node && node.isValueNode() ? node.asText()
+                : String.valueOf(got);
     }
 
     private static String abbreviate(String text) {

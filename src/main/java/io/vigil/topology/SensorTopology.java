@@ -21,6 +21,8 @@ import java.util.Map;
  * @param alert        when windows over threshold become an alert
  * @param mqttTopicFilter MQTT topic filter whose last level is the device id
  * @param kafka        Kafka topic names
+ * @param sources      feature → raw column and transform, for kinds whose readings are derived from
+ *                     recorded columns (SMART); empty when features are the raw values themselves
  */
 public record SensorTopology(
         String kind,
@@ -34,10 +36,20 @@ public record SensorTopology(
         Path modelPath,
         AlertPolicy alert,
         String mqttTopicFilter,
-        KafkaTopics kafka) {
+        KafkaTopics kafka,
+        Map<String, FeatureSource> sources) {
 
     public SensorTopology {
         features = List.copyOf(features);
+        sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
+    }
+
+    /** A topology whose features are the raw values (no {@code sources} block). */
+    public SensorTopology(String kind, List<String> features, double sampleRateHz, int window, int hop,
+                          Preprocess preprocess, PayloadMapping payload, CsvMapping csv, Path modelPath,
+                          AlertPolicy alert, String mqttTopicFilter, KafkaTopics kafka) {
+        this(kind, features, sampleRateHz, window, hop, preprocess, payload, csv, modelPath, alert, mqttTopicFilter,
+                kafka, Map.of());
     }
 
     public int featureCount() {
@@ -75,6 +87,30 @@ public record SensorTopology(
      * @param clearAfter     consecutive windows under threshold that clear it
      */
     public record AlertPolicy(Double fixedThreshold, int raiseAfter, int clearAfter) {
+    }
+
+    /**
+     * Where a derived feature comes from: a raw column (e.g. {@code smart_5_raw}) and the transform
+     * applied to it ({@code io.vigil.reading.FeatureTransformer} applies it, for live replay and
+     * offline evaluation alike).
+     */
+    public record FeatureSource(String column, Transform transform) {
+    }
+
+    /**
+     * Counter-friendly transforms of a raw column. {@code log1p} is signed:
+     * {@code sign(v)·ln(1+|v|)}. Deltas are taken against the device's previous reading (whatever the
+     * days between), and are 0 on a device's first reading.
+     */
+    public enum Transform {
+        /** The value as reported. */
+        RAW,
+        /** Compresses counters spanning orders of magnitude. */
+        LOG1P,
+        /** Change since the previous reading, in raw units. */
+        DELTA,
+        /** Change since the previous reading, compressed: 8 new bad sectors weigh the same on 0 or on 1,000. */
+        LOG1P_OF_DELTA
     }
 
     public record KafkaTopics(String readings, String scores, String alerts, String deadLetter) {

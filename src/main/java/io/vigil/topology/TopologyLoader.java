@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.topology.SensorTopology.AlertPolicy;
 import io.vigil.topology.SensorTopology.BlockStat;
 import io.vigil.topology.SensorTopology.CsvMapping;
+import io.vigil.topology.SensorTopology.FeatureSource;
+import io.vigil.topology.SensorTopology.Transform;
 import io.vigil.topology.SensorTopology.KafkaTopics;
 import io.vigil.topology.SensorTopology.PayloadMapping;
 import io.vigil.topology.SensorTopology.Preprocess;
@@ -33,7 +35,7 @@ public final class TopologyLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> KNOWN_FIELDS = Set.of("kind", "features", "sampleRateHz", "window", "hop",
-            "preprocess", "payload", "csv", "model", "alert", "mqtt", "kafka");
+            "preprocess", "payload", "csv", "model", "alert", "mqtt", "kafka", "sources");
 
     private TopologyLoader() {
     }
@@ -84,8 +86,9 @@ public final class TopologyLoader {
                 f.text(kafka, "kafka.scores", "vigil.scores." + kind),
                 f.text(kafka, "kafka.alerts", "vigil.alerts"),
                 f.text(kafka, "kafka.deadLetter", "vigil.deadletter"));
+        Map<String, FeatureSource> sources = sources(f, root.get("sources"), features);
         return new SensorTopology(kind, features, rate, window, hop, preprocess, payload, csv, model, alert,
-                topicFilter, topics);
+                topicFilter, topics, sources);
     }
 
     /** Loads every {@code *.yaml} in {@code dir}, sorted by kind. */
@@ -122,6 +125,33 @@ public final class TopologyLoader {
         } catch (IllegalArgumentException e) {
             throw ConfigException.field(f.file, "preprocess.stat", "one of mean, rms", stat.toLowerCase(Locale.ROOT));
         }
+    }
+
+    /** Optional: when present, every feature needs a {@code {column, transform}} entry. */
+    private static Map<String, FeatureSource> sources(Fields f, JsonNode node, List<String> features) {
+        if (node == null) {
+            return Map.of();
+        }
+        f.requireObject(node, "sources");
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!features.contains(name)) {
+                throw ConfigException.field(f.file, "sources." + name, "one of the features " + features, name);
+            }
+        }
+        Map<String, FeatureSource> sources = new LinkedHashMap<>();
+        for (String feature : features) {
+            JsonNode source = f.object(node, "sources." + feature, false);
+            String column = f.text(source, "sources." + feature + ".column", null);
+            String transform = f.text(source, "sources." + feature + ".transform", "raw");
+            try {
+                sources.put(feature, new FeatureSource(column, Transform.valueOf(transform.toUpperCase(Locale.ROOT))));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.field(f.file, "sources." + feature + ".transform",
+                        "one of raw, log1p, delta, log1p_of_delta", transform);
+            }
+        }
+        return sources;
     }
 
     private static PayloadMapping payload(Fields f, JsonNode node, List<String> features) {

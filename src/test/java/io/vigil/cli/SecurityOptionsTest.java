@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,7 +14,7 @@ import picocli.CommandLine;
 class SecurityOptionsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"bridge", "simulate"})
+    @ValueSource(strings = {"bridge", "simulate", "replay backblaze", "replay csv"})
     void mqttCommandsOfferCredentialsAndTlsButNoPasswordOnTheCommandLine(String command) {
         String help = help(command);
 
@@ -23,7 +24,7 @@ class SecurityOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bridge", "detect"})
+    @ValueSource(strings = {"bridge", "detect", "replay backblaze", "replay csv"})
     void kafkaCommandsTakeAClientPropertiesFile(String command) {
         assertThat(help(command)).contains("--kafka-config", "VIGIL_KAFKA_SECURITY_PROTOCOL");
     }
@@ -54,7 +55,9 @@ class SecurityOptionsTest {
         StringWriter out = new StringWriter();
         CommandLine cli = Vigil.commandLine();
         cli.setOut(new PrintWriter(out, true));
-        cli.execute(command, "--help");
+        List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+        args.add("--help");
+        cli.execute(args.toArray(String[]::new));
         return out.toString().replaceAll("\\s+", " ");
     }
 

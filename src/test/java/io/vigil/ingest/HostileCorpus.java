@@ -23,8 +23,6 @@ import java.util.regex.Pattern;
 final class HostileCorpus {
 
     static final Path FILE = Path.of("src/test/resources/hostile/readings.tsv");
-    /** SMART lives on another branch for now; its test copy is used when topologies/ has none. */
-    static final Path TEST_TOPOLOGIES = Path.of("src/test/resources/hostile");
 
     private static final Pattern NOW = Pattern.compile("\\$\\{now(?:\\+(\\d+)([dh]))?}");
     private static final Pattern REPEAT = Pattern.compile("\\$\\{repeat:(\\d+):([^}]*)}");
@@ -83,10 +81,9 @@ final class HostileCorpus {
         return load(nowMs).stream().filter(Entry::viaMqtt).toList();
     }
 
-    /** vibration and adxl356 from topologies/, smart from there or from the test copy. */
+    /** The production topology of {@code kind} ({@code topologies/<kind>.yaml}). */
     static SensorTopology topology(String kind) {
-        Path dir = Files.exists(TopologyLoader.DEFAULT_DIR.resolve(kind + ".yaml")) ? TopologyLoader.DEFAULT_DIR : TEST_TOPOLOGIES;
-        return TopologyLoader.load(dir, kind);
+        return TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind);
     }
 
     /** Macros first, then escapes, into bytes (so {@code \xHH} can make invalid UTF-8). */

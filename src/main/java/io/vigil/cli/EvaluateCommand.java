@@ -1,0 +1,118 @@
+package io.vigil.cli;
+
+import io.vigil.evaluate.SensorEvaluation;
+import io.vigil.evaluate.SmartEvaluation;
+import io.vigil.evaluate.SmartReport;
+import io.vigil.model.ModelBundle;
+import io.vigil.model.Trainer;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil evaluate}: recorded data through the stream's windowing, scoring and alerting; a report folder. */
+@Command(name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Evaluate a model on recorded data and write report.md with PNG plots to --out.",
+                "SMART (a topology with sources): Backblaze daily files, drives split by serial; Vigil versus "
+                        + "Backblaze's rule (raw SMART 5/187/188/197/198 > 0).",
+                "Other kinds: labelled recordings (label column, or ADXL356 file names); ROC AUC per fault, "
+                        + "precision/recall/F1 at the calibrated threshold, detection delay."},
+        footer = {
+                "",
+                "Examples:",
+                "  vigil evaluate --topology smart --data ../shared/data/backblaze-2013 --out report/smart",
+                "  vigil evaluate --topology adxl356 --data ../shared/data/vibration-adxl356 --out report/adxl356",
+                "  vigil evaluate --topology smart --data D --out R --model report/smart/model.zip"})
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--topology", required = true, paramLabel = "KIND", description = "Sensor kind or topology file.")
+    String topologyName;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Recorded data: Backblaze folder or zip, or recordings.")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report folder (created).")
+    Path out;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Evaluate this bundle instead of training one on the training split.")
+    Path model;
+
+    @Option(names = "--train", description = "Train on the training split (the default without --model); the bundle is saved as <out>/model.zip.")
+    boolean train;
+
+    @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Training epochs at most (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--max-train-windows", defaultValue = "20000", paramLabel = "N",
+            description = "Random subset of training windows, 0 = all (default: ${DEFAULT-VALUE}).")
+    int maxTrainWindows;
+
+    @Option(names = "--test-share", defaultValue = "0.5", paramLabel = "S",
+            description = "SMART: share of drives held out for testing (default: ${DEFAULT-VALUE}).")
+    double testShare;
+
+    @Override
+    public Integer call() throws Exception {
+        if (model != null && train) {
+            throw new UsageException("give either --model FILE or --train, not both");
+        }
+        if (!Files.exists(data)) {
+            throw new UsageException(data + ": data not found");
+        }
+        SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
+        ModelBundle bundle = null;
+        if (model != null) {
+            bundle = ModelBundle.load(model);
+            bundle.checkCompatible(topology, model);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Trainer.Settings settings = Trainer.Settings.defaults(topology).withEpochs(epochs)
+                .withMaxTrainWindows(maxTrainWindows);
+        long started = System.nanoTime();
+        Path report;
+        ModelBundle used;
+        if (!topology.sources().isEmpty()) {
+            SmartEvaluation.Result result = new SmartEvaluation(topology,
+                    new SmartEvaluation.Settings(testShare, settings), line -> progress(err, line)).run(data, bundle);
+            report = SmartReport.write(result, out, data.toString());
+            used = result.bundle();
+            summary(String.format(Locale.ROOT, "Vigil: %d of %d failed drives caught >=1 day ahead, %d of %d healthy "
+                            + "alerted; rule: %d caught, %d alerted", result.vigil().caught(), result.vigil().failed(),
+                    result.vigil().falseAlarms(), result.vigil().healthy(), result.ruleSameDays().caught(),
+                    result.ruleSameDays().falseAlarms()));
+        } else {
+            SensorEvaluation.Result result = new SensorEvaluation(topology, settings, line -> progress(err, line))
+                    .run(data, bundle);
+            report = SensorEvaluation.writeReport(result, out, data.toString());
+            used = result.bundle();
+            summary(result.summary());
+        }
+        if (bundle == null) {
+            used.save(out.resolve("model.zip"));
+        }
+        summary(String.format(Locale.ROOT, "report: %s (%.0f s)", report, (System.nanoTime() - started) / 1e9));
+        return 0;
+    }
+
+    private void summary(String line) {
+        spec.commandLine().getOut().println("evaluate: " + line);
+        spec.commandLine().getOut().flush();
+    }
+
+    private static void progress(PrintWriter err, String line) {
+        err.println("evaluate: " + line);
+        err.flush();
+    }
+}

@@ -1,0 +1,198 @@
+package io.vigil.cli;
+
+import io.vigil.publish.KafkaReadingSink;
+import io.vigil.publish.MqttReadingSink;
+import io.vigil.publish.ReadingSink;
+import io.vigil.replay.BackblazeReplay;
+import io.vigil.replay.RecordingReplay;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import io.vigil.security.MqttSecurity;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil replay}: recorded history played back through the live pipeline. */
+@Command(name = "replay",
+        mixinStandardHelpOptions = true,
+        description = "Replay recorded data as live readings, over MQTT v5 (through the bridge) or straight to Kafka.",
+        subcommands = {ReplayCommand.Backblaze.class, ReplayCommand.Csv.class})
+public final class ReplayCommand implements Runnable {
+
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Where readings go: shared options of both subcommands. */
+    static final class Target {
+        enum To { mqtt, kafka }
+
+        @Option(names = "--to", required = true, paramLabel = "mqtt|kafka", description = "mqtt: to the broker, as sensors do; kafka: straight to the readings topic.")
+        To to;
+
+        @Option(names = "--broker", defaultValue = "${env:VIGIL_MQTT_BROKER:-tcp://localhost:1883}", paramLabel = "URL",
+                description = "MQTT v5 broker (env VIGIL_MQTT_BROKER; default ${DEFAULT-VALUE}).")
+        String broker;
+
+        @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP:-localhost:9092}", paramLabel = "SERVERS",
+                description = "Kafka bootstrap servers (env VIGIL_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
+        String bootstrap;
+
+        @Option(names = "--max-in-flight", defaultValue = "1000", paramLabel = "N", description = "MQTT: unacknowledged publishes at most (default: ${DEFAULT-VALUE}).")
+        int maxInFlight;
+
+        @Mixin
+        MqttSecurityOptions mqttSecurity;
+
+        @Mixin
+        KafkaSecurityOptions kafkaSecurity;
+
+        ReadingSink open(SensorTopology topology, String clientId) throws Exception {
+            if (to == To.mqtt) {
+                MqttSecurity security = mqttSecurity.security();
+                try {
+                    return new MqttReadingSink(broker, topology, clientId + "-" + ProcessHandle.current().pid(), maxInFlight,
+                            security);
+                } catch (MqttException e) {
+                    throw new UsageException(MqttSecurity.describe(e, broker));
+                } catch (IllegalArgumentException e) { // TLS files with a tcp:// URI, unreadable certificates
+                    throw new UsageException(e.getMessage());
+                }
+            }
+            return new KafkaReadingSink(bootstrap, topology.kafka().readings(), topology.sampleRateHz(), clientId,
+                    kafkaSecurity.clientConfig());
+        }
+
+        String where(SensorTopology topology) {
+            return to == To.mqtt ? "MQTT " + topology.mqttTopicFilter().replace("+", "<serial>")
+                    : "Kafka " + topology.kafka().readings();
+        }
+    }
+
+    @Command(name = "backblaze",
+            mixinStandardHelpOptions = true,
+            description = {"Backblaze Drive Stats (folder or zip of YYYY-MM-DD.csv) as SMART readings: one per drive-day, "
+                    + "keyed by serial, event time = the row's date (midnight UTC)."},
+            footer = {"", "Examples:",
+                    "  vigil replay backblaze --dir ../shared/data/backblaze-2013 --to kafka --bootstrap localhost:9092",
+                    "  vigil replay backblaze --dir data.zip --to mqtt --broker tcp://localhost:1883 --speed 1"})
+    static final class Backblaze implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Target target;
+
+        @Option(names = "--dir", required = true, paramLabel = "DIR|ZIP", description = "Daily files, or a zip of them.")
+        Path dir;
+
+        @Option(names = "--topology", defaultValue = "smart", paramLabel = "KIND", description = "SMART topology (default: ${DEFAULT-VALUE}).")
+        String topologyName;
+
+        @Option(names = "--speed", defaultValue = "0", paramLabel = "DAYS_PER_S", description = "Days per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+        double speed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (speed < 0) {
+                throw new UsageException("--speed must be >= 0 days per second, got " + speed);
+            }
+            if (!Files.exists(dir)) {
+                throw new UsageException(dir + ": Backblaze data not found");
+            }
+            SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
+            if (topology.sources().isEmpty()) {
+                throw new UsageException("topology '" + topology.kind() + "' has no sources block: not a SMART topology");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            out.printf(Locale.ROOT, "replay: %s -> %s at %s%n", dir, target.where(topology),
+                    speed == 0 ? "max speed" : speed + " days/s");
+            out.flush();
+            BackblazeReplay.Totals done;
+            try (ReadingSink sink = target.open(topology, "vigil-replay-backblaze")) {
+                done = new BackblazeReplay(topology).run(dir, sink, speed, PROGRESS_EVERY, t -> {
+                    err.printf(Locale.ROOT, "replay: %d%s days, %,d rows, %,.0f rows/s%n", t.days(),
+                            t.totalDays() > 0 ? "/" + t.totalDays() : "", t.rows(), t.rowsPerSecond());
+                    err.flush();
+                });
+            }
+            out.printf(Locale.ROOT, "replay: done, %d days, %,d rows -> %,d readings in %.1f s (%,.0f rows/s); "
+                            + "%,d drive-days before every SMART column was reported, %,d invalid serials, %,d bad rows%n",
+                    done.days(), done.rows(), done.readings(), done.seconds(), done.rowsPerSecond(), done.notYet(),
+                    done.badIds(), done.badRows());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "csv",
+            mixinStandardHelpOptions = true,
+            description = {"Recorded sensor files (generic CSV or ADXL356 *.Wfm.csv) as batched readings, times "
+                    + "shifted so the recording starts now (or at --start-ms)."},
+            footer = {"", "Example:",
+                    "  vigil replay csv --file ../shared/data/vibration-adxl356/1800_HIR_GS_BaLo_WA_00lb.Wfm.csv "
+                            + "--topology adxl356 --to mqtt --broker tcp://localhost:1883 --speed 1"})
+    static final class Csv implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Target target;
+
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "Recording.")
+        Path file;
+
+        @Option(names = "--topology", required = true, paramLabel = "KIND", description = "Sensor kind of the recording.")
+        String topologyName;
+
+        @Option(names = "--speed", defaultValue = "0", paramLabel = "X", description = "Recording seconds per wall second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+        double speed;
+
+        @Option(names = "--batch", defaultValue = "100", paramLabel = "N", description = "Samples per reading (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--start-ms", paramLabel = "EPOCH_MS", description = "Time of the first sample (default: now).")
+        Long startMs;
+
+        @Override
+        public Integer call() throws Exception {
+            if (speed < 0 || batch < 1) {
+                throw new UsageException("--speed must be >= 0 and --batch >= 1");
+            }
+            SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            RecordingReplay.Totals done;
+            try (ReadingSink sink = target.open(topology, "vigil-replay-csv")) {
+                done = new RecordingReplay(topology).run(file, sink,
+                        startMs == null ? System.currentTimeMillis() : startMs, batch, speed, t -> {
+                            err.printf(Locale.ROOT, "replay: %,d samples, %,d readings, %,.0f samples/s%n", t.samples(),
+                                    t.readings(), t.samplesPerSecond());
+                            err.flush();
+                        });
+            }
+            out.printf(Locale.ROOT, "replay: done, %,d samples in %,d readings -> %s in %.1f s%n", done.samples(),
+                    done.readings(), target.where(topology), done.seconds());
+            out.flush();
+            return 0;
+        }
+    }
+
+}

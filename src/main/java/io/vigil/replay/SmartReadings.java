@@ -1,0 +1,104 @@
+package io.vigil.replay;
+
+import io.vigil.reading.DeviceSeries;
+import io.vigil.reading.FeatureTransformer;
+import io.vigil.topology.SensorTopology;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Backblaze rows as SMART readings of a topology with {@code sources} ({@code topologies/smart.yaml}):
+ * both the live replay ({@link Live}, one drive-day at a time) and the offline path
+ * ({@link #series(DriveHistory)}) go through the same {@link FeatureTransformer}.
+ */
+public final class SmartReadings {
+
+    /** Milliseconds per day: a drive-day's event time is its date at midnight UTC. */
+    public static final long DAY_MS = 86_400_000L;
+
+    private final FeatureTransformer transformer;
+    private final List<String> readerColumns;
+    private final int[] at; // transformer column → index in readerColumns
+
+    /** @param readerColumns the columns the {@link BackblazeReader} was asked for; must hold the sources' columns */
+    public SmartReadings(SensorTopology topology, List<String> readerColumns) {
+        this.transformer = new FeatureTransformer(topology);
+        this.readerColumns = List.copyOf(readerColumns);
+        this.at = transformer.columns().stream().mapToInt(readerColumns::indexOf).toArray();
+        for (int i = 0; i < at.length; i++) {
+            if (at[i] < 0) {
+                throw new IllegalArgumentException("reader columns " + readerColumns + " lack "
+                        + transformer.columns().get(i));
+            }
+        }
+    }
+
+    /** The topology's source columns followed by {@code extra} ones not among them (e.g. the baseline rule's). */
+    public static List<String> readerColumns(SensorTopology topology, List<String> extra) {
+        List<String> columns = new ArrayList<>(new FeatureTransformer(topology).columns());
+        extra.stream().filter(c -> !columns.contains(c)).forEach(columns::add);
+        return columns;
+    }
+
+    public List<String> readerColumns() {
+        return readerColumns;
+    }
+
+    /**
+     * A drive's features on its day clock; days before it has reported every source column are left
+     * out (see {@link FeatureTransformer}). No labels: evaluation judges drives by failure date.
+     */
+    public DeviceSeries series(DriveHistory history) {
+        FeatureTransformer.Device device = transformer.newDevice();
+        long[] ts = new long[history.days()];
+        double[][] rows = new double[history.days()][];
+        int kept = 0;
+        double[] raw = new double[at.length];
+        for (int r = 0; r < history.days(); r++) {
+            for (int c = 0; c < at.length; c++) {
+                raw[c] = history.value(r, at[c]);
+            }
+            double[] features = device.apply(raw);
+            if (features != null) {
+                ts[kept] = history.epochDays()[r] * DAY_MS;
+                rows[kept++] = features;
+            }
+        }
+        return new DeviceSeries(history.serial(), Arrays.copyOf(ts, kept), Arrays.copyOf(rows, kept), null);
+    }
+
+    /**
+     * Training data for a SMART model: the series of every drive in {@code dirOrZip} that never
+     * fails there (a drive that fails later still trains as healthy: its early days look healthy).
+     */
+    public static List<DeviceSeries> neverFailed(java.nio.file.Path dirOrZip, SensorTopology topology) {
+        SmartReadings readings = new SmartReadings(topology, readerColumns(topology, List.of()));
+        return BackblazeReader.readHistories(dirOrZip, readings.readerColumns()).values().stream()
+                .filter(h -> !h.failed()).map(readings::series).toList();
+    }
+
+    /** Per-drive transform state for a replay in date order. */
+    public Live live() {
+        return new Live();
+    }
+
+    /** Turns drive-days, in date order, into readings; holds one small state per drive. */
+    public final class Live {
+        private final Map<String, FeatureTransformer.Device> drives = new HashMap<>();
+        private final double[] raw = new double[at.length];
+
+        private Live() {
+        }
+
+        /** The features of this drive-day's reading, or null while the drive has not reported every column. */
+        public double[] next(DriveDay row) {
+            for (int c = 0; c < at.length; c++) {
+                raw[c] = row.values()[at[c]];
+            }
+            return drives.computeIfAbsent(row.serial(), s -> transformer.newDevice()).apply(raw);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.vigil.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.model.Window;
+import io.vigil.model.WindowScore;
+import io.vigil.model.WindowScorer;
+import io.vigil.reading.DeviceSeries;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.SensorTopology.AlertPolicy;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Window labels, AUC per fault group and detection delay on hand-built series with a stub scorer. */
+class SensorEvaluationTest {
+
+    /** Window score = the window's last value: windows are scored by what they hold, no model. */
+    static final class LastValueScorer implements WindowScorer {
+        @Override
+        public List<WindowScore> score(List<Window> windows) {
+            return windows.stream().map(w -> new WindowScore(w.values()[0][w.length() - 1], new double[] {1})).toList();
+        }
+
+        @Override
+        public double threshold() {
+            return 5;
+        }
+
+        @Override
+        public String modelVersion() {
+            return "stub";
+        }
+    }
+
+    static SensorTopology topology() {
+        // 1 feature, window 2, hop 1, 1 kHz, raise after 2 windows over threshold
+        return new SensorTopology("t", List.of("v"), 1000, 2, 1, SensorTopology.Preprocess.NONE,
+                new SensorTopology.PayloadMapping("ts", java.util.Map.of("v", "v"), "samples", "rateHz"),
+                new SensorTopology.CsvMapping("ts", "device", "label"), Path.of("m"), new AlertPolicy(null, 2, 3),
+                "vigil/t/+", new SensorTopology.KafkaTopics("r", "s", "a", "d"));
+    }
+
+    static DeviceSeries series(String device, double[] values, int[] labels) {
+        long[] ts = new long[values.length];
+        double[][] rows = new double[values.length][];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = 1000 + i;
+            rows[i] = new double[] {values[i]};
+        }
+        return new DeviceSeries(device, ts, rows, labels);
+    }
+
+    @Test
+    void aucPerFaultGroupAndDetectionDelay() {
+        // given a healthy tail scoring 1..3, and one fault in two loads; the fault starts at sample 2
+        DeviceSeries healthy = series("rig_OK_00lb", new double[] {1, 2, 3, 1}, new int[] {0, 0, 0, 0});
+        DeviceSeries fault0 = series("rig_BAD_00lb", new double[] {2, 2, 6, 7, 8}, new int[] {0, 0, 1, 1, 1});
+        DeviceSeries fault11 = series("rig_BAD_11lb", new double[] {9, 9, 9}, new int[] {1, 1, 1});
+
+        // when
+        SensorEvaluation.Result r = new SensorEvaluation(topology(), null, line -> { })
+                .evaluate(null, new LastValueScorer(), List.of(healthy, fault0, fault11));
+
+        // then windows end at samples 1..n-1 and take their last sample's label
+        assertThat(r.recordings().get(1).labels()).containsExactly(0, 1, 1, 1);
+        // healthy windows score 2, 3, 1; faulty 6, 7, 8, 9, 9 and one label-0 window (2) of the fault file
+        assertThat(r.perGroup()).containsExactly(new SensorEvaluation.GroupAuc("rig_BAD", 5, 1.0, 1.0));
+        assertThat(r.atThreshold()).isEqualTo(new BinaryMetrics(5, 0, 4, 0));
+        // the fault starts at t=1002; windows ending 1002 and 1003 are over 5: raised at 1003
+        assertThat(r.recordings().get(1).delayMs()).isEqualTo(1L);
+        assertThat(r.recordings().get(0).delayMs()).isNull();
+        assertThat(r.auc()).isEqualTo(1.0);
+    }
+}

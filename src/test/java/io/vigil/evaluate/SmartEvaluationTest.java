@@ -1,0 +1,53 @@
+package io.vigil.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.model.AutoencoderSpec;
+import io.vigil.model.Trainer;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Smoke test on a slice of the real 2013 data: 6 days, a small quickly trained model, a full report. */
+class SmartEvaluationTest {
+
+    static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
+
+    @Test
+    void sixRealDaysGiveAReportWithVigilAndTheRuleOnTheSameDrives(@TempDir Path tmp) throws Exception {
+        // given the first 6 days (two windows per drive, no failure yet: this checks the plumbing, not quality)
+        Path days = Files.createDirectories(tmp.resolve("days"));
+        try (var files = Files.list(SharedData.folder("backblaze-2013"))) {
+            for (Path f : files.sorted().limit(6).toList()) {
+                Files.copy(f, days.resolve(f.getFileName()));
+            }
+        }
+        Trainer.Settings trainer = Trainer.Settings.defaults(SMART).withEpochs(2).withMaxTrainWindows(2000)
+                .withSpec(new AutoencoderSpec(7, 5, 8, 4, 0.01, 42));
+        List<String> lines = new ArrayList<>();
+
+        // when
+        SmartEvaluation.Result r = new SmartEvaluation(SMART, new SmartEvaluation.Settings(0.5, trainer), lines::add)
+                .run(days, null);
+        Path report = SmartReport.write(r, tmp.resolve("report"), days.toString());
+
+        // then every test drive is judged by both detectors, the failed ones are those of the slice's test half
+        assertThat(r.read().days()).isEqualTo(6);
+        assertThat(r.vigil().failed() + r.vigil().healthy()).isEqualTo(r.testDrives());
+        assertThat(r.ruleSameDays().failed()).isEqualTo(r.vigil().failed());
+        assertThat(r.ruleAllDays().healthy()).isEqualTo(r.vigil().healthy());
+        assertThat(r.drives()).allSatisfy(d -> assertThat(d.windows().size()).isLessThanOrEqualTo(Math.max(0, d.history().days() - 4)));
+        assertThat(r.trainDrives() + r.testDrives()).isBetween(10_000, 11_500);
+        assertThat(r.sweep()).isNotEmpty();
+        assertThat(lines).anyMatch(l -> l.startsWith("read 6/6 days"));
+        String md = Files.readString(report);
+        assertThat(md).contains("| Vigil (calibrated threshold) |", "| Backblaze rule, same days as Vigil |",
+                "![](precision-recall.png)");
+        assertThat(tmp.resolve("report/precision-recall.png")).isNotEmptyFile();
+    }
+}
