@@ -28,8 +28,7 @@ class PayloadParserCorpusTest {
     @MethodSource("corpus")
     void hostileReadingIsRejectedWithItsReason(HostileCorpus.Entry entry) {
         // given the parser of the entry's sensor kind, default size limit
-        PayloadParser parser = new PayloadParser(HostileCorpus.topology(entry.kind()),
-                PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES, CLOCK);
+        PayloadParser parser = parserFor(entry.kind());
 
         // when
         ParseResult result = parser.parse(entry.payload(), entry.deviceId());
@@ -39,6 +38,10 @@ class PayloadParserCorpusTest {
         Rejected rejected = (Rejected) result;
         assertThat(rejected.reason()).as(rejected.message()).isEqualTo(entry.reason());
         assertThat(rejected.message()).doesNotContain("\n", "\r").hasSizeLessThan(400);
+    }
+
+    static PayloadParser parserFor(String kind) {
+        return new PayloadParser(HostileCorpus.topology(kind), PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES, CLOCK);
     }
 
     @Test
