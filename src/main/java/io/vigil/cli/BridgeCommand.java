@@ -4,11 +4,13 @@ import io.vigil.ingest.Bridge;
 import io.vigil.ingest.PayloadParser;
 import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
+import io.vigil.security.MqttSecurity;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,12 +73,20 @@ public final class BridgeCommand implements Runnable {
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    MqttSecurityOptions mqttSecurity;
+
+    @Mixin
+    KafkaSecurityOptions kafkaSecurity;
+
     @Override
     public void run() {
         List<SensorTopology> selected = selectTopologies();
         if (maxInflight < 1 || maxInflight > 65_535) {
             throw new UsageException("--max-inflight must be 1..65535, got " + maxInflight);
         }
+        MqttSecurity security = mqttSecurity.security();
+        Map<String, Object> kafkaConfig = kafkaSecurity.clientConfig();
         Telemetry telemetry = Telemetry.create();
         MetricsServer metricsServer;
         try {
@@ -98,6 +108,8 @@ public final class BridgeCommand implements Runnable {
                     .sessionExpiry(Duration.ofSeconds(sessionExpirySeconds))
                     .partitions(partitions)
                     .maxPayloadBytes(maxPayloadBytes)
+                    .mqttSecurity(security)
+                    .kafkaClientConfig(kafkaConfig)
                     .metrics(telemetry.registry())
                     .start();
         } catch (IllegalStateException | IllegalArgumentException e) {

@@ -22,6 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import io.vigil.security.KafkaClientSecurity;
+import java.util.Map;
+import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /** {@code vigil detect}: runs the Kafka Streams detector for every sensor kind until Ctrl-C. */
@@ -74,6 +77,9 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    KafkaSecurityOptions kafkaSecurity;
+
     @Override
     public Integer call() throws InterruptedException {
         if (threads < 1 || batchSize < 1 || flushMs < 1) {
@@ -82,14 +88,17 @@ public final class DetectCommand implements Callable<Integer> {
         if (deviceSeriesCap < 0) {
             throw new UsageException("--device-series-cap must be 0 or more, got " + deviceSeriesCap);
         }
+        Map<String, Object> kafkaConfig = kafkaSecurity.clientConfig();
         List<SensorTopology> kinds = TopologyLoader.loadAll(topologies);
         var scorers = scorers(kinds);
         try (Telemetry telemetry = Telemetry.create(deviceSeriesCap);
              MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT)) {
             var topology = DetectorTopology.buildTopology(kinds, scorers,
                     new DetectorSettings(batchSize, Duration.ofMillis(flushMs), telemetry.registry(), telemetry.board()));
-            var streams = new KafkaStreams(topology,
-                    DetectorTopology.streamsConfig(bootstrap, applicationId, stateDir, threads));
+            Properties config = DetectorTopology.streamsConfig(bootstrap, applicationId, stateDir, threads);
+            config.putAll(kafkaConfig); // SASL/SSL reach every client Streams creates (consumer, producer, admin)
+            LOG.info("Kafka {} client config: {}", bootstrap, KafkaClientSecurity.describe(kafkaConfig));
+            var streams = new KafkaStreams(topology, config);
             telemetry.bind(streams);
             return runUntilStopped(streams, kinds);
         }

@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import io.vigil.security.MqttSecurity;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -58,11 +60,26 @@ public final class ReplayCommand implements Runnable {
         @Option(names = "--max-in-flight", defaultValue = "1000", paramLabel = "N", description = "MQTT: unacknowledged publishes at most (default: ${DEFAULT-VALUE}).")
         int maxInFlight;
 
+        @Mixin
+        MqttSecurityOptions mqttSecurity;
+
+        @Mixin
+        KafkaSecurityOptions kafkaSecurity;
+
         ReadingSink open(SensorTopology topology, String clientId) throws Exception {
             if (to == To.mqtt) {
-                return new MqttReadingSink(broker, topology, clientId + "-" + ProcessHandle.current().pid(), maxInFlight);
+                MqttSecurity security = mqttSecurity.security();
+                try {
+                    return new MqttReadingSink(broker, topology, clientId + "-" + ProcessHandle.current().pid(), maxInFlight,
+                            security);
+                } catch (MqttException e) {
+                    throw new UsageException(MqttSecurity.describe(e, broker));
+                } catch (IllegalArgumentException e) { // TLS files with a tcp:// URI, unreadable certificates
+                    throw new UsageException(e.getMessage());
+                }
             }
-            return new KafkaReadingSink(bootstrap, topology.kafka().readings(), topology.sampleRateHz(), clientId);
+            return new KafkaReadingSink(bootstrap, topology.kafka().readings(), topology.sampleRateHz(), clientId,
+                    kafkaSecurity.clientConfig());
         }
 
         String where(SensorTopology topology) {

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import io.vigil.security.MqttSecurity;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,6 +55,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the fleet as CSV to FILE.")
     Path out;
+
+    @Mixin
+    MqttSecurityOptions mqttSecurity;
 
     @Option(names = "--broker", paramLabel = "URL",
             description = "Publish to this MQTT v5 broker, e.g. tcp://localhost:1883 (default: $" + BROKER_ENV + ").")
@@ -135,16 +140,18 @@ public final class SimulateCommand implements Callable<Integer> {
         log.flush();
         MqttFleetPublisher.Options options = new MqttFleetPublisher.Options(target, speed, batchMs, maxInFlight,
                 seconds, start);
+        MqttSecurity security = mqttSecurity.security();
         try {
-            MqttFleetPublisher.Progress done = new MqttFleetPublisher(topology).publish(fleet, options, PROGRESS_EVERY,
+            MqttFleetPublisher.Progress done = new MqttFleetPublisher(topology, security).publish(fleet, options, PROGRESS_EVERY,
                     p -> report(log, p, seconds));
             log.printf(Locale.ROOT, "simulate: done, %d samples in %d messages, %.1f s, %.0f samples/s%n",
                     done.samples(), done.messages(), done.elapsedSeconds(), done.samplesPerSecond());
             log.flush();
             return 0;
         } catch (MqttException e) {
-            throw new UsageException("MQTT broker " + target + ": " + e.getMessage()
-                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            throw new UsageException(MqttSecurity.describe(e, target));
+        } catch (IllegalArgumentException e) { // TLS files with a tcp:// URI, unreadable certificates
+            throw new UsageException(e.getMessage());
         }
     }
 

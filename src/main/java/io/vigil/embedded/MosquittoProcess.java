@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +53,16 @@ public final class MosquittoProcess implements MqttBroker {
                 .findFirst();
     }
 
-    /** Starts mosquitto and waits until its port accepts connections. */
+    /** Starts mosquitto with {@link #config(int)} and waits until its port accepts connections. */
     public static MosquittoProcess start() {
+        return start(MosquittoProcess::config);
+    }
+
+    /**
+     * Starts mosquitto with the configuration {@code config} writes for a free loopback port (tests of
+     * password files, TLS listeners, ACLs) and waits until that port accepts connections.
+     */
+    public static MosquittoProcess start(IntFunction<String> config) {
         Path binary = executable().orElseThrow(() -> new IllegalStateException(
                 "mosquitto is not installed (apt-get install mosquitto mosquitto-clients)"));
         long started = System.nanoTime();
@@ -62,7 +71,7 @@ public final class MosquittoProcess implements MqttBroker {
         try {
             int port = FreePorts.pick();
             Path conf = home.resolve("mosquitto.conf");
-            Files.writeString(conf, config(port));
+            Files.writeString(conf, config.apply(port));
             process = new ProcessBuilder(binary.toString(), "-c", conf.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(home.resolve("mosquitto.log").toFile())

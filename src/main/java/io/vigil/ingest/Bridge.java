@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.ingest.ParseResult.Accepted;
 import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.security.KafkaClientSecurity;
+import io.vigil.security.MqttSecurity;
 import io.vigil.topology.SensorTopology;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +84,9 @@ public final class Bridge implements AutoCloseable {
                 .map(t -> new Route(t.mqttTopicFilter(), t, new PayloadParser(t, settings.maxPayloadBytes, settings.clock)))
                 .toList();
         this.metrics = new BridgeMetrics(settings.registry);
-        this.producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers, settings.clientId, settings.producerOverrides));
+        Map<String, Object> overrides = new HashMap<>(settings.kafkaClientConfig);
+        overrides.putAll(settings.producerOverrides);
+        this.producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers, settings.clientId, overrides));
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(settings.registry);
         this.client = new MqttAsyncClient(settings.brokerUri, settings.clientId, new MemoryPersistence());
@@ -141,7 +145,9 @@ public final class Bridge implements AutoCloseable {
             topics.add(t.kafka().readings());
             topics.add(t.kafka().deadLetter());
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers))) {
+        Map<String, Object> adminConfig = new HashMap<>(settings.kafkaClientConfig);
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers);
+        try (Admin admin = Admin.create(adminConfig)) {
             Topics.ensure(admin, topics, settings.partitions);
         }
     }
@@ -152,15 +158,19 @@ public final class Bridge implements AutoCloseable {
         long delayMs = 500;
         while (true) {
             try {
-                IMqttToken token = client.connect(connectionOptions(settings.sessionExpiry, settings.receiveMaximum));
+                IMqttToken token = client.connect(settings.mqttSecurity.apply(
+                        connectionOptions(settings.sessionExpiry, settings.receiveMaximum), settings.brokerUri));
                 token.waitForCompletion(MQTT_TIMEOUT_MS);
                 LOG.info("Connected to MQTT broker {} as '{}' (session present: {})", settings.brokerUri,
                         settings.clientId, token.getSessionPresent());
                 subscribe();
                 return;
             } catch (MqttException e) {
+                if (MqttSecurity.isPermanent(e)) { // wrong credentials or an untrusted server do not heal by waiting
+                    throw new IllegalStateException(MqttSecurity.describe(e, settings.brokerUri), e);
+                }
                 if (System.nanoTime() + delayMs * 1_000_000 > deadline) {
-                    throw new IllegalStateException("cannot connect to MQTT broker " + settings.brokerUri + ": " + e.getMessage(), e);
+                    throw new IllegalStateException("cannot connect to " + MqttSecurity.describe(e, settings.brokerUri), e);
                 }
                 LOG.warn("MQTT broker {} not reachable ({}); retrying in {} ms", settings.brokerUri, e.getMessage(), delayMs);
                 pause(delayMs);
@@ -392,7 +402,8 @@ public final class Bridge implements AutoCloseable {
     private record Settings(String brokerUri, String bootstrapServers, List<SensorTopology> topologies, String clientId,
                             String shareGroup, int receiveMaximum, Duration sessionExpiry, int maxPayloadBytes,
                             int partitions, Duration initialConnectTimeout, MeterRegistry registry, Clock clock,
-                            Map<String, Object> producerOverrides) {
+                            Map<String, Object> producerOverrides, MqttSecurity mqttSecurity,
+                            Map<String, Object> kafkaClientConfig) {
     }
 
     /** Builds and starts a {@link Bridge}. Every default is here. */
@@ -417,6 +428,8 @@ public final class Bridge implements AutoCloseable {
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Clock clock = Clock.systemUTC();
         private Map<String, Object> producerOverrides = Map.of();
+        private MqttSecurity mqttSecurity = MqttSecurity.NONE;
+        private Map<String, Object> kafkaClientConfig = Map.of();
 
         private Builder() {
         }
@@ -493,6 +506,18 @@ public final class Bridge implements AutoCloseable {
             return this;
         }
 
+        /** MQTT credentials and TLS; {@link MqttSecurity#NONE} by default. */
+        public Builder mqttSecurity(MqttSecurity security) {
+            this.mqttSecurity = Objects.requireNonNull(security);
+            return this;
+        }
+
+        /** Kafka client properties (SASL, SSL…) for both the producer and the admin client that creates topics. */
+        public Builder kafkaClientConfig(Map<String, Object> config) {
+            this.kafkaClientConfig = Map.copyOf(config);
+            return this;
+        }
+
         /** Creates missing topics, connects (retrying for up to the initial timeout) and subscribes. */
         public Bridge start() {
             if (topologies.isEmpty()) {
@@ -505,7 +530,10 @@ public final class Bridge implements AutoCloseable {
                 throw new IllegalArgumentException("client id must not be blank");
             }
             Settings settings = new Settings(brokerUri, bootstrapServers, topologies, clientId, shareGroup, receiveMaximum,
-                    sessionExpiry, maxPayloadBytes, partitions, initialConnectTimeout, registry, clock, producerOverrides);
+                    sessionExpiry, maxPayloadBytes, partitions, initialConnectTimeout, registry, clock, producerOverrides,
+                    mqttSecurity, kafkaClientConfig);
+            LOG.info("Bridge '{}': MQTT {} {}; Kafka {} client config: {}", clientId, brokerUri, mqttSecurity, bootstrapServers,
+                    KafkaClientSecurity.describe(kafkaClientConfig));
             Bridge bridge;
             try {
                 bridge = new Bridge(settings);

@@ -118,8 +118,9 @@ public final class PayloadParser {
         } catch (Reject r) {
             return new Rejected(r.reason, r.getMessage());
         } catch (JsonProcessingException e) {
-            return new Rejected(RejectReason.INVALID_JSON, "not valid JSON at column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            // stream-constraint violations (nesting depth, number length) carry no location
+            String at = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
+            return new Rejected(RejectReason.INVALID_JSON, "not valid JSON" + at + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             // a byte[] source has no I/O; keep the contract anyway
             return new Rejected(RejectReason.INVALID_JSON, "unreadable payload: " + e.getMessage());
@@ -127,7 +128,11 @@ public final class PayloadParser {
     }
 
     private SampleBatch readReading(JsonParser json) throws IOException {
-        if (json.nextToken() != JsonToken.START_OBJECT) {
+        JsonToken first = json.nextToken();
+        if (first == null) {
+            throw new Reject(RejectReason.INVALID_JSON, "no JSON value (only whitespace)");
+        }
+        if (first != JsonToken.START_OBJECT) {
             throw new Reject(RejectReason.WRONG_TYPE, "payload must be a JSON object, got " + describe(json.currentToken()));
         }
         long ts = -1;

@@ -25,17 +25,24 @@ public final class KafkaReadingSink implements ReadingSink {
 
     /** @param rateHz sample rate of the readings (the topology's), for the batch period */
     public KafkaReadingSink(String bootstrapServers, String topic, double rateHz, String clientId) {
+        this(bootstrapServers, topic, rateHz, clientId, Map.of());
+    }
+
+    /** @param clientConfig Kafka client properties (SASL, SSL…), see {@link io.vigil.security.KafkaClientSecurity} */
+    public KafkaReadingSink(String bootstrapServers, String topic, double rateHz, String clientId,
+                            Map<String, Object> clientConfig) {
         this.topic = topic;
         this.periodMs = 1000.0 / rateHz;
         Serializer<SampleBatch> values = new SampleBatchSerde().serializer();
-        this.producer = new KafkaProducer<>(Map.of(
+        Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+        config.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,   // retries never duplicate or reorder a drive's days
                 ProducerConfig.LINGER_MS_CONFIG, 20,               // ms; fills batches during a fast replay
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),     // bytes
-                new StringSerializer(), values);
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));    // bytes
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
     }
 
     @Override

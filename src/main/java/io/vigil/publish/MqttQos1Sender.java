@@ -1,5 +1,6 @@
 package io.vigil.publish;
 
+import io.vigil.security.MqttSecurity;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,6 +38,12 @@ public final class MqttQos1Sender implements MqttActionListener, AutoCloseable {
 
     /** Connects to {@code broker} (e.g. {@code tcp://localhost:1883}) as {@code clientId}. */
     public static MqttQos1Sender connect(String broker, String clientId, int maxInFlight) throws MqttException {
+        return connect(broker, clientId, maxInFlight, MqttSecurity.NONE);
+    }
+
+    /** Connects as {@link #connect(String, String, int)}, authenticating and verifying the broker as {@code security} says. */
+    public static MqttQos1Sender connect(String broker, String clientId, int maxInFlight, MqttSecurity security)
+            throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(broker, clientId, new MemoryPersistence());
         try {
             MqttConnectionOptions options = new MqttConnectionOptions();
@@ -44,7 +51,7 @@ public final class MqttQos1Sender implements MqttActionListener, AutoCloseable {
             options.setSessionExpiryInterval(0L);    // seconds; drop the session on disconnect
             options.setConnectionTimeout(10);        // seconds
             options.setAutomaticReconnect(false);    // a lost broker ends the run with an error
-            IMqttToken token = client.connect(options);
+            IMqttToken token = client.connect(security.apply(options, broker));
             token.waitForCompletion(CONNECT_TIMEOUT_MS);
             MqttProperties properties = token.getResponseProperties();
             Integer receiveMaximum = properties == null ? null : properties.getReceiveMaximum();

@@ -1,5 +1,6 @@
 package io.vigil.publish;
 
+import io.vigil.security.MqttSecurity;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.BatchPayload;
 import io.vigil.topology.SensorTopology;
@@ -16,7 +17,12 @@ public final class MqttReadingSink implements ReadingSink {
 
     public MqttReadingSink(String broker, SensorTopology topology, String clientId, int maxInFlight)
             throws Exception {
-        this.sender = MqttQos1Sender.connect(broker, clientId, maxInFlight);
+        this(broker, topology, clientId, maxInFlight, MqttSecurity.NONE);
+    }
+
+    public MqttReadingSink(String broker, SensorTopology topology, String clientId, int maxInFlight,
+                           MqttSecurity security) throws Exception {
+        this.sender = MqttQos1Sender.connect(broker, clientId, maxInFlight, security);
         String filter = topology.mqttTopicFilter();
         this.prefix = filter.substring(0, filter.length() - 1);
         this.payload = new BatchPayload(topology.payload(), topology.sampleRateHz());

@@ -2,6 +2,7 @@ package io.vigil.simulator;
 
 import io.vigil.publish.MqttQos1Sender;
 import io.vigil.reading.DeviceSeries;
+import io.vigil.security.MqttSecurity;
 import io.vigil.topology.SensorTopology;
 import java.time.Duration;
 import java.util.List;
@@ -37,9 +38,16 @@ public final class MqttFleetPublisher {
     }
 
     private final SensorTopology topology;
+    private final MqttSecurity security;
 
     public MqttFleetPublisher(SensorTopology topology) {
+        this(topology, MqttSecurity.NONE);
+    }
+
+    /** A publisher that authenticates and verifies the broker as {@code security} says. */
+    public MqttFleetPublisher(SensorTopology topology, MqttSecurity security) {
         this.topology = topology;
+        this.security = security;
     }
 
     /** {@code vigil/vibration/+} → {@code vigil/vibration/}: the device id is the last level. */
@@ -60,7 +68,7 @@ public final class MqttFleetPublisher {
         long total = scenario.samplesIn(options.seconds());
 
         try (MqttQos1Sender sender = MqttQos1Sender.connect(options.broker(),
-                "vigil-sim-" + scenario.name() + "-" + ProcessHandle.current().pid(), options.maxInFlight())) {
+                "vigil-sim-" + scenario.name() + "-" + ProcessHandle.current().pid(), options.maxInFlight(), security)) {
             Fleet.Run run = fleet.start(options.startMs());
             long started = System.nanoTime();
             long nextReport = started + progressEvery.toNanos();

@@ -1,0 +1,141 @@
+package io.vigil.ingest;
+
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The hostile-input corpus ({@code src/test/resources/hostile/readings.tsv}): bad MQTT messages, each
+ * with the dead-letter reason the bridge must give it. The file's header explains columns and escapes.
+ */
+final class HostileCorpus {
+
+    static final Path FILE = Path.of("src/test/resources/hostile/readings.tsv");
+
+    private static final Pattern NOW = Pattern.compile("\\$\\{now(?:\\+(\\d+)([dh]))?}");
+    private static final Pattern REPEAT = Pattern.compile("\\$\\{repeat:(\\d+):([^}]*)}");
+
+    /** One bad message. {@code topic} is a Java string (it may hold characters MQTT refuses). */
+    record Entry(String id, boolean viaMqtt, String topic, RejectReason reason, byte[] payload) {
+
+        String kind() {
+            return topic.split("/", 3)[1];
+        }
+
+        /** Device id as the parser sees it: everything after {@code vigil/<kind>/}. */
+        String deviceId() {
+            String[] levels = topic.split("/", 3);
+            return levels.length < 3 ? "" : levels[2];
+        }
+
+        @Override
+        public String toString() {
+            return id;
+        }
+    }
+
+    private HostileCorpus() {
+    }
+
+    /** Every entry, with {@code ${now}} resolved against {@code nowMs}. */
+    static List<Entry> load(long nowMs) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(FILE, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Entry> entries = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] cols = line.split("\t", -1);
+            if (cols.length != 5) {
+                throw new IllegalArgumentException(FILE + ": expected 5 tab-separated columns: " + line);
+            }
+            if (!ids.add(cols[0])) {
+                throw new IllegalArgumentException(FILE + ": duplicate id " + cols[0]);
+            }
+            String topic = new String(expand(cols[2], nowMs), StandardCharsets.UTF_8);
+            entries.add(new Entry(cols[0], cols[1].equals("mqtt"), topic, RejectReason.valueOf(cols[3]),
+                    expand(cols[4], nowMs)));
+        }
+        return entries;
+    }
+
+    static List<Entry> viaMqtt(long nowMs) {
+        return load(nowMs).stream().filter(Entry::viaMqtt).toList();
+    }
+
+    /** The production topology of {@code kind} ({@code topologies/<kind>.yaml}). */
+    static SensorTopology topology(String kind) {
+        return TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind);
+    }
+
+    /** Macros first, then escapes, into bytes (so {@code \xHH} can make invalid UTF-8). */
+    static byte[] expand(String text, long nowMs) {
+        long today = nowMs - Math.floorMod(nowMs, Duration.ofDays(1).toMillis());
+        String s = text.replace("${today}", Long.toString(today));
+        Matcher now = NOW.matcher(s);
+        StringBuilder sb = new StringBuilder();
+        while (now.find()) {
+            long ahead = now.group(1) == null ? 0
+                    : Long.parseLong(now.group(1)) * (now.group(2).equals("d") ? 86_400_000L : 3_600_000L);
+            now.appendReplacement(sb, Long.toString(nowMs + ahead));
+        }
+        now.appendTail(sb);
+        Matcher repeat = REPEAT.matcher(sb.toString());
+        sb = new StringBuilder();
+        while (repeat.find()) {
+            repeat.appendReplacement(sb, Matcher.quoteReplacement(repeat.group(2).repeat(Integer.parseInt(repeat.group(1)))));
+        }
+        repeat.appendTail(sb);
+        return unescape(sb.toString());
+    }
+
+    private static byte[] unescape(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        StringBuilder chars = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 == s.length()) {
+                chars.append(c);
+                continue;
+            }
+            char e = s.charAt(++i);
+            switch (e) {
+                case 'n' -> chars.append('\n');
+                case 't' -> chars.append('\t');
+                case 'r' -> chars.append('\r');
+                case '\\' -> chars.append('\\');
+                case 'u' -> {
+                    chars.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+                    i += 4;
+                }
+                case 'x' -> {
+                    out.writeBytes(chars.toString().getBytes(StandardCharsets.UTF_8));
+                    chars.setLength(0);
+                    out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                    i += 2;
+                }
+                default -> chars.append('\\').append(e);
+            }
+        }
+        out.writeBytes(chars.toString().getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+}
