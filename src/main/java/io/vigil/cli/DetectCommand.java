@@ -80,6 +80,11 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     KafkaSecurityOptions kafkaSecurity;
 
+    @Option(names = "--partitions", defaultValue = "4",
+            description = "Create missing readings, dead-letter, scores and alerts topics with this many partitions; "
+                    + "0 = create none (default ${DEFAULT-VALUE}).")
+    int partitions;
+
     @Override
     public Integer call() throws InterruptedException {
         if (threads < 1 || batchSize < 1 || flushMs < 1) {
@@ -91,6 +96,15 @@ public final class DetectCommand implements Callable<Integer> {
         Map<String, Object> kafkaConfig = kafkaSecurity.clientConfig();
         List<SensorTopology> kinds = TopologyLoader.loadAll(topologies);
         var scorers = scorers(kinds);
+        if (partitions > 0) {
+            // Streams does not create its sink topics; a broker with auto-creation off would fail.
+            try {
+                io.vigil.demo.Pipeline.ensureTopics(bootstrap, kafkaConfig, kinds, partitions);
+            } catch (IllegalStateException e) {
+                throw new UsageException("Kafka " + bootstrap + ": " + e.getMessage()
+                        + " (create the topics yourself and pass --partitions 0)");
+            }
+        }
         try (Telemetry telemetry = Telemetry.create(deviceSeriesCap);
              MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT)) {
             var topology = DetectorTopology.buildTopology(kinds, scorers,

@@ -127,13 +127,24 @@ public final class Pipeline implements AutoCloseable {
      * @return every topic of {@code kinds}, created or not
      */
     public static List<String> ensureTopics(String bootstrap, List<SensorTopology> kinds) {
+        return ensureTopics(bootstrap, Map.of(), kinds, PARTITIONS);
+    }
+
+    /**
+     * Every topic the kinds use (readings, dead letters, scores, alerts), created with
+     * {@code partitions} partitions when missing; {@code clientConfig} carries SASL/SSL settings.
+     */
+    public static List<String> ensureTopics(String bootstrap, Map<String, Object> clientConfig,
+                                            List<SensorTopology> kinds, int partitions) {
         List<String> names = kinds.stream()
                 .flatMap(k -> Stream.of(k.kafka().readings(), k.kafka().deadLetter(), k.kafka().scores(),
                         k.kafka().alerts()))
                 .distinct()
                 .toList();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Topics.ensure(admin, names, PARTITIONS);
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(config)) {
+            Topics.ensure(admin, names, partitions);
         }
         return names;
     }

@@ -55,8 +55,11 @@ public final class Topics {
             }
             LOG.info("Created Kafka topics {} with {} partitions", created, partitions);
             return created;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot list or create Kafka topics: " + e.getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot list or create Kafka topics: no answer from the brokers in "
+                    + TIMEOUT_SECONDS + " s", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list or create Kafka topics: " + e.getCause().getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating Kafka topics", e);
