@@ -211,12 +211,22 @@ public final class Bridge implements AutoCloseable {
             return;
         }
         String kind = route.topology().kind();
-        ParseResult result = route.parser().parse(message.getPayload(), deviceId);
+        ParseResult result = parse(route.parser(), message.getPayload(), deviceId);
         if (result instanceof Accepted accepted) {
             send(BridgeRecords.reading(route.topology(), deviceId, accepted.batch()), kind, BridgeMetrics.FORWARDED,
                     accepted.batch().size(), message, arrived);
         } else {
             reject(route.topology().kafka().deadLetter(), kind, topic, deviceId, message, (Rejected) result, arrived);
+        }
+    }
+
+    /** The parser's verdict; a parser that throws is a bug, and the message is dead-lettered, not wedged. */
+    static ParseResult parse(PayloadParser parser, byte[] payload, String deviceId) {
+        try {
+            return parser.parse(payload, deviceId);
+        } catch (RuntimeException e) {
+            LOG.error("Payload parser failed for device {}; dead-lettering the message", deviceId, e);
+            return new Rejected(RejectReason.PARSER_FAILURE, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 

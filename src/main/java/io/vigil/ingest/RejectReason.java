@@ -28,5 +28,10 @@ public enum RejectReason {
     /** A batch with no samples. */
     EMPTY_BATCH,
     /** The MQTT topic matches no topology's filter (set by the bridge, never by the parser). */
-    UNKNOWN_TOPIC
+    UNKNOWN_TOPIC,
+    /**
+     * The parser itself failed on this payload (a bug, set by the bridge): the message is dead-lettered
+     * rather than left unacknowledged, where the broker would redeliver it forever.
+     */
+    PARSER_FAILURE
 }
