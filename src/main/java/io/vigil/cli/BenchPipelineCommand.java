@@ -76,8 +76,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         SensorTopology kind = TopologyLoader.load(topologies, "vibration");
-        Path model = QuietStdout.during(() -> ModelCache.ensure(kind, kind.modelPath(), ModelCache.HEALTHY_SCENARIO,
-                ModelCache.demoSettings(kind), r -> Console.epoch(out, r), line -> println(out, "bench: " + line)));
+        Path model = ModelCache.ensure(kind, kind.modelPath(), ModelCache.HEALTHY_SCENARIO,
+                ModelCache.demoSettings(kind), r -> Console.epoch(out, r), line -> println(out, "bench: " + line));
         Supplier<MqttBroker> broker = broker();
         println(out, String.format(Locale.ROOT, "bench: %d cores, max heap %d MB, %s", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + Runtime.version()));

@@ -18,9 +18,6 @@ import java.util.List;
  */
 final class DataSources {
 
-    /** Simulated data starts here so that the same scenario always yields the same samples. */
-    static final long SIMULATION_START_MS = 1_700_000_000_000L;
-
     private DataSources() {
     }
 
@@ -36,7 +33,7 @@ final class DataSources {
             }
             String name = path.getFileName().toString();
             if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-                series.addAll(Fleet.of(ScenarioLoader.load(path)).generate(SIMULATION_START_MS));
+                series.addAll(Fleet.of(ScenarioLoader.load(path)).generate(Fleet.REPRODUCIBLE_START_MS));
             } else {
                 recordings.add(path);
             }

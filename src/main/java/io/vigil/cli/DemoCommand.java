@@ -113,8 +113,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         step(out, String.format(Locale.ROOT, "Vigil demo: %s, %d devices at %.0f Hz, kind %s", scenarioFile,
                 scenario.deviceCount(), scenario.rateHz(), kind.kind()));
         PrintWriter epochs = new PrintWriter(out, true);
-        QuietStdout.during(() -> ModelCache.ensure(kind, kind.modelPath(), trainData, ModelCache.demoSettings(kind),
-                report -> Console.epoch(epochs, report), steps));
+        ModelCache.ensure(kind, kind.modelPath(), trainData, ModelCache.demoSettings(kind),
+                report -> Console.epoch(epochs, report), steps);
 
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);

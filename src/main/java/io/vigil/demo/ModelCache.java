@@ -20,8 +20,6 @@ import java.util.function.Consumer;
  */
 public final class ModelCache {
 
-    /** Simulated training data starts here, as in {@code vigil train}, so a scenario always yields the same samples. */
-    public static final long SIMULATION_START_MS = 1_700_000_000_000L;
     /** The healthy fleet the demo's model learns "normal" from. */
     public static final Path HEALTHY_SCENARIO = Path.of("simulator", "healthy.yaml");
 
@@ -50,7 +48,7 @@ public final class ModelCache {
                     + String.format(Locale.ROOT, "%.5f", cached.metadata().threshold()) + ")");
             return file;
         }
-        List<DeviceSeries> healthy = Fleet.of(ScenarioLoader.load(healthyScenario)).generate(SIMULATION_START_MS);
+        List<DeviceSeries> healthy = Fleet.of(ScenarioLoader.load(healthyScenario)).generate(Fleet.REPRODUCIBLE_START_MS);
         steps.accept(String.format(Locale.ROOT, "Model: none at %s; training on %s (%d devices, %d samples, up to %d epochs)",
                 file, healthyScenario, healthy.size(), healthy.stream().mapToLong(DeviceSeries::size).sum(),
                 settings.maxEpochs()));

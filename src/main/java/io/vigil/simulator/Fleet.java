@@ -10,6 +10,12 @@ import java.util.List;
  */
 public final class Fleet {
 
+    /**
+     * Where offline data (training, scoring, tests) starts, so a scenario always yields the same
+     * samples: 2023-11-14T22:13:20Z.
+     */
+    public static final long REPRODUCIBLE_START_MS = 1_700_000_000_000L;
+
     private final Scenario scenario;
 
     private Fleet(Scenario scenario) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class AutoencoderQualityTest {
 
     static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
-    static final long START = 1_700_000_000_000L;
+    static final long START = Fleet.REPRODUCIBLE_START_MS;
     static final long FAULT_START = START + 60_000;   // faults.yaml: every fault begins 60 s in
     static final long GRADUAL_HALF_DONE = START + 90_000; // gradual drift runs 60 s → 120 s
 

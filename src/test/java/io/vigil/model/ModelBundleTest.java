@@ -34,7 +34,7 @@ class ModelBundleTest {
     @BeforeAll
     static void trainTinyModel() {
         Scenario scenario = new Scenario("tiny", 7, "vibration", 2, "d-", 100, 20, 0.0, List.of());
-        List<DeviceSeries> series = Fleet.of(scenario).generate(1_700_000_000_000L);
+        List<DeviceSeries> series = Fleet.of(scenario).generate(Fleet.REPRODUCIBLE_START_MS);
         Trainer.Settings settings = Trainer.Settings.defaults(TOPOLOGY).withEpochs(1);
         trained = new Trainer(TOPOLOGY, settings, Trainer.Progress.NONE).train(series, List.of("tiny"));
         windows = Windows.cut(series.get(0), Windower.Shape.of(TOPOLOGY)).subList(0, 10);
