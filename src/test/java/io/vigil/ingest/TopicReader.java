@@ -23,6 +23,16 @@ final class TopicReader {
 
     static List<ConsumerRecord<String, byte[]>> await(String bootstrap, String topic,
             Predicate<ConsumerRecord<String, byte[]>> filter, int expected, Duration atMost) {
+        return awaitUntil(bootstrap, topic, filter, matched -> matched.size() >= expected, atMost);
+    }
+
+    /**
+     * Reads until {@code done} holds for the matching records, e.g. until every distinct reading is
+     * there; a count alone is not enough where redelivery duplicates some records.
+     */
+    static List<ConsumerRecord<String, byte[]>> awaitUntil(String bootstrap, String topic,
+            Predicate<ConsumerRecord<String, byte[]>> filter, Predicate<List<ConsumerRecord<String, byte[]>>> done,
+            Duration atMost) {
         List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -38,7 +48,7 @@ final class TopicReader {
                         matched.add(r);
                     }
                 }
-                return matched.size() >= expected;
+                return done.test(matched);
             });
             // one more poll: anything beyond the expected count (a duplicate) shows up too
             consumer.poll(Duration.ofMillis(500)).forEach(r -> {
