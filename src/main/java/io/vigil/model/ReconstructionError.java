@@ -22,9 +22,8 @@ public final class ReconstructionError {
         float[] in = input.dup('c').data().asFloat();
         float[] out = output.dup('c').data().asFloat();
         List<WindowScore> scores = new ArrayList<>(batch);
+        double[] sums = new double[features];
         for (int b = 0; b < batch; b++) {
-            double[] perFeature = new double[features];
-            double total = 0;
             for (int f = 0; f < features; f++) {
                 int base = (b * features + f) * length;
                 double sum = 0;
@@ -32,14 +31,26 @@ public final class ReconstructionError {
                     double d = in[base + t] - out[base + t];
                     sum += d * d;
                 }
-                perFeature[f] = sum;
-                total += sum;
+                sums[f] = sum;
             }
-            for (int f = 0; f < features; f++) {
-                perFeature[f] = total > 0 ? perFeature[f] / total : 1.0 / features;
-            }
-            scores.add(new WindowScore(total / ((double) features * length), perFeature));
+            scores.add(fromSums(sums, 0, features, length));
         }
         return scores;
+    }
+
+    /**
+     * A window's score from its per-feature sums of squared error, {@code sums[offset + f]}: the mean
+     * over features × steps, and each feature's share of the total.
+     */
+    static WindowScore fromSums(double[] sums, int offset, int features, int length) {
+        double total = 0;
+        for (int f = 0; f < features; f++) {
+            total += sums[offset + f];
+        }
+        double[] share = new double[features];
+        for (int f = 0; f < features; f++) {
+            share[f] = total > 0 ? sums[offset + f] / total : 1.0 / features;
+        }
+        return new WindowScore(total / ((double) features * length), share);
     }
 }

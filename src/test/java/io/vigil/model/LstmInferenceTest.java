@@ -1,0 +1,104 @@
+package io.vigil.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vigil.reading.DeviceSeries;
+import io.vigil.simulator.Fleet;
+import io.vigil.simulator.ScenarioLoader;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The Java scoring engine gives the reference path's scores: the SameDiff graph through ND4J. */
+class LstmInferenceTest {
+
+    /** Float arithmetic in another order, and tanh to a few ulps: agreement to 1e-5 relative is the contract. */
+    static final double RELATIVE = 1e-5;
+
+    @Test
+    void squaredErrorsEqualTheGraphsOnATrainedNetworkAcrossBlockBoundaries() {
+        // given: a network trained a few steps off its initial weights (biases and all), and a batch
+        // that is not a multiple of the engine's block
+        AutoencoderSpec spec = new AutoencoderSpec(3, 64, 16, 8, 0.01, 7);
+        SameDiffAutoencoder network = new SameDiffAutoencoder(spec);
+        Nd4j.getRandom().setSeed(3);
+        int batch = 2 * LstmInference.BLOCK + 5;
+        INDArray input = Nd4j.randn(DataType.FLOAT, batch, 3, 64);
+        for (int i = 0; i < 5; i++) {
+            network.fitBatch(input);
+        }
+        List<WindowScore> reference = ReconstructionError.of(input, network.reconstruct(input));
+
+        // when
+        double[] sums = new double[batch * 3];
+        LstmInference.of(network).squaredErrors(input.dup('c').data().asFloat(), batch, sums);
+
+        // then
+        List<WindowScore> engine = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            engine.add(ReconstructionError.fromSums(sums, b * 3, 3, 64));
+        }
+        assertSameScores(engine, reference);
+    }
+
+    @Test
+    void theBundleScorersEnginesAgreeOnHealthyAndFaultyWindowsOfATrainedModel() {
+        // given: the shared test model and real windows from the fault fleet, of every fault kind
+        SensorTopology topology = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
+        ModelBundle bundle = ModelBundle.load(TestModels.vibration(topology));
+        List<Window> windows = new ArrayList<>();
+        for (DeviceSeries device : Fleet.of(ScenarioLoader.load(Path.of("simulator/faults.yaml")))
+                .generate(Fleet.REPRODUCIBLE_START_MS, 150)) {
+            windows.addAll(Windows.cut(device, Windower.Shape.of(topology)));
+        }
+
+        // when: more windows than one engine call takes, so batches split too
+        BundleScorer java = new BundleScorer(bundle, "java");
+        List<WindowScore> engine = java.score(windows);
+        List<WindowScore> reference = new BundleScorer(bundle, "nd4j").score(windows);
+
+        // then
+        assertThat(java.engine()).isEqualTo("java");
+        assertThat(windows).hasSizeGreaterThan(BundleScorer.MAX_BATCH);
+        assertSameScores(engine, reference);
+        assertThat(reference.stream().filter(s -> s.score() > bundle.metadata().threshold()).count())
+                .as("faulty windows over the threshold").isGreaterThan(100);
+    }
+
+    @Test
+    void autoPicksTheJavaEngineOnTheCpuBackend() {
+        SensorTopology topology = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
+        ModelBundle bundle = ModelBundle.load(TestModels.vibration(topology));
+
+        assertThat(new BundleScorer(bundle, "auto").engine()).isEqualTo(Backend.isGpu() ? "nd4j" : "java");
+        assertThat(new BundleScorer(bundle, "nd4j").engine()).isEqualTo("nd4j");
+    }
+
+    @Test
+    void tanhIsWithinFloatPrecisionEverywhere() {
+        double worst = 0;
+        for (float v = -20f; v <= 20f; v += 1e-3f) {
+            worst = Math.max(worst, Math.abs(LstmInference.tanh(v) - Math.tanh(v)));
+        }
+        assertThat(worst).isLessThan(1e-6);
+    }
+
+    private static void assertSameScores(List<WindowScore> actual, List<WindowScore> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            double score = expected.get(i).score();
+            assertThat(actual.get(i).score()).as("window %d", i).isCloseTo(score, within(RELATIVE * score));
+            for (int f = 0; f < expected.get(i).featureShare().length; f++) {
+                assertThat(actual.get(i).featureShare()[f]).as("window %d feature %d share", i, f)
+                        .isCloseTo(expected.get(i).featureShare()[f], within(1e-4));
+            }
+        }
+    }
+}
