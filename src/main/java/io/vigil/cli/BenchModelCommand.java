@@ -22,11 +22,13 @@ import picocli.CommandLine.Spec;
 /** {@code vigil bench model}: windows/s per batch size and seconds per training epoch, per engine. */
 @Command(name = "model",
         mixinStandardHelpOptions = true,
-        description = {"Scoring throughput (windows/s) at several batch sizes and training seconds per epoch,",
-                "for the SameDiff engine (fused lstmLayer) and the DL4J layer API, on the same simulated windows."},
+        description = {"Scoring throughput (windows/s) at several batch sizes and training seconds per epoch, on the",
+                "same simulated windows, for: java (the scoring engine: the SameDiff graph's forward pass in Java),",
+                "samediff (the graph through ND4J, fused lstmLayer) and layers (the DL4J layer API). The last line",
+                "compares the engine with the naive path: the layer API, one window per call."},
         footer = {"", "Examples:",
                 "  vigil bench model",
-                "  vigil bench model --batches 1,32,256,1024 --seconds 5 --engines samediff"})
+                "  vigil bench model --batches 1,32,256,1024 --seconds 5 --engines java,samediff"})
 public final class BenchModelCommand implements Callable<Integer> {
 
     @Spec
@@ -38,7 +40,7 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "simulator/healthy.yaml", description = "Where the windows come from (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--engines", split = ",", defaultValue = "samediff,layers", description = "Engines to measure (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--engines", split = ",", defaultValue = "java,samediff,layers", description = "Engines to measure (default: ${DEFAULT-VALUE}); java does not train.")
     List<String> engines;
 
     @Option(names = "--batches", split = ",", defaultValue = "1,32,256", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
@@ -53,8 +55,9 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (String engine : engines) {
-            if (!engine.equals("samediff") && !engine.equals("layers")) {
-                throw new UsageException("--engines takes samediff and/or layers, got '" + engine + "'");
+            if (!ModelBench.SCORING_ENGINES.contains(engine)) {
+                throw new UsageException("--engines takes " + String.join(", ", ModelBench.SCORING_ENGINES) + ", got '"
+                        + engine + "'");
             }
         }
         SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind);
@@ -73,19 +76,31 @@ public final class BenchModelCommand implements Callable<Integer> {
         out.println("| engine | batch | windows/s | ms per call |");
         out.println("|---|---:|---:|---:|");
         out.flush();
+        List<ModelBench.ScoringResult> results = new ArrayList<>();
         for (String engine : engines) {
             for (int batch : batches) {
                 ModelBench.ScoringResult r = bench.scoring(engine, batch, seconds);
+                results.add(r);
                 out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.2f |%n", r.engine(), r.batch(), r.windowsPerSecond(),
                         r.msPerCall());
                 out.flush();
             }
         }
+        ModelBench.ScoringResult best = results.stream().filter(r -> r.engine().equals("java"))
+                .max(java.util.Comparator.comparingDouble(ModelBench.ScoringResult::windowsPerSecond)).orElse(null);
+        ModelBench.ScoringResult naive = results.stream().filter(r -> r.engine().equals("layers") && r.batch() == 1)
+                .findFirst().orElse(null);
+        if (best != null && naive != null) {
+            out.println();
+            out.printf(Locale.ROOT, "engine (java, batch %d): %,.0f windows/s = %.0fx the naive per-window path (layers, batch 1: %,.1f windows/s)%n",
+                    best.batch(), best.windowsPerSecond(), best.windowsPerSecond() / naive.windowsPerSecond(),
+                    naive.windowsPerSecond());
+        }
         out.println();
         out.println("| engine | training windows | batch | seconds per epoch |");
         out.println("|---|---:|---:|---:|");
         out.flush();
-        for (String engine : engines) {
+        for (String engine : engines.stream().filter(ModelBench.TRAINING_ENGINES::contains).toList()) {
             ModelBench.TrainingResult r = bench.training(engine, trainWindows, 64,
                     line -> spec.commandLine().getErr().println("bench model: " + line));
             out.printf(Locale.ROOT, "| %s | %d | %d | %.1f |%n", r.engine(), r.windows(), r.batch(), r.secondsPerEpoch());

@@ -30,22 +30,48 @@ public final class ModelBench {
         this.spec = spec;
     }
 
-    /** Scores batches of {@code batch} windows for about {@code seconds} after a warm-up. */
+    /** Engines {@link #scoring} measures: the two networks, and the Java engine over the SameDiff graph. */
+    public static final List<String> SCORING_ENGINES = List.of("java", "samediff", "layers");
+
+    /** Engines that train. */
+    public static final List<String> TRAINING_ENGINES = List.of("samediff", "layers");
+
+    /**
+     * Scores batches of {@code batch} windows for about {@code seconds} after a warm-up: normalized
+     * input in, per-window scores out, as the detector calls it.
+     */
     public ScoringResult scoring(String engine, int batch, double seconds) {
-        Autoencoder network = ModelBundle.newNetwork(engine, spec);
-        INDArray input = Windows.batch(sample(batch), normalizer);
+        Runnable call = scoringCall(engine, batch);
         for (int i = 0; i < 3; i++) {
-            ReconstructionError.of(input, network.reconstruct(input));
+            call.run();
         }
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long start = System.nanoTime();
         int calls = 0;
         do {
-            ReconstructionError.of(input, network.reconstruct(input));
+            call.run();
             calls++;
         } while (System.nanoTime() < deadline);
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new ScoringResult(engine, batch, calls, calls * (double) batch / elapsed, elapsed * 1000 / calls);
+    }
+
+    private Runnable scoringCall(String engine, int batch) {
+        INDArray input = Windows.batch(sample(batch), normalizer);
+        if (!engine.equals("java")) {
+            Autoencoder network = ModelBundle.newNetwork(engine, spec);
+            return () -> ReconstructionError.of(input, network.reconstruct(input));
+        }
+        LstmInference inference = LstmInference.of(ModelBundle.newNetwork("samediff", spec));
+        float[] data = input.dup('c').data().asFloat();
+        double[] sums = new double[batch * spec.features()];
+        return () -> {
+            inference.squaredErrors(data, batch, sums);
+            List<WindowScore> scores = new ArrayList<>(batch);
+            for (int b = 0; b < batch; b++) {
+                scores.add(ReconstructionError.fromSums(sums, b * spec.features(), spec.features(), spec.window()));
+            }
+        };
     }
 
     /** One training epoch over {@code count} windows in mini-batches of {@code batch}. */
