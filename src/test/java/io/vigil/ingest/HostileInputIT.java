@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.Test;
 class HostileInputIT {
 
     static final Duration DELIVERY = Duration.ofSeconds(90);
-    static final SensorTopology VIBRATION = HostileCorpus.topology("vibration");
-    static final SensorTopology SMART = HostileCorpus.topology("smart");
+    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
 
     @Test
     void everyHostileReadingIsDeadLetteredWithItsReasonAndGoodReadingsFlowOn() throws Exception {

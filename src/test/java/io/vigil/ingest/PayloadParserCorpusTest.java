@@ -3,6 +3,7 @@ package io.vigil.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.topology.TopologyLoader;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -41,7 +42,7 @@ class PayloadParserCorpusTest {
     }
 
     static PayloadParser parserFor(String kind) {
-        return new PayloadParser(HostileCorpus.topology(kind), PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES, CLOCK);
+        return new PayloadParser(TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind), PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES, CLOCK);
     }
 
     @Test

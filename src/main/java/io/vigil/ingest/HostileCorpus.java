@@ -1,13 +1,10 @@
 package io.vigil.ingest;
 
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,25 +14,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The hostile-input corpus ({@code src/test/resources/hostile/readings.tsv}): bad MQTT messages, each
+ * The hostile-input corpus ({@code src/main/resources/hostile/readings.tsv}): bad MQTT messages, each
  * with the dead-letter reason the bridge must give it. The file's header explains columns and escapes.
+ * The tests check every entry; {@code vigil bench soak} mixes them into a live fleet.
  */
-final class HostileCorpus {
+public final class HostileCorpus {
 
-    static final Path FILE = Path.of("src/test/resources/hostile/readings.tsv");
+    /** Where the corpus lives on the class path. */
+    public static final String RESOURCE = "/hostile/readings.tsv";
 
     private static final Pattern NOW = Pattern.compile("\\$\\{now(?:\\+(\\d+)([dh]))?}");
     private static final Pattern REPEAT = Pattern.compile("\\$\\{repeat:(\\d+):([^}]*)}");
 
     /** One bad message. {@code topic} is a Java string (it may hold characters MQTT refuses). */
-    record Entry(String id, boolean viaMqtt, String topic, RejectReason reason, byte[] payload) {
+    public record Entry(String id, boolean viaMqtt, String topic, RejectReason reason, byte[] payload) {
 
-        String kind() {
+        public String kind() {
             return topic.split("/", 3)[1];
         }
 
         /** Device id as the parser sees it: everything after {@code vigil/<kind>/}. */
-        String deviceId() {
+        public String deviceId() {
             String[] levels = topic.split("/", 3);
             return levels.length < 3 ? "" : levels[2];
         }
@@ -50,10 +49,13 @@ final class HostileCorpus {
     }
 
     /** Every entry, with {@code ${now}} resolved against {@code nowMs}. */
-    static List<Entry> load(long nowMs) {
+    public static List<Entry> load(long nowMs) {
         List<String> lines;
-        try {
-            lines = Files.readAllLines(FILE, StandardCharsets.UTF_8);
+        try (InputStream in = HostileCorpus.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the class path");
+            }
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -65,10 +67,10 @@ final class HostileCorpus {
             }
             String[] cols = line.split("\t", -1);
             if (cols.length != 5) {
-                throw new IllegalArgumentException(FILE + ": expected 5 tab-separated columns: " + line);
+                throw new IllegalArgumentException(RESOURCE + ": expected 5 tab-separated columns: " + line);
             }
             if (!ids.add(cols[0])) {
-                throw new IllegalArgumentException(FILE + ": duplicate id " + cols[0]);
+                throw new IllegalArgumentException(RESOURCE + ": duplicate id " + cols[0]);
             }
             String topic = new String(expand(cols[2], nowMs), StandardCharsets.UTF_8);
             entries.add(new Entry(cols[0], cols[1].equals("mqtt"), topic, RejectReason.valueOf(cols[3]),
@@ -77,13 +79,9 @@ final class HostileCorpus {
         return entries;
     }
 
-    static List<Entry> viaMqtt(long nowMs) {
+    /** The entries MQTT itself can carry (the rest are topics a broker refuses). */
+    public static List<Entry> viaMqtt(long nowMs) {
         return load(nowMs).stream().filter(Entry::viaMqtt).toList();
-    }
-
-    /** The production topology of {@code kind} ({@code topologies/<kind>.yaml}). */
-    static SensorTopology topology(String kind) {
-        return TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind);
     }
 
     /** Macros first, then escapes, into bytes (so {@code \xHH} can make invalid UTF-8). */
