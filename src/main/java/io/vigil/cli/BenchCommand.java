@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 BenchModelCommand.class,
                 BenchPipelineCommand.class,
+                BenchSoakCommand.class,
         })
 public final class BenchCommand implements Runnable {
 

@@ -97,6 +97,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     }
 
     private Supplier<MqttBroker> broker() {
+        return broker(mqtt);
+    }
+
+    /** The MQTT broker a bench runs on: {@code auto} (mosquitto if installed, else HiveMQ), {@code mosquitto} or {@code hivemq}. */
+    static Supplier<MqttBroker> broker(String mqtt) {
         boolean mosquitto = MosquittoProcess.executable().isPresent();
         return switch (mqtt) {
             case "auto" -> mosquitto ? MosquittoProcess::start : EmbeddedMqtt::start;

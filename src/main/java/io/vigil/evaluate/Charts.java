@@ -18,8 +18,8 @@ import org.jfree.chart.title.LegendTitle;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-/** PNG plots for the evaluation report (jfreechart, headless). */
-final class Charts {
+/** PNG plots for the evaluation report and the benchmarks (jfreechart, headless). */
+public final class Charts {
 
     static final int WIDTH = 900;
     static final int HEIGHT = 360;
@@ -28,7 +28,7 @@ final class Charts {
     private static final Color SHADE = new Color(255, 160, 0, 60);
 
     /** One named line of (x, y) points. */
-    record Line(String name, double[] x, double[] y) {
+    public record Line(String name, double[] x, double[] y) {
     }
 
     /** A span [from, to] on the x axis to shade (labelled anomalies). */
@@ -69,7 +69,7 @@ final class Charts {
     }
 
     /** Plain lines, e.g. precision and recall over thresholds. */
-    static void lines(Path png, String title, String xLabel, String yLabel, List<Line> lines, boolean logX,
+    public static void lines(Path png, String title, String xLabel, String yLabel, List<Line> lines, boolean logX,
                       Double markerX) throws IOException {
         XYPlot plot = plot(lines, logX ? new LogAxis(xLabel) : new NumberAxis(xLabel), new NumberAxis(yLabel));
         if (markerX != null) {
