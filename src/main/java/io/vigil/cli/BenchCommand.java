@@ -11,11 +11,13 @@ import picocli.CommandLine.Spec;
         description = "Benchmarks whose numbers go in docs/benchmarks.md, with the machine they ran on.",
         footer = {"", "Examples:",
                 "  vigil bench model",
-                "  vigil bench pipeline --devices 100,300,1000 --rate 100 --seconds 60"},
+                "  vigil bench pipeline --devices 100,300,1000 --rate 100 --seconds 60",
+                "  vigil bench memory --devices 1000,10000,100000"},
         subcommands = {
                 BenchModelCommand.class,
                 BenchPipelineCommand.class,
                 BenchSoakCommand.class,
+                BenchMemoryCommand.class,
         })
 public final class BenchCommand implements Runnable {
 
