@@ -114,15 +114,14 @@ public final class BenchMemoryCommand implements Callable<Integer> {
     /** Bytes per device; the headline table. */
     static String perDevice(List<MemoryBench.Result> results) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%n%s%n%s%n",
-                "| devices | load time | heap | RocksDB native | RSS outside the heap | disk after flush"
-                        + " | disk compacted | stores = compacted changelogs | changelog written during the load |",
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"));
+                "| devices | load time | heap | RocksDB native | disk after flush | disk compacted"
+                        + " | stores = compacted changelogs | changelog written during the load |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|"));
         for (MemoryBench.Result r : results) {
-            s.append(String.format(Locale.ROOT, "| %,d | %.1f s | %s | %s | %s | %s%s | %s | %s | %s |%n",
+            s.append(String.format(Locale.ROOT, "| %,d | %.1f s | %s | %s | %s%s | %s | %s | %s |%n",
                     r.devices(), r.loadSeconds(), bytes(r, r.heapBytes()), bytes(r, r.rocksDb().total()),
-                    bytes(r, r.memory().rssOutsideHeapBytes()), bytes(r, r.disk().flushedBytes()),
-                    r.disk().flushed() ? "" : " (not flushed)", bytes(r, r.disk().compactedBytes()),
-                    bytes(r, r.storeBytes()), bytes(r, r.changelog().bytes())));
+                    bytes(r, r.disk().flushedBytes()), r.disk().flushed() ? "" : " (not flushed)",
+                    bytes(r, r.disk().compactedBytes()), bytes(r, r.storeBytes()), bytes(r, r.changelog().bytes())));
         }
         s.append("bytes per device\n");
         return s.toString();
@@ -131,15 +130,18 @@ public final class BenchMemoryCommand implements Callable<Integer> {
     /** Totals behind the per-device figures. */
     static String totals(List<MemoryBench.Result> results) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%n%s%n%s%n",
-                "| devices | heap used | heap committed | RSS | memtables | table readers | block cache (capacity)"
-                        + " | disk flushed / compacted | window / pending / alert entries | changelog records | scores |",
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"));
+                "| devices | heap used | heap committed | RSS | RSS outside the heap | memtables | table readers"
+                        + " | block cache (capacity) | disk flushed / compacted | window / pending / alert entries"
+                        + " | changelog records | scores |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"));
         for (MemoryBench.Result r : results) {
             var names = new DetectorTopology.Names(r.kind().kind());
-            s.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s (%s) | %s / %s | %,d / %,d / %,d | %,d | %,d |%n",
+            s.append(String.format(Locale.ROOT,
+                    "| %,d | %s | %s | %s | %s | %s | %s | %s (%s) | %s / %s | %,d / %,d / %,d | %,d | %,d |%n",
                     r.devices(), mb(r.heapBytes()), mb(r.memory().heapCommittedBytes()), mb(r.rssBytes()),
-                    mb(r.rocksDb().memTables()), mb(r.rocksDb().tableReaders()), mb(r.rocksDb().blockCacheUsage()),
-                    mb(r.rocksDb().blockCacheCapacity()), mb(r.disk().flushedBytes()), mb(r.disk().compactedBytes()),
+                    mb(r.memory().rssOutsideHeapBytes()), mb(r.rocksDb().memTables()), mb(r.rocksDb().tableReaders()),
+                    mb(r.rocksDb().blockCacheUsage()), mb(r.rocksDb().blockCacheCapacity()),
+                    mb(r.disk().flushedBytes()), mb(r.disk().compactedBytes()),
                     r.store(names.windowStore()).entries(), r.store(names.pendingStore()).entries(),
                     r.store(names.alertStore()).entries(), r.changelog().records(), r.windowsScored()));
         }
@@ -171,13 +173,14 @@ public final class BenchMemoryCommand implements Callable<Integer> {
     }
 
     private static final String NOTES = String.format(
-            "%nheap: in use after a full GC, minus the same with the empty stores open (RSS and committed heap: the"
+            "%nheap: in use after a full GC, minus the same with the empty stores open (committed heap and RSS: the"
                     + " same difference). RocksDB native: memtables + table readers + block cache in use, as RocksDB"
-                    + " reports them, all three stores of the one task. RSS outside the heap: RSS minus committed heap."
-                    + " disk: every file in the state directory after RocksDB flushed its memtables, and after a full"
-                    + " compaction. stores: key + value bytes, i.e. what the changelog topics hold once compacted."
-                    + " changelog written: every record the stores logged during the load (the driver commits after"
-                    + " each record: one ring write per record per device).%n");
+                    + " reports them, all three stores of the one task. RSS outside the heap: RSS minus committed heap;"
+                    + " noisy, since the allocator keeps and reuses memory freed by earlier loads in this JVM (RocksDB's"
+                    + " own figures are the measure of native memory). disk: every file in the state directory after"
+                    + " RocksDB flushed its memtables, and after a full compaction. stores: key + value bytes, i.e. what"
+                    + " the changelog topics hold once compacted. changelog written: every record the stores logged"
+                    + " during the load (the driver commits after each record: one ring write per record per device).%n");
 
     private static String bytes(MemoryBench.Result r, long bytes) {
         return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f B", r.perDevice(bytes));
