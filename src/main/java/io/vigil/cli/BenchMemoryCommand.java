@@ -104,9 +104,10 @@ public final class BenchMemoryCommand implements Callable<Integer> {
     private String header(SensorTopology topology, int perRecord) {
         int ring = new Windower(Windower.Shape.of(topology)).toBytes().length;
         return String.format(Locale.ROOT, "bench memory: %s, %d features, window %d, hop %d; one full window per device,"
-                        + " %d samples per record; stored ring %,d bytes; %s windows; %d cores, max heap %d MB, %s",
+                        + " raw samples per record: %d; stored ring %,d bytes; every window scored %s the threshold;"
+                        + " %d cores, max heap %d MB, %s",
                 topology.kind(), topology.featureCount(), topology.window(), topology.hop(), perRecord, ring,
-                overThreshold ? "every window over the threshold" : "healthy (under-threshold)",
+                overThreshold ? "over" : "under",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.vm.name") + " " + Runtime.version());
     }
@@ -139,7 +140,7 @@ public final class BenchMemoryCommand implements Callable<Integer> {
             s.append(String.format(Locale.ROOT,
                     "| %,d | %s | %s | %s | %s | %s | %s | %s (%s) | %s / %s | %,d / %,d / %,d | %,d | %,d |%n",
                     r.devices(), mb(r.heapBytes()), mb(r.memory().heapCommittedBytes()), mb(r.rssBytes()),
-                    mb(r.memory().rssOutsideHeapBytes()), mb(r.rocksDb().memTables()), mb(r.rocksDb().tableReaders()),
+                    r.rssBytes() < 0 ? "n/a" : signedMb(r.memory().rssOutsideHeapBytes()), mb(r.rocksDb().memTables()), mb(r.rocksDb().tableReaders()),
                     mb(r.rocksDb().blockCacheUsage()), mb(r.rocksDb().blockCacheCapacity()),
                     mb(r.disk().flushedBytes()), mb(r.disk().compactedBytes()),
                     r.store(names.windowStore()).entries(), r.store(names.pendingStore()).entries(),
@@ -188,6 +189,11 @@ public final class BenchMemoryCommand implements Callable<Integer> {
 
     private static String mb(long bytes) {
         return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%,.1f MB", bytes / 1e6);
+    }
+
+    /** Negative where RSS grew less than the committed heap (committed pages not yet touched). */
+    private static String signedMb(long bytes) {
+        return String.format(Locale.ROOT, "%,.1f MB", bytes / 1e6);
     }
 
     private static void println(PrintWriter out, String line) {

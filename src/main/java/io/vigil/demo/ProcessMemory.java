@@ -68,9 +68,12 @@ public record ProcessMemory(long heapBytes, long heapCommittedBytes, long rssByt
                 rssBytes < 0 || baseline.rssBytes < 0 ? -1 : rssBytes - baseline.rssBytes);
     }
 
-    /** RSS not explained by committed heap: native memory (RocksDB above all), stacks, metaspace; -1 if unknown. */
+    /**
+     * RSS not explained by committed heap: native memory (RocksDB above all), stacks, metaspace. Only
+     * meaningful when {@link #rssBytes} is known (not -1); a difference may be negative.
+     */
     public long rssOutsideHeapBytes() {
-        return rssBytes < 0 ? -1 : rssBytes - heapCommittedBytes;
+        return rssBytes - heapCommittedBytes;
     }
 
     private static long rss() {
