@@ -76,7 +76,8 @@ public record ProcessMemory(long heapBytes, long heapCommittedBytes, long rssByt
         return rssBytes - heapCommittedBytes;
     }
 
-    private static long rss() {
+    /** This process's resident set now, bytes; -1 where there is no procfs. */
+    static long rss() {
         try {
             List<String> lines = Files.readAllLines(STATUS);
             for (String line : lines) {

@@ -52,7 +52,7 @@ public final class SoakBench {
      *
      * @param minutes  since the fleet started
      * @param heap     heap used after a full GC, bytes
-     * @param rss      resident set size of this process, bytes (heap, native, RocksDB, code; not the MQTT broker)
+     * @param rss      resident set size of this process, bytes (heap, native, RocksDB, code; not the MQTT broker); -1 without procfs
      * @param javacpp  bytes JavaCPP (ND4J's native buffers) holds
      * @param direct   bytes in direct NIO buffers
      * @param threads  live threads
@@ -169,22 +169,8 @@ public final class SoakBench {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
-        return new Sample(minutes, heap, residentBytes(), Pointer.totalBytes(), direct,
+        return new Sample(minutes, heap, ProcessMemory.rss(), Pointer.totalBytes(), direct,
                 ManagementFactory.getThreadMXBean().getThreadCount(), counts.windows.get(), rejected(registry));
-    }
-
-    /** VmRSS from /proc/self/status (Linux); 0 elsewhere. */
-    static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
     }
 
     static Growth growth(List<Sample> samples) {
