@@ -81,8 +81,8 @@ public final class BenchSoakCommand implements Callable<Integer> {
                 line -> println(out, "soak: " + line));
         SoakBench.Growth g = r.growth();
         println(out, String.format(Locale.ROOT, "%nsoak: growth after the first %.0f%% of the run, MB per hour (least squares):"
-                        + " heap %+.1f, rss %+.1f, javacpp %+.1f, direct %+.1f; threads %+.1f per hour",
-                100 * SoakBench.WARMUP_SHARE, g.heap(), g.rss(), g.javacpp(), g.direct(), g.threads()));
+                        + " heap %+.1f, rss %+.1f (anonymous %+.1f), javacpp %+.1f, direct %+.1f; threads %+.1f per hour",
+                100 * SoakBench.WARMUP_SHARE, g.heap(), g.rss(), g.anonymous(), g.javacpp(), g.direct(), g.threads()));
         println(out, String.format(Locale.ROOT, "soak: hostile messages sent %,d, dead-lettered %,d; windows scored %,d of %,d;"
                         + " %d alert events on a healthy fleet; detector %s",
                 r.hostileSent(), r.rejected(), r.windows(), r.expectedWindows(), r.alerts(), r.detectorState()));

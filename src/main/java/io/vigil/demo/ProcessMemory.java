@@ -18,6 +18,7 @@ import java.util.List;
 public record ProcessMemory(long heapBytes, long heapCommittedBytes, long rssBytes) {
 
     private static final Path STATUS = Path.of("/proc/self/status");
+    private static final Path SMAPS_ROLLUP = Path.of("/proc/self/smaps_rollup");
     /** Collections until the heap in use stops shrinking by more than this share. */
     private static final double SETTLED = 0.005;
     private static final int MAX_COLLECTIONS = 5;
@@ -78,10 +79,23 @@ public record ProcessMemory(long heapBytes, long heapCommittedBytes, long rssByt
 
     /** This process's resident set now, bytes; -1 where there is no procfs. */
     static long rss() {
+        return procBytes(STATUS, "VmRSS:");
+    }
+
+    /**
+     * The anonymous part of the resident set, bytes (heap, malloc'd native memory such as RocksDB's,
+     * thread stacks), without file pages mapped in (jars, an in-process Kafka broker's index files);
+     * -1 where there is no procfs.
+     */
+    static long anonymousRss() {
+        return procBytes(SMAPS_ROLLUP, "Anonymous:");
+    }
+
+    private static long procBytes(Path file, String field) {
         try {
-            List<String> lines = Files.readAllLines(STATUS);
+            List<String> lines = Files.readAllLines(file);
             for (String line : lines) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024; // reported in kB
                 }
             }

@@ -53,14 +53,16 @@ public final class SoakBench {
      * @param minutes  since the fleet started
      * @param heap     heap used after a full GC, bytes
      * @param rss      resident set size of this process, bytes (heap, native, RocksDB, code; not the MQTT broker); -1 without procfs
+     * @param anonymous the anonymous part of the RSS: heap, malloc'd native memory (RocksDB), stacks; not
+     *                 file pages mapped in, such as the in-process Kafka broker's growing index files
      * @param javacpp  bytes JavaCPP (ND4J's native buffers) holds
      * @param direct   bytes in direct NIO buffers
      * @param threads  live threads
      * @param windows  score events read so far
      * @param rejected messages the bridge dead-lettered so far
      */
-    public record Sample(double minutes, long heap, long rss, long javacpp, long direct, int threads, long windows,
-                         long rejected) {
+    public record Sample(double minutes, long heap, long rss, long anonymous, long javacpp, long direct, int threads,
+                         long windows, long rejected) {
     }
 
     /**
@@ -73,7 +75,7 @@ public final class SoakBench {
     }
 
     /** Least-squares slopes, MB per hour, of the figures that would reveal a leak. */
-    public record Growth(double heap, double rss, double javacpp, double direct, double threads) {
+    public record Growth(double heap, double rss, double anonymous, double javacpp, double direct, double threads) {
     }
 
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
@@ -112,9 +114,9 @@ public final class SoakBench {
                     Sample sample = sample((System.nanoTime() - began) / 60e9, counts, registry);
                     samples.add(sample);
                     steps.accept(String.format(Locale.ROOT,
-                            "%5.1f min: heap %5.0f MB, rss %5.0f MB, javacpp %4.0f MB, direct %3.0f MB, %3d threads, "
+                            "%5.1f min: heap %5.0f MB, rss %5.0f MB (anonymous %5.0f), javacpp %4.0f MB, direct %3.0f MB, %3d threads, "
                                     + "%,d windows scored, %,d hostile sent, %,d dead-lettered, detector %s",
-                            sample.minutes(), mb(sample.heap()), mb(sample.rss()), mb(sample.javacpp()),
+                            sample.minutes(), mb(sample.heap()), mb(sample.rss()), mb(sample.anonymous()), mb(sample.javacpp()),
                             mb(sample.direct()), sample.threads(), sample.windows(), hostile.sent.get(),
                             sample.rejected(), pipeline.detectorState()));
                 }
@@ -169,13 +171,14 @@ public final class SoakBench {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
-        return new Sample(minutes, heap, ProcessMemory.rss(), Pointer.totalBytes(), direct,
+        return new Sample(minutes, heap, ProcessMemory.rss(), ProcessMemory.anonymousRss(), Pointer.totalBytes(), direct,
                 ManagementFactory.getThreadMXBean().getThreadCount(), counts.windows.get(), rejected(registry));
     }
 
     static Growth growth(List<Sample> samples) {
         List<Sample> steady = samples.subList((int) (samples.size() * WARMUP_SHARE), samples.size());
-        return new Growth(slope(steady, Sample::heap), slope(steady, Sample::rss), slope(steady, Sample::javacpp),
+        return new Growth(slope(steady, Sample::heap), slope(steady, Sample::rss), slope(steady, Sample::anonymous),
+                slope(steady, Sample::javacpp),
                 slope(steady, Sample::direct), slope(steady, x -> x.threads() * (double) (1 << 20)));
     }
 
@@ -199,11 +202,11 @@ public final class SoakBench {
     private static void write(Result r) {
         try {
             Files.createDirectories(r.settings().out());
-            StringBuilder csv = new StringBuilder("minutes,heap_bytes,rss_bytes,javacpp_bytes,direct_bytes,threads,"
+            StringBuilder csv = new StringBuilder("minutes,heap_bytes,rss_bytes,anonymous_rss_bytes,javacpp_bytes,direct_bytes,threads,"
                     + "windows_scored,dead_lettered\n");
             for (Sample s : r.samples()) {
-                csv.append(String.format(Locale.ROOT, "%.2f,%d,%d,%d,%d,%d,%d,%d%n", s.minutes(), s.heap(), s.rss(),
-                        s.javacpp(), s.direct(), s.threads(), s.windows(), s.rejected()));
+                csv.append(String.format(Locale.ROOT, "%.2f,%d,%d,%d,%d,%d,%d,%d,%d%n", s.minutes(), s.heap(), s.rss(),
+                        s.anonymous(), s.javacpp(), s.direct(), s.threads(), s.windows(), s.rejected()));
             }
             Files.writeString(r.settings().out().resolve("soak.csv"), csv);
             double[] x = r.samples().stream().mapToDouble(Sample::minutes).toArray();
@@ -212,6 +215,7 @@ public final class SoakBench {
                             r.settings().rateHz(), 100 * r.settings().hostileShare()), "minutes", "MB",
                     List.of(line("heap after full GC", x, r.samples(), Sample::heap),
                             line("process RSS", x, r.samples(), Sample::rss),
+                            line("anonymous RSS", x, r.samples(), Sample::anonymous),
                             line("JavaCPP native", x, r.samples(), Sample::javacpp),
                             line("direct buffers", x, r.samples(), Sample::direct)), false, null);
         } catch (IOException e) {
