@@ -13,15 +13,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Debian's {@code mosquitto} run as a child process on a free loopback port, anonymous, without
- * persistence, with 1000 in-flight QoS 1 messages per client. Faster than {@link EmbeddedMqtt}
- * (about 15k QoS 1 msg/s on two cores), so integration and load tests use it when it is installed.
+ * Debian's {@code mosquitto} run as a child process on a free loopback port, anonymous, with 1000
+ * in-flight QoS 1 messages per client, without persistence (with it: {@link #startPersistent}, which
+ * survives {@link #restart}). Faster than {@link EmbeddedMqtt} (about 15k QoS 1 msg/s on two cores),
+ * so integration and load tests use it when it is installed.
  */
 public final class MosquittoProcess implements MqttBroker {
 
@@ -30,13 +32,19 @@ public final class MosquittoProcess implements MqttBroker {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     /** Where Debian installs the broker; {@code /usr/sbin} is often missing from a user's PATH. */
     private static final List<String> EXTRA_DIRS = List.of("/usr/sbin", "/usr/local/sbin");
+    private static final String CONF = "mosquitto.conf";
+    private static final String LOG_FILE = "mosquitto.log";
+    /** How mosquitto 2.0 reports that it could not write its persistence file. */
+    private static final String SAVE_FAILED = "Error saving in-memory database";
 
-    private final Process process;
+    private final Path binary;
     private final Path home;
     private final int port;
     private final Duration startupTime;
+    private Process process; // null while stopped
 
-    private MosquittoProcess(Process process, Path home, int port, Duration startupTime) {
+    private MosquittoProcess(Path binary, Process process, Path home, int port, Duration startupTime) {
+        this.binary = binary;
         this.process = process;
         this.home = home;
         this.port = port;
@@ -63,6 +71,18 @@ public final class MosquittoProcess implements MqttBroker {
      * password files, TLS listeners, ACLs) and waits until that port accepts connections.
      */
     public static MosquittoProcess start(IntFunction<String> config) {
+        return start((port, home) -> config.apply(port));
+    }
+
+    /**
+     * Starts mosquitto with {@link #persistentConfig}: sessions, subscriptions and queued QoS 1
+     * messages are written to disk when it stops and read back when it {@link #restart restarts}.
+     */
+    public static MosquittoProcess startPersistent() {
+        return start(MosquittoProcess::persistentConfig);
+    }
+
+    private static MosquittoProcess start(BiFunction<Integer, Path, String> config) {
         Path binary = executable().orElseThrow(() -> new IllegalStateException(
                 "mosquitto is not installed (apt-get install mosquitto mosquitto-clients)"));
         long started = System.nanoTime();
@@ -70,16 +90,12 @@ public final class MosquittoProcess implements MqttBroker {
         Process process = null;
         try {
             int port = FreePorts.pick();
-            Path conf = home.resolve("mosquitto.conf");
-            Files.writeString(conf, config.apply(port));
-            process = new ProcessBuilder(binary.toString(), "-c", conf.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(home.resolve("mosquitto.log").toFile())
-                    .start();
+            Files.writeString(home.resolve(CONF), config.apply(port, home));
+            process = launch(binary, home);
             awaitListening(process, port, home);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             LOG.info("mosquitto (pid {}) on 127.0.0.1:{} started in {} ms", process.pid(), port, took.toMillis());
-            return new MosquittoProcess(process, home, port, took);
+            return new MosquittoProcess(binary, process, home, port, took);
         } catch (IOException e) {
             stop(process);
             TempDirs.deleteQuietly(home);
@@ -102,6 +118,27 @@ public final class MosquittoProcess implements MqttBroker {
                 """.formatted(port);
     }
 
+    /**
+     * {@link #config} with persistence on: mosquitto keeps its state (sessions, subscriptions, queued
+     * and in-flight QoS 1 messages) in {@code home/mosquitto.db}, saved when it exits on SIGTERM and
+     * read at start. Without persistence a restart forgets every session and every queued message.
+     * Started as root, mosquitto switches to the user {@code mosquitto}, which cannot write a
+     * temporary folder of ours; {@code user} keeps it as whoever runs the tests.
+     */
+    public static String persistentConfig(int port, Path home) {
+        return config(port).replace("persistence false\n", "")
+                + "persistence true\n"
+                + "persistence_location " + home.toAbsolutePath() + "/\n"
+                + "user " + System.getProperty("user.name") + "\n";
+    }
+
+    private static Process launch(Path binary, Path home) throws IOException {
+        return new ProcessBuilder(binary.toString(), "-c", home.resolve(CONF).toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(LOG_FILE).toFile()))
+                .start();
+    }
+
     private static void awaitListening(Process process, int port, Path home) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -121,7 +158,7 @@ public final class MosquittoProcess implements MqttBroker {
 
     private static String log(Path home) {
         try {
-            return Files.readString(home.resolve("mosquitto.log")).strip();
+            return Files.readString(home.resolve(LOG_FILE)).strip();
         } catch (IOException e) {
             return "(no log)";
         }
@@ -136,9 +173,50 @@ public final class MosquittoProcess implements MqttBroker {
         return startupTime;
     }
 
-    @Override
-    public void close() {
+    /** Whether the broker process is running. */
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Stops the broker with SIGTERM, as a service manager does: mosquitto disconnects every client
+     * and, with persistence on, saves its state. The port and folder stay for {@link #restart}.
+     */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
         stop(process);
+        process = null;
+        String log = log(home);
+        if (log.contains(SAVE_FAILED)) { // a restart would silently lose every session and queued message
+            throw new IllegalStateException("mosquitto on port " + port + " could not save its state: "
+                    + log.substring(log.lastIndexOf(SAVE_FAILED)).lines().findFirst().orElse(""));
+        }
+    }
+
+    /**
+     * Starts the broker again with the same configuration on the same port (stopping it first if it
+     * is running) and waits until the port accepts connections; returns how long that took.
+     */
+    public synchronized Duration restart() {
+        stop();
+        long started = System.nanoTime();
+        try {
+            process = launch(binary, home);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart mosquitto: " + e.getMessage(), e);
+        }
+        awaitListening(process, port, home);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        LOG.info("mosquitto (pid {}) on 127.0.0.1:{} restarted in {} ms", process.pid(), port, took.toMillis());
+        return took;
+    }
+
+    @Override
+    public synchronized void close() {
+        stop(process);
+        process = null;
         TempDirs.deleteQuietly(home);
     }
 
