@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * A real Kafka broker (KRaft, combined broker and controller, one node) running in this JVM, for
  * {@code vigil demo} and integration tests. Replication factor 1 everywhere, so transactions and
  * Kafka Streams {@code exactly_once_v2} work on it. The log folder is temporary and deleted on close.
+ * Fault tests {@link #stop} the broker and {@link #restart} it on the same ports and log folder, as
+ * an operator restarts a real one: clients reconnect to the same address and find their data.
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -31,13 +33,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
 
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final Path logDir;
     private final String bootstrapServers;
     private final Duration startupTime;
+    private KafkaRaftServer server; // null while stopped
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers, Duration startupTime) {
+    private EmbeddedKafka(KafkaConfig config, KafkaRaftServer server, Path logDir, String bootstrapServers,
+                          Duration startupTime) {
+        this.config = config;
         this.server = server;
         this.logDir = logDir;
         this.bootstrapServers = bootstrapServers;
@@ -69,7 +74,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             String bootstrap = "127.0.0.1:" + brokerPort;
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             LOG.info("Embedded Kafka {} started in {} ms (log dir {})", bootstrap, took.toMillis(), logDir);
-            return new EmbeddedKafka(server, logDir, bootstrap, took);
+            return new EmbeddedKafka(config, server, logDir, bootstrap, took);
         } catch (Exception e) {
             TempDirs.deleteQuietly(logDir);
             throw new IllegalStateException("embedded Kafka did not start: " + e.getMessage(), e);
@@ -126,6 +131,51 @@ public final class EmbeddedKafka implements AutoCloseable {
         return startupTime;
     }
 
+    /** Whether the broker is serving (started and not {@link #stop stopped}). */
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    /**
+     * Shuts the broker down (controlled shutdown: logs flushed, clients disconnected) and keeps its
+     * log folder and ports for {@link #restart}. Does nothing when already stopped.
+     */
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            server = null;
+        }
+        LOG.info("Embedded Kafka {} stopped (log dir {} kept)", bootstrapServers, logDir);
+    }
+
+    /**
+     * Starts the broker again on the same ports and log folder (topics, offsets, transactions and
+     * consumer groups survive), stopping it first if it is running; returns how long the start took.
+     */
+    public synchronized Duration restart() {
+        if (closed) {
+            throw new IllegalStateException("embedded Kafka " + bootstrapServers + " is closed");
+        }
+        stop();
+        long started = System.nanoTime();
+        KafkaRaftServer restarted = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            restarted.startup();
+        } catch (RuntimeException e) {
+            restarted.shutdown();
+            throw new IllegalStateException("embedded Kafka " + bootstrapServers + " did not restart: " + e.getMessage(), e);
+        }
+        server = restarted;
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        LOG.info("Embedded Kafka {} restarted in {} ms", bootstrapServers, took.toMillis());
+        return took;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -133,8 +183,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         closed = true;
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            stop();
         } finally {
             TempDirs.deleteQuietly(logDir);
         }
