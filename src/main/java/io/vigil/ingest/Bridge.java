@@ -15,9 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,6 +47,14 @@ import org.slf4j.LoggerFactory;
  * acknowledged its record (readings topic, or the dead-letter topic for a rejected payload). A
  * bridge killed at any moment therefore loses nothing; the price is a possible duplicate.
  *
+ * <p><b>Kafka away.</b> A record waits in the producer, in order, for as long as Kafka is
+ * unreachable ({@code delivery.timeout.ms} is unbounded), and its MQTT message stays unacknowledged;
+ * the broker sends at most the receive maximum of unacknowledged messages and queues the rest, so the
+ * bridge's memory is bounded by the receive maximum, not by the outage. A record Kafka refuses anyway
+ * (an operator's shorter delivery timeout, a full buffer, a non-retriable error) is sent again with
+ * back-off ({@link #RETRY_FIRST} doubling up to {@link #RETRY_MAX}); its message keeps its
+ * unacknowledged slot meanwhile, which is the back-pressure.
+ *
  * <pre>{@code
  * try (Bridge bridge = Bridge.builder()
  *         .broker(mqtt.uri())
@@ -62,6 +72,13 @@ public final class Bridge implements AutoCloseable {
     /** Subscription QoS. Paho 1.2.5's manual acks are broken for QoS 2 (eclipse-paho #994), so QoS 2 publishes are downgraded. */
     static final int QOS = 1;
     private static final long MQTT_TIMEOUT_MS = 10_000;
+    /** Wait before sending again a record Kafka did not take; doubles per attempt up to {@link #RETRY_MAX}. */
+    static final Duration RETRY_FIRST = Duration.ofMillis(500);
+    static final Duration RETRY_MAX = Duration.ofSeconds(30);
+    /** At most one log line per this interval while Kafka refuses records (an outage fails a thousand at once). */
+    private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(5);
+    /** How long {@link #close} waits for Kafka to acknowledge what the bridge holds. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final String UNKNOWN_KIND = "unknown";
 
     private final Settings settings;
@@ -70,8 +87,20 @@ public final class Bridge implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final KafkaClientMetrics producerMetrics;
     private final BridgeMetrics metrics;
-    private final ExecutorService recovery = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-recovery"));
-    private final AtomicBoolean recovering = new AtomicBoolean();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "bridge-kafka-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /**
+     * One permit per message the bridge holds unacknowledged. MQTT 5 brokers should never send more
+     * than the receive maximum, but mosquitto 2.0.11 does when the bridge's socket is back-pressured
+     * (measured: 3,500 against 1,000); waiting for a permit on Paho's callback thread stops reading the
+     * socket, so the excess stays with the broker and the bridge's memory stays bounded whatever it does.
+     */
+    private final Semaphore slots;
+    private final AtomicLong failuresSinceLog = new AtomicLong();
+    private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL.toNanos());
     private volatile boolean closing;
 
     /** One sensor kind: its filter and its parser. */
@@ -84,6 +113,7 @@ public final class Bridge implements AutoCloseable {
                 .map(t -> new Route(t.mqttTopicFilter(), t, new PayloadParser(t, settings.maxPayloadBytes, settings.clock)))
                 .toList();
         this.metrics = new BridgeMetrics(settings.registry);
+        this.slots = new Semaphore(settings.receiveMaximum);
         Map<String, Object> overrides = new HashMap<>(settings.kafkaClientConfig);
         overrides.putAll(settings.producerOverrides);
         this.producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers, settings.clientId, overrides));
@@ -100,7 +130,8 @@ public final class Bridge implements AutoCloseable {
 
     /**
      * Producer settings: nothing is acknowledged upstream until every in-sync replica has the record
-     * ({@code acks=all}), and retries never duplicate or reorder within a partition (idempotence).
+     * ({@code acks=all}), retries never duplicate or reorder within a partition (idempotence), and a
+     * record never expires while Kafka is unreachable.
      */
     public static Map<String, Object> producerConfig(String bootstrapServers, String clientId, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
@@ -111,6 +142,10 @@ public final class Bridge implements AutoCloseable {
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5); // the most idempotence allows
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5); // ms; batches a burst of small readings per partition
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024); // bytes
+        // ms: a record waits, in order, for as long as Kafka is away; what waits is bounded by the MQTT
+        // receive maximum (unacknowledged messages), not by time. Kafka's default (2 min) expires records
+        // during a longer outage, and re-sending them then reorders a device's readings.
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.putAll(overrides);
@@ -197,8 +232,8 @@ public final class Bridge implements AutoCloseable {
     }
 
     private void onMessage(String topic, MqttMessage message) {
-        if (closing) {
-            return; // left unacknowledged: the broker redelivers it to the next session
+        if (!takeSlot()) {
+            return; // closing: left unacknowledged, the broker redelivers it to the next session
         }
         long arrived = System.nanoTime();
         metrics.received();
@@ -218,6 +253,34 @@ public final class Bridge implements AutoCloseable {
         } else {
             reject(route.topology().kafka().deadLetter(), kind, topic, deviceId, message, (Rejected) result, arrived);
         }
+    }
+
+    /** Waits for a free in-flight slot (see {@link #slots}); false when the bridge is closing. */
+    private boolean takeSlot() {
+        try {
+            while (!closing) {
+                if (slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    if (!closing) {
+                        return true;
+                    }
+                    slots.release();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private void settled(String kind, String outcome, long arrived) {
+        metrics.settled(kind, outcome, arrived);
+        slots.release();
+    }
+
+    /** Dropped unacknowledged while closing: the broker redelivers it to the next session. */
+    private void abandoned() {
+        metrics.abandoned();
+        slots.release();
     }
 
     /** The parser's verdict; a parser that throws is a bug, and the message is dead-lettered, not wedged. */
@@ -240,22 +303,59 @@ public final class Bridge implements AutoCloseable {
 
     private void send(ProducerRecord<String, byte[]> record, String kind, String outcome, int samples,
                       MqttMessage message, long arrived) {
+        send(record, kind, outcome, samples, message, arrived, 0);
+    }
+
+    private void send(ProducerRecord<String, byte[]> record, String kind, String outcome, int samples,
+                      MqttMessage message, long arrived, int attempt) {
+        if (closing) {
+            abandoned();
+            return;
+        }
         try {
             producer.send(record, (metadata, error) -> {
                 if (error == null) {
                     acknowledge(message);
-                    metrics.settled(kind, outcome, arrived);
+                    settled(kind, outcome, arrived);
                     if (samples > 0) {
                         metrics.samples(kind, samples);
                     }
                 } else {
-                    metrics.settled(kind, BridgeMetrics.FAILED, arrived);
-                    redeliverUnacknowledged(record.topic() + ": " + error.getMessage());
+                    sendAgainLater(record, kind, outcome, samples, message, arrived, attempt, error);
                 }
             });
         } catch (RuntimeException e) { // closed producer, buffer full past max.block.ms: not acknowledged
-            metrics.settled(kind, BridgeMetrics.FAILED, arrived);
-            redeliverUnacknowledged(record.topic() + ": " + e.getMessage());
+            sendAgainLater(record, kind, outcome, samples, message, arrived, attempt, e);
+        }
+    }
+
+    /**
+     * Kafka did not take a record. Its MQTT message stays unacknowledged, holding one slot of the
+     * receive maximum (back-pressure), and the record is sent again after a back-off. Reconnecting to
+     * MQTT to get the message redelivered instead would only hand the bridge the same message again.
+     */
+    private void sendAgainLater(ProducerRecord<String, byte[]> record, String kind, String outcome, int samples,
+                                MqttMessage message, long arrived, int attempt, Exception error) {
+        metrics.kafkaFailure(kind);
+        logFailure(record.topic(), error);
+        long wait = Math.min(RETRY_MAX.toMillis(), RETRY_FIRST.toMillis() << Math.min(attempt, 16));
+        try {
+            retries.schedule(() -> send(record, kind, outcome, samples, message, arrived, attempt + 1), wait,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            abandoned();
+        }
+    }
+
+    private void logFailure(String topic, Exception error) {
+        long failures = failuresSinceLog.incrementAndGet();
+        long last = lastFailureLog.get();
+        long now = System.nanoTime();
+        if (now - last >= FAILURE_LOG_INTERVAL.toNanos() && lastFailureLog.compareAndSet(last, now)) {
+            failuresSinceLog.addAndGet(-failures);
+            LOG.warn("Kafka did not accept {} record(s) in the last {} s ({}: {}); their MQTT messages stay"
+                            + " unacknowledged and the records are sent again with back-off", failures,
+                    FAILURE_LOG_INTERVAL.toSeconds(), topic, error.getMessage());
         }
     }
 
@@ -269,32 +369,6 @@ public final class Bridge implements AutoCloseable {
             // connection gone: the broker redelivers the message, Kafka may hold it twice (at least once)
             LOG.debug("Could not acknowledge MQTT message {}: {}", message.getId(), e.getMessage());
         }
-    }
-
-    /**
-     * Kafka did not take a record. Its MQTT message stays unacknowledged and holds one slot of the
-     * receive maximum; MQTT redelivers only on a new connection, so reconnect once to get it back.
-     */
-    private void redeliverUnacknowledged(String why) {
-        LOG.error("Kafka did not accept a record ({}); the MQTT message stays unacknowledged", why);
-        if (closing || !recovering.compareAndSet(false, true)) {
-            return;
-        }
-        recovery.execute(() -> {
-            try {
-                LOG.warn("Reconnecting to MQTT so the broker redelivers unacknowledged messages");
-                if (client.isConnected()) {
-                    client.disconnect(MQTT_TIMEOUT_MS).waitForCompletion(MQTT_TIMEOUT_MS);
-                }
-                if (!closing) {
-                    connectWithRetry(); // automatic reconnect does not follow an explicit disconnect
-                }
-            } catch (MqttException | RuntimeException e) {
-                LOG.error("MQTT reconnect for redelivery failed: {}", e.getMessage());
-            } finally {
-                recovering.set(false);
-            }
-        });
     }
 
     private Route route(String topic) {
@@ -316,8 +390,8 @@ public final class Bridge implements AutoCloseable {
     }
 
     /**
-     * Stops taking messages, waits for Kafka to acknowledge what it has (and acknowledges those to
-     * MQTT), then disconnects. Anything still unacknowledged is redelivered to the next session.
+     * Stops taking messages, waits up to 10 s for Kafka to acknowledge what it has (and acknowledges
+     * those to MQTT), then disconnects. Anything still unacknowledged is redelivered to the next session.
      */
     @Override
     public void close() {
@@ -325,11 +399,13 @@ public final class Bridge implements AutoCloseable {
             return;
         }
         closing = true;
+        producerMetrics.close();
         try {
-            producer.flush();
+            producer.close(CLOSE_TIMEOUT); // flushes; callbacks acknowledge to MQTT while still connected
         } catch (RuntimeException e) {
-            LOG.warn("Kafka flush on close failed: {}", e.getMessage());
+            LOG.warn("Kafka producer close failed: {}", e.getMessage());
         }
+        retries.shutdownNow().forEach(pending -> abandoned());
         try {
             if (client.isConnected()) {
                 client.disconnect(MQTT_TIMEOUT_MS).waitForCompletion(MQTT_TIMEOUT_MS);
@@ -338,9 +414,6 @@ public final class Bridge implements AutoCloseable {
         } catch (MqttException e) {
             LOG.warn("MQTT disconnect on close failed: {}", e.getMessage());
         }
-        recovery.shutdownNow();
-        producerMetrics.close();
-        producer.close(Duration.ofSeconds(10));
         LOG.info("Bridge '{}' closed", settings.clientId);
     }
 

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The bridge's domain meters; names and tags are constants so dashboards and tests share them. */
 public final class BridgeMetrics {
 
-    /** Counter of MQTT messages by {@code kind} and {@code outcome} ({@link #FORWARDED}, {@link #DEAD_LETTERED}, {@link #FAILED}). */
+    /** Counter of MQTT messages by {@code kind} and {@code outcome} ({@link #FORWARDED}, {@link #DEAD_LETTERED}). */
     public static final String READINGS = "vigil.bridge.readings";
     /** Counter of samples forwarded to a readings topic, by {@code kind}. */
     public static final String SAMPLES = "vigil.bridge.samples";
@@ -20,14 +20,18 @@ public final class BridgeMetrics {
     public static final String IN_FLIGHT = "vigil.bridge.inflight";
     /** Counter of automatic reconnections to the MQTT broker. */
     public static final String RECONNECTS = "vigil.bridge.reconnects";
+    /**
+     * Counter of records Kafka did not take, by {@code kind}: each is sent again after a back-off while
+     * its MQTT message stays unacknowledged (the producer itself retries without limit, so this counts
+     * non-retriable errors, a full buffer, or a delivery timeout an operator shortened).
+     */
+    public static final String KAFKA_RETRIES = "vigil.bridge.kafka.retries";
 
     public static final String TAG_KIND = "kind";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_REASON = "reason";
     public static final String FORWARDED = "forwarded";
     public static final String DEAD_LETTERED = "dead_lettered";
-    /** Kafka did not take the record; the message stays unacknowledged and MQTT redelivers it. */
-    public static final String FAILED = "failed";
 
     private final MeterRegistry registry;
     private final AtomicInteger inFlight;
@@ -44,9 +48,12 @@ public final class BridgeMetrics {
     void settled(String kind, String outcome, long arrivedNanos) {
         inFlight.decrementAndGet();
         registry.counter(READINGS, TAG_KIND, kind, TAG_OUTCOME, outcome).increment();
-        if (!FAILED.equals(outcome)) {
-            timer(kind).record(System.nanoTime() - arrivedNanos, TimeUnit.NANOSECONDS);
-        }
+        timer(kind).record(System.nanoTime() - arrivedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Kafka did not take a record; it is sent again and its message stays in flight. */
+    void kafkaFailure(String kind) {
+        registry.counter(KAFKA_RETRIES, TAG_KIND, kind).increment();
     }
 
     /** A message dropped unacknowledged during shutdown: the broker will redeliver it. */
