@@ -16,13 +16,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.core.ConditionTimeoutException;
 
-/** Integration-test helper: reads a topic from the beginning, waiting (Awaitility) until enough records match. */
-final class TopicReader {
+/**
+ * Integration-test helper: reads a topic from the beginning, waiting (Awaitility) until enough records
+ * match; {@link #committed} reads what an exactly-once consumer sees.
+ */
+public final class TopicReader {
 
     private TopicReader() {
     }
 
-    static List<ConsumerRecord<String, byte[]>> await(String bootstrap, String topic,
+    public static List<ConsumerRecord<String, byte[]>> await(String bootstrap, String topic,
             Predicate<ConsumerRecord<String, byte[]>> filter, int expected, Duration atMost) {
         return awaitUntil(bootstrap, topic, filter, matched -> matched.size() >= expected, atMost);
     }
@@ -31,7 +34,7 @@ final class TopicReader {
      * Reads until {@code done} holds for the matching records, e.g. until every distinct reading is
      * there; a count alone is not enough where redelivery duplicates some records.
      */
-    static List<ConsumerRecord<String, byte[]>> awaitUntil(String bootstrap, String topic,
+    public static List<ConsumerRecord<String, byte[]>> awaitUntil(String bootstrap, String topic,
             Predicate<ConsumerRecord<String, byte[]>> filter, Predicate<List<ConsumerRecord<String, byte[]>>> done,
             Duration atMost) {
         return read(bootstrap, topic, filter, done, atMost, true);
@@ -41,7 +44,7 @@ final class TopicReader {
      * As {@link #awaitUntil}, but when {@code atMost} passes before {@code done} holds it returns what
      * it read instead of failing, so the caller's summary and whole-output assertion show what is missing.
      */
-    static List<ConsumerRecord<String, byte[]>> readUntil(String bootstrap, String topic,
+    public static List<ConsumerRecord<String, byte[]>> readUntil(String bootstrap, String topic,
             Predicate<ConsumerRecord<String, byte[]>> filter, Predicate<List<ConsumerRecord<String, byte[]>>> done,
             Duration atMost) {
         return read(bootstrap, topic, filter, done, atMost, false);
@@ -83,7 +86,33 @@ final class TopicReader {
         return matched;
     }
 
-    static String header(ConsumerRecord<?, ?> record, String key) {
+    /**
+     * Every committed record of {@code topic}, from the beginning up to each partition's last stable
+     * offset as of now ({@code read_committed}: records of aborted transactions are skipped, and an
+     * open transaction is waited for, up to {@code atMost}).
+     */
+    public static List<ConsumerRecord<String, byte[]>> committed(String bootstrap, String topic, Duration atMost) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // the last stable offsets
+            org.awaitility.Awaitility.await().atMost(atMost).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+            });
+        }
+        return records;
+    }
+
+    public static String header(ConsumerRecord<?, ?> record, String key) {
         Header h = record.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
