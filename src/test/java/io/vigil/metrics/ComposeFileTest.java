@@ -100,7 +100,8 @@ class ComposeFileTest {
             }
         }
         assertThat(mounts).isGreaterThanOrEqualTo(6);
-        assertThat(Files.readString(Path.of("grafana", "mosquitto.conf"))).contains("max_queued_messages 1000000");
+        assertThat(Files.readString(Path.of("grafana", "mosquitto.conf")))
+                .contains("max_queued_messages 1000000", "persistence true", "persistence_location /mosquitto/data/");
     }
 
     private static JsonNode read() {
