@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Kafka away.</b> A record waits in the producer, in order, for as long as Kafka is
  * unreachable ({@code delivery.timeout.ms} is unbounded), and its MQTT message stays unacknowledged;
- * the broker sends at most the receive maximum of unacknowledged messages and queues the rest, so the
- * bridge's memory is bounded by the receive maximum, not by the outage. A record Kafka refuses anyway
+ * the bridge holds at most the receive maximum of unacknowledged messages (it stops reading MQTT
+ * beyond that) and the broker queues the rest, so the bridge's memory is bounded by the receive
+ * maximum, not by the outage. A record Kafka refuses anyway
  * (an operator's shorter delivery timeout, a full buffer, a non-retriable error) is sent again with
  * back-off ({@link #RETRY_FIRST} doubling up to {@link #RETRY_MAX}); its message keeps its
  * unacknowledged slot meanwhile, which is the back-pressure.
