@@ -146,6 +146,7 @@ public final class DetectorTopology {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100); // ms: also the latency floor of a published score
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
         return props;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.model.Windower;
 import io.vigil.stream.AlertState;
+import io.vigil.stream.BoundedRocksDb;
 import io.vigil.stream.DetectorTopology;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
@@ -46,6 +47,19 @@ class MemoryBenchTest {
                 new MemoryBench.StoreSize(names.alertStore(), 0, 0, 0));
         assertThat(result.perDevice(result.storeBytes())).isEqualTo(ring + "device-000000".length());
         assertThat(result.windowsScored()).isEqualTo(DEVICES);
+    }
+
+    @Test
+    void everyStoreSharesOneBoundedBlockCache() throws IOException {
+        // given: the detector's own Streams config, three persistent stores
+        var settings = new MemoryBench.Settings(DEVICES, VIBRATION.hop(), false);
+
+        // when
+        MemoryBench.Result result = MemoryBench.run(VIBRATION, settings, tmp, line -> { });
+
+        // then: each of the three stores reports the capacity of the cache it uses: BoundedRocksDb's one
+        // shared cache (RocksDB's default would be a 50 MiB cache per store); memtables are charged to it
+        assertThat(result.rocksDb().blockCacheCapacity()).isEqualTo(3 * BoundedRocksDb.TOTAL_BYTES);
     }
 
     @Test
