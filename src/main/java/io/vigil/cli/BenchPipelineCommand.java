@@ -6,6 +6,7 @@ import io.vigil.demo.PipelineBench;
 import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;
+import io.vigil.evaluate.Charts;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
@@ -59,6 +60,10 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--mqtt", defaultValue = "auto", description = "auto, mosquitto or hivemq (default: ${DEFAULT-VALUE}).")
     String mqtt;
 
+    @Option(names = "--out", defaultValue = "target/bench-pipeline", paramLabel = "DIR",
+            description = "Where the latency curve goes: latency.csv and latency.png (default: ${DEFAULT-VALUE}).")
+    Path outDir;
+
     @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR", description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
     Path topologies;
 
@@ -93,6 +98,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             }
         }
         println(out, table(results));
+        writeLatencyCurve(results);
+        println(out, "bench: wrote " + outDir.resolve("latency.csv") + " and " + outDir.resolve("latency.png"));
         return 0;
     }
 
@@ -114,6 +121,25 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             case "hivemq" -> EmbeddedMqtt::start;
             default -> throw new UsageException("--mqtt must be auto, mosquitto or hivemq, got '" + mqtt + "'");
         };
+    }
+
+    /** p50, p99 and max latency against fleet size, as CSV and as a plot. */
+    private void writeLatencyCurve(List<PipelineBench.Result> results) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(outDir);
+        StringBuilder csv = new StringBuilder("devices,rate_hz,offered_samples_per_s,scored_samples_per_s,p50_ms,p99_ms,max_ms\n");
+        for (PipelineBench.Result r : results) {
+            csv.append(String.format(Locale.ROOT, "%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f%n", r.settings().devices(), rateHz,
+                    r.offered(), r.scored(), r.p(50), r.p(99), r.p(100)));
+        }
+        java.nio.file.Files.writeString(outDir.resolve("latency.csv"), csv);
+        double[] x = results.stream().mapToDouble(r -> r.settings().devices()).toArray();
+        Charts.lines(outDir.resolve("latency.png"), String.format(Locale.ROOT,
+                        "Sample-to-score latency as the fleet grows (%.0f Hz per device, %.0f s per size)", rateHz, seconds),
+                "devices", "latency (ms)", List.of(
+                        new Charts.Line("p50", x, results.stream().mapToDouble(r -> r.p(50)).toArray()),
+                        new Charts.Line("p99", x, results.stream().mapToDouble(r -> r.p(99)).toArray()),
+                        new Charts.Line("max", x, results.stream().mapToDouble(r -> r.p(100)).toArray())),
+                false, null);
     }
 
     static String table(List<PipelineBench.Result> results) {
