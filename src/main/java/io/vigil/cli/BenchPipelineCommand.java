@@ -1,14 +1,9 @@
 package io.vigil.cli;
 
-import ch.qos.logback.classic.Level;
-import io.vigil.demo.ModelCache;
 import io.vigil.demo.PipelineBench;
-import io.vigil.embedded.EmbeddedMqtt;
-import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;
 import io.vigil.evaluate.Charts;
 import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,18 +52,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Detector stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--mqtt", defaultValue = "auto", description = "auto, mosquitto or hivemq (default: ${DEFAULT-VALUE}).")
-    String mqtt;
-
     @Option(names = "--out", defaultValue = "target/bench-pipeline", paramLabel = "DIR",
             description = "Where the latency curve goes: latency.csv and latency.png (default: ${DEFAULT-VALUE}).")
     Path outDir;
 
-    @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR", description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
-    Path topologies;
-
-    @Option(names = "--verbose", description = "Show Vigil's INFO logs on stderr.")
-    boolean verbose;
+    @Mixin
+    EmbeddedPipelineOptions pipeline;
 
     @Override
     public Integer call() throws Exception {
@@ -76,14 +65,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 || threads < 1) {
             throw new UsageException("--devices, --rate, --batch-ms and --threads must be positive, --seconds above --warmup");
         }
-        if (!verbose && LoggerFactory.getLogger("io.vigil") instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(Level.WARN);
-        }
+        pipeline.quietLogs();
         PrintWriter out = spec.commandLine().getOut();
-        SensorTopology kind = TopologyLoader.load(topologies, "vibration");
-        Path model = ModelCache.ensure(kind, kind.modelPath(), ModelCache.HEALTHY_SCENARIO,
-                ModelCache.demoSettings(kind), r -> Console.epoch(out, r), line -> println(out, "bench: " + line));
-        Supplier<MqttBroker> broker = broker();
+        SensorTopology kind = pipeline.vibration();
+        Path model = pipeline.model(kind, out, "bench: ");
+        Supplier<MqttBroker> broker = pipeline.broker();
         println(out, String.format(Locale.ROOT, "bench: %d cores, max heap %d MB, %s", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + Runtime.version()));
         List<PipelineBench.Result> results = new ArrayList<>();
@@ -101,26 +87,6 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         writeLatencyCurve(results);
         println(out, "bench: wrote " + outDir.resolve("latency.csv") + " and " + outDir.resolve("latency.png"));
         return 0;
-    }
-
-    private Supplier<MqttBroker> broker() {
-        return broker(mqtt);
-    }
-
-    /** The MQTT broker a bench runs on: {@code auto} (mosquitto if installed, else HiveMQ), {@code mosquitto} or {@code hivemq}. */
-    static Supplier<MqttBroker> broker(String mqtt) {
-        boolean mosquitto = MosquittoProcess.executable().isPresent();
-        return switch (mqtt) {
-            case "auto" -> mosquitto ? MosquittoProcess::start : EmbeddedMqtt::start;
-            case "mosquitto" -> {
-                if (!mosquitto) {
-                    throw new UsageException("--mqtt mosquitto: mosquitto is not installed (apt-get install mosquitto)");
-                }
-                yield MosquittoProcess::start;
-            }
-            case "hivemq" -> EmbeddedMqtt::start;
-            default -> throw new UsageException("--mqtt must be auto, mosquitto or hivemq, got '" + mqtt + "'");
-        };
     }
 
     /** p50, p99 and max latency against fleet size, as CSV and as a plot. */

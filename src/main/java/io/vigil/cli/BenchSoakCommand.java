@@ -1,17 +1,14 @@
 package io.vigil.cli;
 
-import ch.qos.logback.classic.Level;
-import io.vigil.demo.ModelCache;
 import io.vigil.demo.SoakBench;
 import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,36 +45,27 @@ public final class BenchSoakCommand implements Callable<Integer> {
     @Option(names = "--sample-every", defaultValue = "30", paramLabel = "S", description = "Seconds between memory samples (default: ${DEFAULT-VALUE}).")
     double sampleSeconds;
 
-    @Option(names = "--mqtt", defaultValue = "auto", description = "auto, mosquitto or hivemq (default: ${DEFAULT-VALUE}).")
-    String mqtt;
-
     @Option(names = "--out", defaultValue = "target/soak", paramLabel = "DIR", description = "Where soak.csv and soak.png go (default: ${DEFAULT-VALUE}).")
     Path outDir;
 
-    @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR", description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
-    Path topologies;
-
-    @Option(names = "--verbose", description = "Show Vigil's INFO logs on stderr.")
-    boolean verbose;
+    @Mixin
+    EmbeddedPipelineOptions pipeline;
 
     @Override
     public Integer call() throws Exception {
         if (!(minutes > 0) || devices < 1 || !(rateHz > 0) || hostile < 0 || hostile > 1 || !(sampleSeconds > 0)) {
             throw new UsageException("--minutes, --devices, --rate and --sample-every must be positive, --hostile in [0, 1]");
         }
-        if (!verbose && LoggerFactory.getLogger("io.vigil") instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(Level.WARN);
-        }
+        pipeline.quietLogs();
         PrintWriter out = spec.commandLine().getOut();
-        SensorTopology kind = TopologyLoader.load(topologies, "vibration");
-        Path model = ModelCache.ensure(kind, kind.modelPath(), ModelCache.HEALTHY_SCENARIO,
-                ModelCache.demoSettings(kind), r -> Console.epoch(out, r), line -> println(out, "soak: " + line));
+        SensorTopology kind = pipeline.vibration();
+        Path model = pipeline.model(kind, out, "soak: ");
         println(out, String.format(Locale.ROOT, "soak: %d devices x %.0f Hz for %.0f min, %.1f%% hostile messages; %d cores, max heap %d MB, %s",
                 devices, rateHz, minutes, 100 * hostile, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + Runtime.version()));
         SoakBench.Result r = SoakBench.run(kind, new SoakBench.Settings(devices, rateHz,
                         Duration.ofMillis((long) (minutes * 60_000)), hostile, Duration.ofMillis((long) (sampleSeconds * 1000)),
-                        model, BenchPipelineCommand.broker(mqtt), outDir),
+                        model, pipeline.broker(), outDir),
                 line -> println(out, "soak: " + line));
         SoakBench.Growth g = r.growth();
         println(out, String.format(Locale.ROOT, "%nsoak: growth after the first %.0f%% of the run, MB per hour (least squares):"

@@ -1,0 +1,66 @@
+package io.vigil.cli;
+
+import ch.qos.logback.classic.Level;
+import io.vigil.demo.ModelCache;
+import io.vigil.embedded.EmbeddedMqtt;
+import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MqttBroker;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/**
+ * What the benchmarks that run the whole pipeline on embedded brokers share ({@code bench pipeline},
+ * {@code bench soak}): the MQTT broker, the topology folder, the log level, and the cached vibration model.
+ */
+final class EmbeddedPipelineOptions {
+
+    @Option(names = "--mqtt", defaultValue = "auto", description = "auto, mosquitto or hivemq (default: ${DEFAULT-VALUE}).")
+    String mqtt;
+
+    @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR", description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
+    Path topologies;
+
+    @Option(names = "--verbose", description = "Show Vigil's INFO logs on stderr.")
+    boolean verbose;
+
+    /** Vigil's own INFO logs off unless {@code --verbose}: the benchmark prints its own progress. */
+    void quietLogs() {
+        if (!verbose && LoggerFactory.getLogger("io.vigil") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(Level.WARN);
+        }
+    }
+
+    SensorTopology vibration() {
+        return TopologyLoader.load(topologies, "vibration");
+    }
+
+    /** The kind's model bundle, trained on the healthy scenario first if missing. */
+    Path model(SensorTopology kind, PrintWriter out, String prefix) {
+        return ModelCache.ensure(kind, kind.modelPath(), ModelCache.HEALTHY_SCENARIO, ModelCache.demoSettings(kind),
+                r -> Console.epoch(out, r), line -> {
+                    out.println(prefix + line);
+                    out.flush();
+                });
+    }
+
+    /** The MQTT broker a bench runs on: {@code auto} (mosquitto if installed, else HiveMQ), {@code mosquitto} or {@code hivemq}. */
+    Supplier<MqttBroker> broker() {
+        boolean mosquitto = MosquittoProcess.executable().isPresent();
+        return switch (mqtt) {
+            case "auto" -> mosquitto ? MosquittoProcess::start : EmbeddedMqtt::start;
+            case "mosquitto" -> {
+                if (!mosquitto) {
+                    throw new UsageException("--mqtt mosquitto: mosquitto is not installed (apt-get install mosquitto)");
+                }
+                yield MosquittoProcess::start;
+            }
+            case "hivemq" -> EmbeddedMqtt::start;
+            default -> throw new UsageException("--mqtt must be auto, mosquitto or hivemq, got '" + mqtt + "'");
+        };
+    }
+}
