@@ -140,7 +140,7 @@ public final class PipelineBench {
         return samples < kind.window() ? 0 : (samples - kind.window()) / kind.hop() + 1;
     }
 
-    private static MqttFleetPublisher.Progress awaitFleet(FleetRun fleet) throws InterruptedException {
+    static MqttFleetPublisher.Progress awaitFleet(FleetRun fleet) throws InterruptedException {
         try {
             return fleet.done().get();
         } catch (ExecutionException e) {
@@ -183,12 +183,12 @@ public final class PipelineBench {
         }
     }
 
-    /** Counts score events and records latency for windows that end after the warm-up. */
-    private static final class LatencyListener implements EventTail.Listener {
+    /** Counts score and alert events and records latency for windows that end after the warm-up. */
+    static final class LatencyListener implements EventTail.Listener {
         private final long measureFromMs;
         private final Recorder recorder = new Recorder(3_600_000L, 3); // up to an hour, 3 significant digits
-        private final AtomicLong windows = new AtomicLong();
-        private final AtomicLong alerts = new AtomicLong();
+        final AtomicLong windows = new AtomicLong();
+        final AtomicLong alerts = new AtomicLong();
 
         LatencyListener(long measureFromMs) {
             this.measureFromMs = measureFromMs;
