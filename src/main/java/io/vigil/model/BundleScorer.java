@@ -82,10 +82,7 @@ public final class BundleScorer implements WindowScorer {
             input = new float[MAX_BATCH * size];
             sums = new double[MAX_BATCH * spec.features()];
         }
-        Normalizer normalizer = bundle.metadata().normalizer();
-        for (int i = 0; i < chunk.size(); i++) {
-            normalizer.normalizeInto(chunk.get(i), input, i * size);
-        }
+        Windows.normalizeInto(chunk, bundle.metadata().normalizer(), input);
         engine.squaredErrors(input, chunk.size(), sums);
         for (int i = 0; i < chunk.size(); i++) {
             scores.add(ReconstructionError.fromSums(sums, i * spec.features(), spec.features(), spec.window()));

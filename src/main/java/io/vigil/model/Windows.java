@@ -26,11 +26,16 @@ public final class Windows {
     public static INDArray batch(List<Window> windows, Normalizer normalizer) {
         int features = windows.get(0).features();
         int length = windows.get(0).length();
-        int size = features * length;
-        float[] data = new float[windows.size() * size];
-        for (int i = 0; i < windows.size(); i++) {
-            normalizer.normalizeInto(windows.get(i), data, i * size);
-        }
+        float[] data = new float[windows.size() * features * length];
+        normalizeInto(windows, normalizer, data);
         return Nd4j.create(data, new long[] {windows.size(), features, length}, 'c');
+    }
+
+    /** The windows normalized into {@code out}, laid out {@code [batch, features, time]} from index 0. */
+    static void normalizeInto(List<Window> windows, Normalizer normalizer, float[] out) {
+        int size = windows.get(0).features() * windows.get(0).length();
+        for (int i = 0; i < windows.size(); i++) {
+            normalizer.normalizeInto(windows.get(i), out, i * size);
+        }
     }
 }
