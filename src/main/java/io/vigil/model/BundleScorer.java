@@ -83,10 +83,7 @@ public final class BundleScorer implements WindowScorer {
             sums = new double[MAX_BATCH * spec.features()];
         }
         Windows.normalizeInto(chunk, bundle.metadata().normalizer(), input);
-        engine.squaredErrors(input, chunk.size(), sums);
-        for (int i = 0; i < chunk.size(); i++) {
-            scores.add(ReconstructionError.fromSums(sums, i * spec.features(), spec.features(), spec.window()));
-        }
+        engine.score(input, chunk.size(), sums, scores);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.vigil.model;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -90,6 +91,17 @@ public final class LstmInference {
     public void squaredErrors(float[] input, int batch, double[] sums) {
         for (int from = 0; from < batch; from += BLOCK) {
             scoreBlock(input, from, Math.min(BLOCK, batch - from), sums);
+        }
+    }
+
+    /**
+     * Appends the scores of {@code batch} normalized windows to {@code scores}; {@code sums} is
+     * scratch space of at least {@code batch × features}.
+     */
+    public void score(float[] input, int batch, double[] sums, List<WindowScore> scores) {
+        squaredErrors(input, batch, sums);
+        for (int b = 0; b < batch; b++) {
+            scores.add(ReconstructionError.fromSums(sums, b * spec.features(), spec.features(), spec.window()));
         }
     }
 

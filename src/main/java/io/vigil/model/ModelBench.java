@@ -65,13 +65,7 @@ public final class ModelBench {
         LstmInference inference = LstmInference.of(ModelBundle.newNetwork("samediff", spec));
         float[] data = input.dup('c').data().asFloat();
         double[] sums = new double[batch * spec.features()];
-        return () -> {
-            inference.squaredErrors(data, batch, sums);
-            List<WindowScore> scores = new ArrayList<>(batch);
-            for (int b = 0; b < batch; b++) {
-                scores.add(ReconstructionError.fromSums(sums, b * spec.features(), spec.features(), spec.window()));
-            }
-        };
+        return () -> inference.score(data, batch, sums, new ArrayList<>(batch));
     }
 
     /** One training epoch over {@code count} windows in mini-batches of {@code batch}. */
