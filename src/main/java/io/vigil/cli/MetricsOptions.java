@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --metrics-host} and {@code --metrics-port}, shared by every long-running command: where its
- * {@link MetricsServer} (Prometheus {@code /metrics} and the live page at {@code /}) listens.
+ * {@link MetricsServer} (Prometheus {@code /metrics} and, where devices are scored, the live page at
+ * {@code /}) listens.
  * Each command has its own default port so that bridge, detector and demo can run on one machine.
  */
 final class MetricsOptions {
