@@ -66,7 +66,7 @@ import org.junit.jupiter.api.io.TempDir;
  * MQTT 5 broker, the bridge, the detector with a trained model, and a simulated fleet in which one
  * bearing breaks {@value #FAULT_AT_SECONDS} s in, all on one {@link Telemetry} served by a
  * {@link MetricsServer}. Against it: a headless browser watches the live page, the scrape is
- * checked for every domain meter, and every dashboard query for metrics the scrape really has.
+ * checked for every domain meter, and every dashboard query for metrics and labels the scrape really has.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ObservabilityIT {
@@ -76,6 +76,8 @@ class ObservabilityIT {
     static final int FAULT_AT_SECONDS = 20;
     static final Path DASHBOARDS = Path.of("grafana", "dashboards");
     static final Duration PATIENCE = Duration.ofSeconds(180);
+    /** Added by Prometheus to every series it scrapes, so never in the application's own output. */
+    static final Set<String> PROMETHEUS_TARGET_LABELS = Set.of("job", "instance");
 
     @TempDir
     static Path dir;
@@ -224,9 +226,9 @@ class ObservabilityIT {
 
     @Test
     @Order(3)
-    void everyDashboardQueryNamesOnlyMetricsTheScrapeHas() throws Exception {
+    void everyDashboardQueryNamesOnlyMetricsAndLabelsTheScrapeHas() throws Exception {
         // given a scrape of the running pipeline (after the previous test produced the reject meters)
-        Set<String> exported = PromQl.sampleNames(scrape());
+        Map<String, Set<String>> exported = PromQl.labelNames(scrape());
 
         // when every PromQL expression of every dashboard (panels and template variables) is read
         Map<String, Set<String>> unknown = new TreeMap<>();
@@ -234,14 +236,24 @@ class ObservabilityIT {
         for (Path file : files) {
             for (String expr : Dashboards.expressions(new ObjectMapper().readTree(file.toFile()))) {
                 for (String metric : PromQl.metricNames(expr)) {
-                    if (!exported.contains(metric)) {
-                        unknown.computeIfAbsent(file.getFileName() + ": " + expr, k -> new TreeSet<>()).add(metric);
+                    Set<String> missing = new TreeSet<>();
+                    if (!exported.containsKey(metric)) {
+                        missing.add(metric);
+                    } else {
+                        for (String label : PromQl.groupingLabels(expr)) {
+                            if (!exported.get(metric).contains(label) && !PROMETHEUS_TARGET_LABELS.contains(label)) {
+                                missing.add(metric + " has no label " + label);
+                            }
+                        }
+                    }
+                    if (!missing.isEmpty()) {
+                        unknown.computeIfAbsent(file.getFileName() + ": " + expr, k -> new TreeSet<>()).addAll(missing);
                     }
                 }
             }
         }
 
-        // then none names a metric the application does not export
+        // then none names a metric the application does not export, or groups by a label its series lack
         assertThat(files).hasSize(3);
         assertThat(unknown).isEmpty();
     }
