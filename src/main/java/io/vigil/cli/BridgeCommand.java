@@ -87,7 +87,7 @@ public final class BridgeCommand implements Runnable {
         }
         MqttSecurity security = mqttSecurity.security();
         Map<String, Object> kafkaConfig = kafkaSecurity.clientConfig();
-        Telemetry telemetry = Telemetry.create();
+        Telemetry telemetry = Telemetry.withoutLivePage(); // the bridge scores no device
         MetricsServer metricsServer;
         try {
             metricsServer = metrics.start(telemetry, DEFAULT_METRICS_PORT);

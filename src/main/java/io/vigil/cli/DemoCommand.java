@@ -96,6 +96,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    DeviceSeriesCapOption deviceSeriesCap;
+
     private final long began = System.nanoTime();
 
     @Override
@@ -103,6 +106,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         if (speed < 0 || !(refresh > 0) || (duration != null && !(duration > 0))) {
             throw new UsageException("--speed must be >= 0, --refresh and --duration positive");
         }
+        deviceSeriesCap.validate();
         if (!verbose) {
             quietLogs();
         }
@@ -123,7 +127,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             awaitQuietly(stopped, Duration.ofSeconds(60));
         }, "vigil-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Telemetry telemetry = Telemetry.create();
+        try (Telemetry telemetry = deviceSeriesCap.telemetry();
              MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT);
              Pipeline pipeline = Pipeline.builder()
                 .externalKafka(bootstrap)

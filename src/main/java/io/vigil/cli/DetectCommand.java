@@ -1,6 +1,5 @@
 package io.vigil.cli;
 
-import io.vigil.metrics.LiveBoard;
 import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
 import io.vigil.model.ModelBundle;
@@ -66,10 +65,8 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Milliseconds after which a partial batch is scored anyway (default ${DEFAULT-VALUE}).")
     long flushMs;
 
-    @Option(names = "--device-series-cap", defaultValue = "" + LiveBoard.DEFAULT_DEVICE_CAP,
-            description = "Devices with their own score/threshold/alert series and a row on the live page; later"
-                    + " devices are still scored and alerted (default ${DEFAULT-VALUE}).")
-    int deviceSeriesCap;
+    @Mixin
+    DeviceSeriesCapOption deviceSeriesCap;
 
     /** Default port of the detector's metrics server. */
     public static final int DEFAULT_METRICS_PORT = 9402;
@@ -90,9 +87,7 @@ public final class DetectCommand implements Callable<Integer> {
         if (threads < 1 || batchSize < 1 || flushMs < 1) {
             throw new UsageException("--threads, --batch-size and --flush-ms must be positive");
         }
-        if (deviceSeriesCap < 0) {
-            throw new UsageException("--device-series-cap must be 0 or more, got " + deviceSeriesCap);
-        }
+        deviceSeriesCap.validate();
         Map<String, Object> kafkaConfig = kafkaSecurity.clientConfig();
         List<SensorTopology> kinds = TopologyLoader.loadAll(topologies);
         var scorers = scorers(kinds);
@@ -105,7 +100,7 @@ public final class DetectCommand implements Callable<Integer> {
                         + " (create the topics yourself and pass --partitions 0)");
             }
         }
-        try (Telemetry telemetry = Telemetry.create(deviceSeriesCap);
+        try (Telemetry telemetry = deviceSeriesCap.telemetry();
              MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT)) {
             var topology = DetectorTopology.buildTopology(kinds, scorers,
                     new DetectorSettings(batchSize, Duration.ofMillis(flushMs), telemetry.registry(), telemetry.board()));

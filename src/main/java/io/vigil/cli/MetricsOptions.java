@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --metrics-host} and {@code --metrics-port}, shared by every long-running command: where its
- * {@link MetricsServer} (Prometheus {@code /metrics} and the live page at {@code /}) listens.
+ * {@link MetricsServer} (Prometheus {@code /metrics} and, where devices are scored, the live page at
+ * {@code /}) listens.
  * Each command has its own default port so that bridge, detector and demo can run on one machine.
  */
 final class MetricsOptions {
@@ -19,7 +20,7 @@ final class MetricsOptions {
 
     @Option(names = "--metrics-port",
             description = "port of /metrics and the live page at /; 0 for no server (env VIGIL_METRICS_PORT;"
-                    + " default: bridge 9401, detect 9402, demo 9400)")
+                    + " default: bridge 9401, detect 9402, demo 9400, simulate 9403)")
     Integer port;
 
     /** Starts the server unless the port is 0; {@code null} then. */

@@ -1,10 +1,13 @@
 package io.vigil.cli;
 
+import io.vigil.metrics.MetricsServer;
+import io.vigil.metrics.Telemetry;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.FleetCsvWriter;
 import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
+import io.vigil.simulator.SimulatorMetrics;
 import io.vigil.topology.ConfigException;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
@@ -58,6 +61,12 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Mixin
     MqttSecurityOptions mqttSecurity;
+
+    /** Default port of the simulator's metrics server (MQTT only: a CSV run serves nothing). */
+    public static final int DEFAULT_METRICS_PORT = 9403;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--broker", paramLabel = "URL",
             description = "Publish to this MQTT v5 broker, e.g. tcp://localhost:1883 (default: $" + BROKER_ENV + ").")
@@ -141,8 +150,10 @@ public final class SimulateCommand implements Callable<Integer> {
         MqttFleetPublisher.Options options = new MqttFleetPublisher.Options(target, speed, batchMs, maxInFlight,
                 seconds, start);
         MqttSecurity security = mqttSecurity.security();
-        try {
-            MqttFleetPublisher.Progress done = new MqttFleetPublisher(topology, security).publish(fleet, options, PROGRESS_EVERY,
+        try (Telemetry telemetry = Telemetry.withoutLivePage(); // the simulator scores no device
+             MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT)) {
+            var publisher = new MqttFleetPublisher(topology, security, new SimulatorMetrics(telemetry.registry()));
+            MqttFleetPublisher.Progress done = publisher.publish(fleet, options, PROGRESS_EVERY,
                     p -> report(log, p, seconds));
             log.printf(Locale.ROOT, "simulate: done, %d samples in %d messages, %.1f s, %.0f samples/s%n",
                     done.samples(), done.messages(), done.elapsedSeconds(), done.samplesPerSecond());

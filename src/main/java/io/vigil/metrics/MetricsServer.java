@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code /metrics}: the Prometheus scrape of {@link Telemetry#registry()};</li>
  *   <li>{@code /}: the live page (devices, score against threshold, recent alerts), a single HTML
- *       file with inline script that polls {@code /api/live} — no build step, nothing from a CDN;</li>
- *   <li>{@code /api/live}: the {@link LiveBoard} as JSON;</li>
+ *       file with inline script that polls {@code /api/live} — no build step, nothing from a CDN;
+ *       in a process without a board (bridge, simulator), a short page pointing to the detector's;</li>
+ *   <li>{@code /api/live}: the {@link LiveBoard} as JSON (only with a board);</li>
  *   <li>{@code /health}: {@code ok} while the server runs (container health checks).</li>
  * </ul>
  * Binds to {@link #DEFAULT_HOST} unless told otherwise: the page and the metrics are for this
@@ -31,6 +32,14 @@ public final class MetricsServer implements AutoCloseable {
     public static final String DEFAULT_HOST = "127.0.0.1";
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String LIVE_PAGE = "live.html";
+    /** What {@code /} says in a process that scores no devices, instead of a live page that would stay empty. */
+    static final String NO_LIVE_PAGE = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Vigil — metrics</title></head>
+            <body><p>This process scores no devices, so it has no live page: device scores and alerts are on the
+            detector's (<code>vigil detect</code>, port 9402 by default; <code>vigil demo</code>, 9400).</p>
+            <p>Its Prometheus metrics: <a href="metrics">/metrics</a>.</p></body></html>
+            """;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -52,12 +61,14 @@ public final class MetricsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        byte[] page = livePage();
-        LiveJson json = new LiveJson(telemetry.board());
+        byte[] page = telemetry.hasLivePage() ? livePage() : NO_LIVE_PAGE.getBytes(StandardCharsets.UTF_8);
         server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT,
                 telemetry.registry().scrape().getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/api/live", exchange -> respond(exchange, 200, "application/json",
-                json.render(System.currentTimeMillis())));
+        if (telemetry.hasLivePage()) {
+            LiveJson json = new LiveJson(telemetry.board());
+            server.createContext("/api/live", exchange -> respond(exchange, 200, "application/json",
+                    json.render(System.currentTimeMillis())));
+        }
         server.createContext("/health", exchange -> respond(exchange, 200, "text/plain",
                 "ok\n".getBytes(StandardCharsets.UTF_8)));
         server.createContext("/", exchange -> {
@@ -77,7 +88,11 @@ public final class MetricsServer implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         MetricsServer started = new MetricsServer(server, executor);
-        LOG.info("metrics on {}/metrics, live page on {}/", started.url(), started.url());
+        if (telemetry.hasLivePage()) {
+            LOG.info("metrics on {}/metrics, live page on {}/", started.url(), started.url());
+        } else {
+            LOG.info("metrics on {}/metrics", started.url());
+        }
         return started;
     }
 

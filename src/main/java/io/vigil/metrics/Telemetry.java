@@ -15,25 +15,25 @@ import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * One process's metrics: the Prometheus registry with the JVM binders bound, and the
- * {@link LiveBoard} behind the per-device series and the live page. Every long-running command
- * creates one, hands {@link #registry()} to the bridge and detector, and serves it with
+ * One process's metrics: the Prometheus registry with the JVM binders bound, and, in processes that
+ * score devices, the {@link LiveBoard} behind the per-device series and the live page. Every
+ * long-running command creates one, hands {@link #registry()} to its components, and serves it with
  * {@link MetricsServer}.
  */
 public final class Telemetry implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final LiveBoard board;
+    private final LiveBoard board; // null where nothing scores devices
     private final List<AutoCloseable> binders = new ArrayList<>();
 
-    private Telemetry(int deviceCap) {
+    private Telemetry(Integer deviceCap) {
         bind(new JvmMemoryMetrics());
         bind(new JvmGcMetrics());
         bind(new JvmThreadMetrics());
         bind(new ClassLoaderMetrics());
         bind(new ProcessorMetrics());
         bind(new UptimeMetrics());
-        this.board = new LiveBoard(registry, deviceCap);
+        this.board = deviceCap == null ? null : new LiveBoard(registry, deviceCap);
     }
 
     /** A registry with the JVM binders and a device board of {@code deviceCap} devices. */
@@ -45,11 +45,27 @@ public final class Telemetry implements AutoCloseable {
         return create(LiveBoard.DEFAULT_DEVICE_CAP);
     }
 
+    /**
+     * A registry with the JVM binders and no device board, for processes that score nothing (bridge,
+     * simulator): their server has no live page, only a pointer to the detector's.
+     */
+    public static Telemetry withoutLivePage() {
+        return new Telemetry(null);
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }
 
+    public boolean hasLivePage() {
+        return board != null;
+    }
+
+    /** @throws IllegalStateException for a {@link #withoutLivePage()} telemetry */
     public LiveBoard board() {
+        if (board == null) {
+            throw new IllegalStateException("this process has no live board (Telemetry.withoutLivePage)");
+        }
         return board;
     }
 

@@ -82,6 +82,11 @@ public final class MqttQos1Sender implements MqttActionListener, AutoCloseable {
         }
     }
 
+    /** Publishes sent and not yet acknowledged by the broker. */
+    public int inFlight() {
+        return limit - inFlight.availablePermits();
+    }
+
     /** Waits until the broker has acknowledged every publish. */
     public void drain() throws MqttException, InterruptedException {
         if (!inFlight.tryAcquire(limit, DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {

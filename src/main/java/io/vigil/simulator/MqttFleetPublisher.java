@@ -39,15 +39,20 @@ public final class MqttFleetPublisher {
 
     private final SensorTopology topology;
     private final MqttSecurity security;
+    private final SimulatorMetrics metrics;
 
     public MqttFleetPublisher(SensorTopology topology) {
-        this(topology, MqttSecurity.NONE);
+        this(topology, MqttSecurity.NONE, SimulatorMetrics.none());
     }
 
-    /** A publisher that authenticates and verifies the broker as {@code security} says. */
-    public MqttFleetPublisher(SensorTopology topology, MqttSecurity security) {
+    /**
+     * A publisher that authenticates and verifies the broker as {@code security} says and counts what
+     * it publishes in {@code metrics}.
+     */
+    public MqttFleetPublisher(SensorTopology topology, MqttSecurity security, SimulatorMetrics metrics) {
         this.topology = topology;
         this.security = security;
+        this.metrics = metrics;
     }
 
     /** {@code vigil/vibration/+} → {@code vigil/vibration/}: the device id is the last level. */
@@ -68,29 +73,36 @@ public final class MqttFleetPublisher {
         long total = scenario.samplesIn(options.seconds());
 
         try (MqttQos1Sender sender = MqttQos1Sender.connect(options.broker(),
-                "vigil-sim-" + scenario.name() + "-" + ProcessHandle.current().pid(), options.maxInFlight(), security)) {
+                "vigil-sim-" + scenario.name() + "-" + ProcessHandle.current().pid(), options.maxInFlight(), security);
+             SimulatorMetrics.Run meters = metrics.start(topology.kind(), scenario.deviceCount(), sender::inFlight)) {
             Fleet.Run run = fleet.start(options.startMs());
             long started = System.nanoTime();
             long nextReport = started + progressEvery.toNanos();
             long samples = 0;
             long messages = 0;
-            for (long done = 0; done < total; ) {
-                int n = (int) Math.min(batchSamples, total - done);
-                // a sensor publishes a batch once its last sample is measured
-                pace(started, (done + n) / scenario.rateHz(), options.speed());
-                List<DeviceSeries> batch = run.next(n);
-                for (DeviceSeries device : batch) {
-                    sender.send(prefix + device.device(), payload.json(device, 0, n));
+            try {
+                for (long done = 0; done < total; ) {
+                    int n = (int) Math.min(batchSamples, total - done);
+                    // a sensor publishes a batch once its last sample is measured
+                    pace(started, (done + n) / scenario.rateHz(), options.speed());
+                    List<DeviceSeries> batch = run.next(n);
+                    for (DeviceSeries device : batch) {
+                        sender.send(prefix + device.device(), payload.json(device, 0, n));
+                    }
+                    done += n;
+                    samples += (long) n * batch.size();
+                    messages += batch.size();
+                    meters.published(batch.size(), (long) n * batch.size());
+                    if (System.nanoTime() >= nextReport) {
+                        progress.accept(progress(samples, messages, started, done / scenario.rateHz()));
+                        nextReport += progressEvery.toNanos();
+                    }
                 }
-                done += n;
-                samples += (long) n * batch.size();
-                messages += batch.size();
-                if (System.nanoTime() >= nextReport) {
-                    progress.accept(progress(samples, messages, started, done / scenario.rateHz()));
-                    nextReport += progressEvery.toNanos();
-                }
+                sender.drain();
+            } catch (MqttException e) {
+                meters.failed();
+                throw e;
             }
-            sender.drain();
             return progress(samples, messages, started, total / scenario.rateHz());
         }
     }

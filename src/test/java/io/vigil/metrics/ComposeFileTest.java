@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.cli.BridgeCommand;
 import io.vigil.cli.DetectCommand;
+import io.vigil.cli.SimulateCommand;
 import io.vigil.ingest.Bridge;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
@@ -79,11 +80,13 @@ class ComposeFileTest {
     }
 
     @Test
-    void bridgeAndDetectorServeMetricsOnThePortsPrometheusScrapes() {
+    void bridgeDetectorAndSimulatorServeMetricsOnThePortsPrometheusScrapes() {
         assertThat(compose.at("/services/vigil-bridge/command").toString())
                 .contains("\"--metrics-port\",\"" + BridgeCommand.DEFAULT_METRICS_PORT + "\"");
         assertThat(compose.at("/services/vigil-detector/command").toString())
                 .contains("\"--metrics-port\",\"" + DetectCommand.DEFAULT_METRICS_PORT + "\"");
+        assertThat(compose.at("/services/vigil-simulator/command").toString())
+                .contains("\"--metrics-port\",\"" + SimulateCommand.DEFAULT_METRICS_PORT + "\"");
         assertThat(compose.at("/x-vigil/environment/VIGIL_METRICS_HOST").asText()).isEqualTo("0.0.0.0");
     }
 

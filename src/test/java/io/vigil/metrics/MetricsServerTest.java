@@ -63,6 +63,25 @@ class MetricsServerTest {
     }
 
     @Test
+    void aProcessWithoutABoardPointsToTheDetectorsLivePageInsteadOfAnEmptyOne() throws Exception {
+        // given a server of a process that scores no devices, as the bridge's
+        try (Telemetry bridge = Telemetry.withoutLivePage();
+             MetricsServer bridgeServer = MetricsServer.start(MetricsServer.DEFAULT_HOST, 0, bridge)) {
+
+            // when
+            HttpResponse<String> page = get(bridgeServer, "/");
+            HttpResponse<String> live = get(bridgeServer, "/api/live");
+            HttpResponse<String> metrics = get(bridgeServer, "/metrics");
+
+            // then
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).isEqualTo(MetricsServer.NO_LIVE_PAGE);
+            assertThat(live.statusCode()).isEqualTo(404);
+            assertThat(metrics.body()).contains("jvm_threads_live_threads").doesNotContain(LiveBoard.DEVICES_OVER_CAP.replace('.', '_'));
+        }
+    }
+
+    @Test
     void liveJsonListsTrackedDevicesAndRecentAlertsUpToTheCap() throws Exception {
         // given three devices on a board capped at two, one of them in alert
         LiveBoard board = telemetry.board();
@@ -97,7 +116,11 @@ class MetricsServerTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+        return get(server, path);
+    }
+
+    private HttpResponse<String> get(MetricsServer from, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(from.url() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.EmbeddedMqtt;
@@ -14,9 +13,11 @@ import io.vigil.ingest.Bridge;
 import io.vigil.ingest.BridgeMetrics;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.TestModels;
+import io.vigil.security.MqttSecurity;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.ScenarioLoader;
+import io.vigil.simulator.SimulatorMetrics;
 import io.vigil.stream.DetectorMetrics;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
@@ -31,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -67,7 +66,7 @@ import org.junit.jupiter.api.io.TempDir;
  * MQTT 5 broker, the bridge, the detector with a trained model, and a simulated fleet in which one
  * bearing breaks {@value #FAULT_AT_SECONDS} s in, all on one {@link Telemetry} served by a
  * {@link MetricsServer}. Against it: a headless browser watches the live page, the scrape is
- * checked for every domain meter, and every dashboard query for metrics the scrape really has.
+ * checked for every domain meter, and every dashboard query for metrics and labels the scrape really has.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ObservabilityIT {
@@ -77,6 +76,8 @@ class ObservabilityIT {
     static final int FAULT_AT_SECONDS = 20;
     static final Path DASHBOARDS = Path.of("grafana", "dashboards");
     static final Duration PATIENCE = Duration.ofSeconds(180);
+    /** Added by Prometheus to every series it scrapes, so never in the application's own output. */
+    static final Set<String> PROMETHEUS_TARGET_LABELS = Set.of("job", "instance");
 
     @TempDir
     static Path dir;
@@ -132,8 +133,9 @@ class ObservabilityIT {
                     at: %d
                 """.formatted(FAULTY, FAULT_AT_SECONDS));
         var options = new MqttFleetPublisher.Options(mqtt.uri(), 1.0, 100, 1000, 240, System.currentTimeMillis());
-        new MqttFleetPublisher(VIBRATION).publish(Fleet.of(ScenarioLoader.load(scenario)), options,
-                Duration.ofSeconds(10), progress -> { });
+        // counted in the pipeline's registry, so the dashboards' simulator panel is checked against this scrape
+        new MqttFleetPublisher(VIBRATION, MqttSecurity.NONE, new SimulatorMetrics(telemetry.registry()))
+                .publish(Fleet.of(ScenarioLoader.load(scenario)), options, Duration.ofSeconds(10), progress -> { });
         return null;
     }
 
@@ -164,22 +166,23 @@ class ObservabilityIT {
 
     @Test
     @Order(1)
-    void livePageInHeadlessChromiumShowsTheFaultyBearingGoFromNormalToAlert() {
-        Optional<Path> chromium = Chromium.find();
+    void livePageInHeadlessChromiumShowsTheFaultyBearingGoFromNormalToAlert() throws Exception {
+        Optional<Path> chromium = HeadlessChromium.find();
         assumeTrue(chromium.isPresent(), "chromium is not installed (apt-get install chromium)");
-        Chromium browser = new Chromium(chromium.get(), dir.resolve("chromium"));
 
-        // given the page shows the bearing healthy before its fault
-        String normal = awaitPage(browser, "normal");
-        assertThat(rows(normal)).hasSize(3);
+        // given one page, opened once, that shows the bearing healthy before its fault
+        try (HeadlessChromium browser = HeadlessChromium.open(chromium.get(), dir.resolve("chromium"), server.url() + "/")) {
+            LivePage normal = awaitPage(browser, "normal");
 
-        // when it breaks, then the page shows it in alert, listed among the recent alerts
-        String alert = awaitPage(browser, "alert");
-        assertThat(alert).containsPattern("<li [^>]*data-alert=\"" + FAULTY + "@\\d+\"[^>]*data-state=\"RAISED\"");
-        Map<String, String> states = rows(alert);
-        states.remove(FAULTY);
-        assertThat(states.values()).containsOnly("normal");
-        browser.screenshot(server.url() + "/", Path.of("target", "live-page.png"));
+            // when the bearing breaks, then the same page, never reloaded, shows it in alert
+            LivePage alert = awaitPage(browser, "alert");
+            browser.screenshot(Path.of("target", "live-page.png"));
+            assertThat(alert.timeOrigin()).as("the same document as when it showed normal").isEqualTo(normal.timeOrigin());
+            assertThat(normal.devices()).isEqualTo(Map.of("bearing-01", "normal", "bearing-02", "normal", FAULTY, "normal"));
+            assertThat(alert.devices()).isEqualTo(Map.of("bearing-01", "normal", "bearing-02", "normal", FAULTY, "alert"));
+            // and lists the raised alert among the recent alerts
+            assertThat(alert.alerts()).anySatisfy(a -> assertThat(a).matches(FAULTY + "@\\d+ RAISED"));
+        }
     }
 
     @Test
@@ -223,9 +226,9 @@ class ObservabilityIT {
 
     @Test
     @Order(3)
-    void everyDashboardQueryNamesOnlyMetricsTheScrapeHas() throws Exception {
+    void everyDashboardQueryNamesOnlyMetricsAndLabelsTheScrapeHas() throws Exception {
         // given a scrape of the running pipeline (after the previous test produced the reject meters)
-        Set<String> exported = PromQl.sampleNames(scrape());
+        Map<String, Set<String>> exported = PromQl.labelNames(scrape());
 
         // when every PromQL expression of every dashboard (panels and template variables) is read
         Map<String, Set<String>> unknown = new TreeMap<>();
@@ -233,31 +236,62 @@ class ObservabilityIT {
         for (Path file : files) {
             for (String expr : Dashboards.expressions(new ObjectMapper().readTree(file.toFile()))) {
                 for (String metric : PromQl.metricNames(expr)) {
-                    if (!exported.contains(metric)) {
-                        unknown.computeIfAbsent(file.getFileName() + ": " + expr, k -> new TreeSet<>()).add(metric);
+                    Set<String> missing = new TreeSet<>();
+                    if (!exported.containsKey(metric)) {
+                        missing.add(metric);
+                    } else {
+                        for (String label : PromQl.groupingLabels(expr)) {
+                            if (!exported.get(metric).contains(label) && !PROMETHEUS_TARGET_LABELS.contains(label)) {
+                                missing.add(metric + " has no label " + label);
+                            }
+                        }
+                    }
+                    if (!missing.isEmpty()) {
+                        unknown.computeIfAbsent(file.getFileName() + ": " + expr, k -> new TreeSet<>()).addAll(missing);
                     }
                 }
             }
         }
 
-        // then none names a metric the application does not export
+        // then none names a metric the application does not export, or groups by a label its series lack
         assertThat(files).hasSize(3);
         assertThat(unknown).isEmpty();
     }
 
-    /** The live page's DOM once it shows {@link #FAULTY} in {@code state}; on timeout, why not. */
-    private static String awaitPage(Chromium browser, String state) {
+    /** What the live page shows: device → state, recent alerts as "alertId STATE", and the DOM behind them. */
+    record LivePage(double timeOrigin, Map<String, String> devices, List<String> alerts, String dom) {
+
+        /** Read in the page itself; {@code timeOrigin} is the document's load time and changes on a reload. */
+        static final String READ = """
+                ({timeOrigin: performance.timeOrigin,
+                  devices: Object.fromEntries([...document.querySelectorAll('#devices tr[data-device]')]
+                      .map(tr => [tr.dataset.device, tr.dataset.state])),
+                  alerts: [...document.querySelectorAll('#alerts li[data-alert]')]
+                      .map(li => li.dataset.alert + ' ' + li.dataset.state),
+                  dom: ['status', 'devices', 'alerts'].map(id => document.getElementById(id).outerHTML).join('\\n')})
+                """;
+
+        static LivePage read(HeadlessChromium browser) throws Exception {
+            return new ObjectMapper().treeToValue(browser.evaluate(READ), LivePage.class);
+        }
+    }
+
+    /** Polls the open page (no reload) until it shows {@link #FAULTY} in {@code state}; on timeout, what it showed last. */
+    private static LivePage awaitPage(HeadlessChromium browser, String state) {
+        AtomicReference<LivePage> last = new AtomicReference<>();
         try {
-            return await("live page shows " + FAULTY + " " + state).atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
+            return await("live page shows " + FAULTY + " " + state).atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
                     .until(() -> {
                         if (fleet.isDone()) {
                             fleet.get(); // the simulator failed: say so rather than time out
                         }
-                        return browser.dumpDom(server.url() + "/");
-                    }, dom -> state.equals(stateOf(dom, FAULTY)));
+                        last.set(LivePage.read(browser));
+                        return last.get();
+                    }, page -> state.equals(page.devices().get(FAULTY)));
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "\nlive: " + new String(new LiveJson(telemetry.board())
-                    .render(System.currentTimeMillis()), StandardCharsets.UTF_8) + "\nsimulator done: " + fleet.isDone(), e);
+            throw new AssertionError(e.getMessage() + "\nlast DOM: " + (last.get() == null ? "never read" : last.get().dom())
+                    + "\n/api/live: " + new String(new LiveJson(telemetry.board()).render(System.currentTimeMillis()),
+                    StandardCharsets.UTF_8) + "\nsimulator done: " + fleet.isDone(), e);
         }
     }
 
@@ -299,60 +333,6 @@ class ObservabilityIT {
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(VIBRATION.kafka().readings(), "bearing-corrupt",
                     "not a sample batch".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static final Pattern ROW = Pattern.compile("<tr [^>]*data-device=\"([^\"]+)\"[^>]*data-state=\"(\\w+)\"");
-
-    /** Device id → state shown, from the live page's DOM. */
-    static Map<String, String> rows(String dom) {
-        Map<String, String> rows = new TreeMap<>();
-        Matcher m = ROW.matcher(dom);
-        while (m.find()) {
-            rows.put(m.group(1), m.group(2));
-        }
-        return rows;
-    }
-
-    static String stateOf(String dom, String device) {
-        return rows(dom).get(device);
-    }
-
-    /** Headless Chromium run once per look, each time with a fresh profile. */
-    record Chromium(Path executable, Path profiles) {
-
-        static Optional<Path> find() {
-            return Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser")
-                    .map(Path::of).filter(Files::isExecutable).findFirst();
-        }
-
-        String dumpDom(String url) throws Exception {
-            return run(List.of("--virtual-time-budget=3000", "--dump-dom", url));
-        }
-
-        void screenshot(String url, Path png) {
-            try {
-                run(List.of("--virtual-time-budget=3000", "--window-size=1100,700",
-                        "--screenshot=" + png.toAbsolutePath(), url));
-            } catch (Exception e) {
-                System.out.println("ObservabilityIT: no screenshot: " + e);
-            }
-        }
-
-        private String run(List<String> args) throws Exception {
-            Path profile = Files.createTempDirectory(Files.createDirectories(profiles), "profile-");
-            List<String> command = new ArrayList<>(List.of(executable.toString(), "--headless", "--no-sandbox",
-                    "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                    "--user-data-dir=" + profile));
-            command.addAll(args);
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] out = process.getInputStream().readAllBytes();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("chromium did not finish in 60 s");
-            }
-            return new String(out, StandardCharsets.UTF_8);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.vigil.metrics;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -8,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Just enough PromQL reading for the dashboard checks: the metric names an expression selects.
  * Label matchers, range and offset brackets, strings, Grafana variables, grouping clauses, numbers,
- * function names and keywords are removed; every identifier left is a metric name.
+ * function names and keywords are removed; every identifier left is a metric name. Also the labels
+ * an expression groups {@code by}, and the labels each series of a scrape has.
  */
 final class PromQl {
 
@@ -18,6 +21,8 @@ final class PromQl {
     private static final Pattern RANGE = Pattern.compile("\\[[^]]*]");
     private static final Pattern GROUPING = Pattern.compile(
             "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern BY = Pattern.compile("\\bby\\s*\\(([^)]*)\\)");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left",
             "group_right", "offset", "bool", "and", "or", "unless", "inf", "nan", "Inf", "NaN");
@@ -57,5 +62,39 @@ final class PromQl {
             }
         }
         return names;
+    }
+
+    /** The labels of every {@code by (...)} clause in {@code expr}. */
+    static Set<String> groupingLabels(String expr) {
+        Set<String> labels = new TreeSet<>();
+        Matcher m = BY.matcher(STRING.matcher(expr).replaceAll(" "));
+        while (m.find()) {
+            for (String label : m.group(1).split(",")) {
+                if (!label.isBlank()) {
+                    labels.add(label.strip());
+                }
+            }
+        }
+        return labels;
+    }
+
+    /** Sample name → the label names any of its series has, in a Prometheus text scrape. */
+    static Map<String, Set<String>> labelNames(String scrape) {
+        Map<String, Set<String>> labels = new TreeMap<>();
+        for (String line : scrape.split("\n")) {
+            Matcher name = IDENTIFIER.matcher(line);
+            if (line.isBlank() || line.startsWith("#") || !name.lookingAt()) {
+                continue;
+            }
+            Set<String> names = labels.computeIfAbsent(name.group(), k -> new TreeSet<>());
+            int brace = line.indexOf('{');
+            if (brace == name.end()) {
+                Matcher label = LABEL.matcher(STRING.matcher(line.substring(brace)).replaceAll("\"\""));
+                while (label.find()) {
+                    names.add(label.group(1));
+                }
+            }
+        }
+        return labels;
     }
 }

@@ -2,6 +2,8 @@ package io.vigil.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PromQlTest {
@@ -34,5 +36,25 @@ class PromQlTest {
                 b 2
                 """;
         assertThat(PromQl.sampleNames(scrape)).containsExactly("a_total", "b");
+    }
+
+    @Test
+    void groupingLabelsAreThoseOfEveryByClause() {
+        assertThat(PromQl.groupingLabels("sum by (kind) (rate(a_total[5m])) / sum by(kind, le) (b) "
+                + "/ on(device) c{x=\"by (no)\"} without (job)"))
+                .containsExactly("kind", "le");
+    }
+
+    @Test
+    void labelNamesComeFromEverySeriesOfASample() {
+        String scrape = """
+                # HELP a_total x
+                a_total{kind="v",note="a=\\"b\\", c"} 1.0
+                a_total{kind="w",reason="bad"} 1.0
+                b 2
+                """;
+        assertThat(PromQl.labelNames(scrape)).isEqualTo(Map.of(
+                "a_total", Set.of("kind", "note", "reason"),
+                "b", Set.of()));
     }
 }
