@@ -1,7 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.demo.PipelineBench;
-import io.vigil.embedded.MqttBroker;
+import io.vigil.demo.Pipeline;
 import io.vigil.evaluate.Charts;
 import io.vigil.topology.SensorTopology;
 import java.io.PrintWriter;
@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,9 +66,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         }
         pipeline.quietLogs();
         PrintWriter out = spec.commandLine().getOut();
+        Pipeline.Brokers brokers = pipeline.brokers(); // a usage error before a model is trained
         SensorTopology kind = pipeline.vibration();
         Path model = pipeline.model(kind, out, "bench: ");
-        Supplier<MqttBroker> broker = pipeline.broker();
         println(out, String.format(Locale.ROOT, "bench: %d cores, max heap %d MB, %s", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + Runtime.version()));
         List<PipelineBench.Result> results = new ArrayList<>();
@@ -77,7 +76,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             println(out, String.format(Locale.ROOT, "bench: %d devices x %.0f Hz for %.0f s (warm-up %.0f s) ...", n, rateHz,
                     seconds, warmup));
             PipelineBench.Result result = PipelineBench.run(kind, new PipelineBench.Settings(n, rateHz, seconds, warmup,
-                    batchMs, threads, model, broker), line -> println(out, "bench:   " + line));
+                    batchMs, threads, model, brokers), line -> println(out, "bench:   " + line));
             results.add(result);
             if (devices.size() > 1) {
                 println(out, table(List.of(result))); // each row as soon as it is known; all of them at the end

@@ -1,5 +1,6 @@
 package io.vigil.cli;
 
+import io.vigil.demo.Pipeline;
 import io.vigil.demo.SoakBench;
 import io.vigil.topology.SensorTopology;
 import java.io.PrintWriter;
@@ -58,6 +59,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         }
         pipeline.quietLogs();
         PrintWriter out = spec.commandLine().getOut();
+        Pipeline.Brokers brokers = pipeline.brokers(); // a usage error before a model is trained
         SensorTopology kind = pipeline.vibration();
         Path model = pipeline.model(kind, out, "soak: ");
         println(out, String.format(Locale.ROOT, "soak: %d devices x %.0f Hz for %.0f min, %.1f%% hostile messages; %d cores, max heap %d MB, %s",
@@ -65,7 +67,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + Runtime.version()));
         SoakBench.Result r = SoakBench.run(kind, new SoakBench.Settings(devices, rateHz,
                         Duration.ofMillis((long) (minutes * 60_000)), hostile, Duration.ofMillis((long) (sampleSeconds * 1000)),
-                        model, pipeline.broker(), outDir),
+                        model, brokers, outDir),
                 line -> println(out, "soak: " + line));
         SoakBench.Growth g = r.growth();
         println(out, String.format(Locale.ROOT, "%nsoak: growth after the first %.0f%% of the run, MB per hour (least squares):"

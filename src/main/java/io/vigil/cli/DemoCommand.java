@@ -63,13 +63,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
     Double duration;
 
-    @Option(names = "--broker", defaultValue = "${env:VIGIL_MQTT_BROKER:-}", paramLabel = "URL",
-            description = "External MQTT 5 broker instead of the embedded one (env VIGIL_MQTT_BROKER).")
-    String broker;
-
-    @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP:-}", paramLabel = "HOST:PORT",
-            description = "External Kafka instead of the embedded one (env VIGIL_KAFKA_BOOTSTRAP).")
-    String bootstrap;
+    @Mixin
+    ExternalBrokerOptions external;
 
     @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR",
             description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
@@ -130,8 +125,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         try (Telemetry telemetry = deviceSeriesCap.telemetry();
              MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT);
              Pipeline pipeline = Pipeline.builder()
-                .externalKafka(bootstrap)
-                .externalMqtt(broker)
+                .externalKafka(external.kafka())
+                .externalMqtt(external.mqtt())
                 .kinds(List.of(kind))
                 .applicationId("vigil-demo")
                 .bridgeClientId("vigil-demo-bridge-" + ProcessHandle.current().pid())
@@ -156,12 +151,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             throws InterruptedException {
         boolean ansi = !plain && System.console() != null;
         ConsoleView view = new ConsoleView(out, ansi, "Vigil demo (" + scenario.name() + ")");
-        boolean external = bootstrap != null && !bootstrap.isBlank(); // resume at the end, not at old history
+        boolean externalKafka = external.kafka() != null; // resume at the end, not at old history
         long startMs = System.currentTimeMillis();
         step(out, describeFleet(scenario, startMs));
         int[] exit = {0};
         try (EventTail tail = EventTail.start(pipeline.bootstrapServers(), pipeline.kinds(),
-                external ? EventTail.From.END : EventTail.From.BEGINNING, view);
+                externalKafka ? EventTail.From.END : EventTail.From.BEGINNING, view);
              FleetRun fleet = FleetRun.start(Fleet.of(scenario), kind, pipeline.mqttUri(), speed, FleetRun.BATCH_MS,
                      scenario.durationSeconds(), startMs, PROGRESS_EVERY, p -> { })) {
             fleet.done().whenComplete((done, error) -> {

@@ -2,6 +2,7 @@ package io.vigil.cli;
 
 import ch.qos.logback.classic.Level;
 import io.vigil.demo.ModelCache;
+import io.vigil.demo.Pipeline;
 import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;
@@ -11,16 +12,22 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What the benchmarks that run the whole pipeline on embedded brokers share ({@code bench pipeline},
- * {@code bench soak}): the MQTT broker, the topology folder, the log level, and the cached vibration model.
+ * What the benchmarks that run the whole pipeline share ({@code bench pipeline}, {@code bench soak}):
+ * the brokers (embedded, or external ones by address), the topology folder, the log level, and the
+ * cached vibration model.
  */
 final class EmbeddedPipelineOptions {
 
-    @Option(names = "--mqtt", defaultValue = "auto", description = "auto, mosquitto or hivemq (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mqtt", defaultValue = "auto",
+            description = "Embedded MQTT broker when no --broker: auto, mosquitto or hivemq (default: ${DEFAULT-VALUE}).")
     String mqtt;
+
+    @Mixin
+    ExternalBrokerOptions external;
 
     @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR", description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
     Path topologies;
@@ -48,8 +55,19 @@ final class EmbeddedPipelineOptions {
                 });
     }
 
-    /** The MQTT broker a bench runs on: {@code auto} (mosquitto if installed, else HiveMQ), {@code mosquitto} or {@code hivemq}. */
-    Supplier<MqttBroker> broker() {
+    /**
+     * The brokers a bench runs on: {@code --broker} and {@code --bootstrap} where given (topics created
+     * if missing), else embedded ones, the MQTT broker as {@code --mqtt} says.
+     */
+    Pipeline.Brokers brokers() {
+        if (external.mqtt() != null && !mqtt.equals("auto")) {
+            throw new UsageException("--mqtt " + mqtt + " starts an embedded broker; --broker names an external one: give one of them");
+        }
+        return new Pipeline.Brokers(external.mqtt(), external.kafka(), external.mqtt() != null ? null : embeddedMqtt());
+    }
+
+    /** The embedded MQTT broker: {@code auto} (mosquitto if installed, else HiveMQ), {@code mosquitto} or {@code hivemq}. */
+    private Supplier<MqttBroker> embeddedMqtt() {
         boolean mosquitto = MosquittoProcess.executable().isPresent();
         return switch (mqtt) {
             case "auto" -> mosquitto ? MosquittoProcess::start : EmbeddedMqtt::start;

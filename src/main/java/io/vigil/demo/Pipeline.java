@@ -73,6 +73,28 @@ public final class Pipeline implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Where a pipeline's brokers come from: an external MQTT broker and Kafka by address (null: start
+     * an embedded one), and the MQTT broker to start when no external one is given (null with one).
+     */
+    public record Brokers(String mqtt, String kafka, Supplier<MqttBroker> embeddedMqtt) {
+        public Brokers {
+            if (mqtt == null) {
+                Objects.requireNonNull(embeddedMqtt, "no external MQTT broker and none to embed");
+            }
+        }
+
+        /** Both brokers embedded, the MQTT one started by {@code embeddedMqtt}. */
+        public static Brokers embedded(Supplier<MqttBroker> embeddedMqtt) {
+            return new Brokers(null, null, embeddedMqtt);
+        }
+
+        /** True when Kafka is external: its topics may hold earlier runs' records. */
+        public boolean externalKafka() {
+            return kafka != null;
+        }
+    }
+
     /** MQTT broker URI the sensors publish to. */
     public String mqttUri() {
         return mqttUri;
@@ -182,6 +204,14 @@ public final class Pipeline implements AutoCloseable {
         public Builder embeddedMqtt(Supplier<MqttBroker> broker) {
             this.embeddedMqtt = Objects.requireNonNull(broker);
             return this;
+        }
+
+        /** External brokers by address where given, else the embedded ones {@code brokers} names. */
+        public Builder brokers(Brokers brokers) {
+            if (brokers.embeddedMqtt() != null) {
+                embeddedMqtt(brokers.embeddedMqtt());
+            }
+            return externalMqtt(brokers.mqtt()).externalKafka(brokers.kafka());
         }
 
         /** Sensor kinds to bridge and detect; each needs a model bundle (default: its topology's model path). */

@@ -3,7 +3,6 @@ package io.vigil.demo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vigil.embedded.MqttBroker;
 import io.vigil.ingest.BridgeMetrics;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.MqttFleetPublisher;
@@ -21,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -34,7 +32,7 @@ public final class PipelineBench {
 
     /** What to run. */
     public record Settings(int devices, double rateHz, double seconds, double warmupSeconds, int batchMs,
-                           int streamThreads, Path model, Supplier<MqttBroker> mqtt) {
+                           int streamThreads, Path model, Pipeline.Brokers brokers) {
     }
 
     /**
@@ -97,7 +95,7 @@ public final class PipelineBench {
         Scenario scenario = new Scenario("bench", 42, kind.kind(), s.devices(), "bench-", s.rateHz(), s.seconds(),
                 0.05, List.of());
         try (Pipeline pipeline = Pipeline.builder()
-                .embeddedMqtt(s.mqtt())
+                .brokers(s.brokers())
                 .kinds(List.of(kind))
                 .model(kind.kind(), s.model())
                 .applicationId("vigil-bench")
@@ -108,9 +106,9 @@ public final class PipelineBench {
                 .start()) {
             long startMs = System.currentTimeMillis() + 500;
             long measureFromMs = startMs + (long) (s.warmupSeconds() * 1000);
-            LatencyListener listener = new LatencyListener(measureFromMs);
+            LatencyListener listener = new LatencyListener(startMs, measureFromMs);
             try (EventTail tail = EventTail.start(pipeline.bootstrapServers(), pipeline.kinds(),
-                    EventTail.From.BEGINNING, listener)) {
+                    tailFrom(s.brokers()), listener)) {
                 FleetRun fleet = FleetRun.start(Fleet.of(scenario), kind, pipeline.mqttUri(), 1.0, s.batchMs(),
                         s.seconds(), startMs, Duration.ofSeconds(10),
                         p -> steps.accept(String.format(java.util.Locale.ROOT,
@@ -133,6 +131,14 @@ public final class PipelineBench {
                         listener.recorder.getIntervalHistogram(), listener.alerts.get());
             }
         }
+    }
+
+    /**
+     * An embedded Kafka holds only this run's events; an external one may hold earlier runs', which
+     * the tail skips by starting at the end (and the listener by sensor time).
+     */
+    static EventTail.From tailFrom(Pipeline.Brokers brokers) {
+        return brokers.externalKafka() ? EventTail.From.END : EventTail.From.BEGINNING;
     }
 
     /** Windows the detector cuts from {@code samples} consecutive samples of one device. */
@@ -185,17 +191,27 @@ public final class PipelineBench {
 
     /** Counts score and alert events and records latency for windows that end after the warm-up. */
     static final class LatencyListener implements EventTail.Listener {
+        private final long countFromMs;
         private final long measureFromMs;
         private final Recorder recorder = new Recorder(3_600_000L, 3); // up to an hour, 3 significant digits
         final AtomicLong windows = new AtomicLong();
         final AtomicLong alerts = new AtomicLong();
 
-        LatencyListener(long measureFromMs) {
+        /**
+         * @param countFromMs   events of windows ending before this sensor time are an earlier run's
+         *                      (an external Kafka's backlog, a restarted detector's) and are ignored
+         * @param measureFromMs windows ending from this sensor time on are in the latency histogram
+         */
+        LatencyListener(long countFromMs, long measureFromMs) {
+            this.countFromMs = countFromMs;
             this.measureFromMs = measureFromMs;
         }
 
         @Override
         public void score(ScoreEvent event, long receivedMs) {
+            if (event.windowEnd() < countFromMs) {
+                return;
+            }
             if (event.windowEnd() >= measureFromMs) {
                 recorder.recordValue(Math.max(0, Math.min(3_600_000L, receivedMs - event.windowEnd())));
             }
@@ -207,7 +223,9 @@ public final class PipelineBench {
 
         @Override
         public void alert(AlertEvent event) {
-            alerts.incrementAndGet();
+            if (event.lastWindowEnd() >= countFromMs) {
+                alerts.incrementAndGet();
+            }
         }
 
         synchronized void awaitWindows(long expected, Duration limit) throws InterruptedException, TimeoutException {

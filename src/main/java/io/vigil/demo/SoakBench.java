@@ -2,7 +2,6 @@ package io.vigil.demo;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vigil.embedded.MqttBroker;
 import io.vigil.evaluate.Charts;
 import io.vigil.ingest.BridgeMetrics;
 import io.vigil.ingest.HostileCorpus;
@@ -25,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.bytedeco.javacpp.Pointer;
 
 /**
@@ -41,7 +39,7 @@ public final class SoakBench {
 
     /** What to run. */
     public record Settings(int devices, double rateHz, Duration duration, double hostileShare, Duration sampleEvery,
-                           Path model, Supplier<MqttBroker> mqtt, Path out) {
+                           Path model, Pipeline.Brokers brokers, Path out) {
     }
 
     /**
@@ -88,7 +86,7 @@ public final class SoakBench {
         Scenario scenario = new Scenario("soak", 42, kind.kind(), s.devices(), "soak-", s.rateHz(), seconds, 0.05,
                 List.of());
         try (Pipeline pipeline = Pipeline.builder()
-                .embeddedMqtt(s.mqtt())
+                .brokers(s.brokers())
                 .kinds(List.of(kind))
                 .model(kind.kind(), s.model())
                 .applicationId("vigil-soak")
@@ -96,9 +94,10 @@ public final class SoakBench {
                 .metrics(registry)
                 .steps(steps)
                 .start()) {
-            PipelineBench.LatencyListener counts = new PipelineBench.LatencyListener(Long.MAX_VALUE); // counts only
-            try (EventTail tail = EventTail.start(pipeline.bootstrapServers(), pipeline.kinds(), EventTail.From.BEGINNING,
-                    counts)) {
+            PipelineBench.LatencyListener counts = new PipelineBench.LatencyListener(System.currentTimeMillis(),
+                    Long.MAX_VALUE); // counts this run's windows only
+            try (EventTail tail = EventTail.start(pipeline.bootstrapServers(), pipeline.kinds(),
+                    PipelineBench.tailFrom(s.brokers()), counts)) {
                 long startMs = System.currentTimeMillis() + 500;
                 FleetRun fleet = FleetRun.start(Fleet.of(scenario), kind, pipeline.mqttUri(), 1.0, FleetRun.BATCH_MS,
                         seconds, startMs, Duration.ofMinutes(1), p -> { });
