@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 /** {@code vigil score}: scores recorded or simulated data offline with a model bundle. */
 @Command(name = "score",
         mixinStandardHelpOptions = true,
-        description = {"Score a file offline with a model bundle: one CSV line per window on stdout",
-                "(device,window_start,window_end,score,threshold,anomalous) and a per-device summary on stderr."},
+        header = "Score recorded or simulated data offline with a model bundle, one CSV line per window.",
+        description = "Writes device,window_start,window_end,score,threshold,anomalous on stdout and a per-device "
+                + "summary on stderr.",
         footer = {"", "Examples:",
                 "  vigil score --model models/vibration.zip --data simulator/faults.yaml",
                 "  vigil score --model models/adxl356.zip --data ../shared/data/vibration-adxl356 > scores.csv"})

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code vigil train}: fits an autoencoder on healthy data and saves a model bundle. */
 @Command(name = "train",
         mixinStandardHelpOptions = true,
-        description = {"Train an LSTM autoencoder on healthy data and calibrate its alert threshold without labels.",
-                "Devices whose data carries an anomalous label are left out. Saves one model bundle."},
+        header = "Train an LSTM autoencoder on healthy data and calibrate its alert threshold without labels.",
+        description = "Devices whose data carries an anomalous label are left out. Saves one model bundle.",
         footer = {"", "Examples:",
                 "  vigil train --topology vibration --data simulator/healthy.yaml",
                 "  vigil train --topology adxl356 --data ../shared/data/vibration-adxl356 --epochs 30"})

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil",
         mixinStandardHelpOptions = true,
         version = "vigil 0.1.0",
-        description = "Streaming anomaly detection for industrial IoT: MQTT v5 -> Kafka Streams -> LSTM autoencoder -> alerts.",
+        header = "Streaming anomaly detection for industrial IoT: MQTT v5 -> Kafka Streams -> LSTM autoencoder -> alerts.",
         subcommands = {
                 CommandLine.HelpCommand.class,
                 SimulateCommand.class,
@@ -25,6 +25,8 @@ public final class Vigil implements Runnable {
 
     /** Exit code for usage errors: wrong flags, missing files, bad configuration. */
     public static final int USAGE_ERROR = 2;
+    /** Columns of {@code --help}; no help line is longer. */
+    public static final int USAGE_HELP_WIDTH = 120;
 
     public static void main(String[] args) {
         System.setOut(QuietStdout.withoutSameDiffChatter(System.out));
@@ -34,6 +36,9 @@ public final class Vigil implements Runnable {
     /** The configured command line; tests execute it directly. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Vigil());
+        // Wide enough that descriptions keep their line breaks and examples stay one copyable line;
+        // fixed, not the terminal's width, so the help reads the same everywhere (and in tests).
+        cli.setUsageHelpWidth(USAGE_HELP_WIDTH);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException || e instanceof UsageException) {
                 commandLine.getErr().println("vigil: " + e.getMessage());
