@@ -181,6 +181,9 @@ public final class ReplayCommand implements Runnable {
             if (speed < 0 || batch < 1) {
                 throw new UsageException("--speed must be >= 0 and --batch >= 1");
             }
+            if (!Files.exists(file)) { // before any client starts, so the one line is all the user sees
+                throw new UsageException(file + ": recording not found");
+            }
             SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();

@@ -72,7 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--split must be time or device, got '" + split + "'");
         }
         if (epochs < 1 || hidden < 1 || bottleneck < 1 || maxWindows < 0) {
-            throw new UsageException("--epochs, --hidden and --bottleneck must be positive");
+            throw new UsageException("--epochs, --hidden and --bottleneck must be positive, --max-windows 0 or more");
         }
         SensorTopology topology = TopologyLoader.load(topologies, kind);
         Path target = out != null ? out : topology.modelPath();

@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.topology.ConfigException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,6 +40,8 @@ public final class Vigil implements Runnable {
         // Wide enough that descriptions keep their line breaks and examples stay one copyable line;
         // fixed, not the terminal's width, so the help reads the same everywhere (and in tests).
         cli.setUsageHelpWidth(USAGE_HELP_WIDTH);
+        // "--data d --bogus" is a mistyped option, not a file named --bogus
+        cli.setUnmatchedOptionsAllowedAsOptionParameters(false);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException || e instanceof UsageException) {
                 commandLine.getErr().println("vigil: " + e.getMessage());
@@ -47,11 +50,21 @@ public final class Vigil implements Runnable {
             throw e;
         });
         cli.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("vigil: " + e.getMessage()
+            e.getCommandLine().getErr().println("vigil: " + firstProblem(e)
                     + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return USAGE_ERROR;
         });
         return cli;
+    }
+
+    /**
+     * Picocli checks required options before it reports unknown ones, so {@code score --bogus} would say only
+     * "Missing required options"; a mistyped option explains the missing one, so it is named first, and alone.
+     */
+    private static String firstProblem(CommandLine.ParameterException e) {
+        List<String> unmatched = e.getCommandLine().getUnmatchedArguments();
+        return unmatched.isEmpty() ? e.getMessage()
+                : new CommandLine.UnmatchedArgumentException(e.getCommandLine(), unmatched).getMessage();
     }
 
     @Override
