@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil bench}: parent of the benchmarks; each benchmark is one subcommand class. */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks whose numbers go in docs/benchmarks.md, with the machine they ran on.",
+        header = "Run the benchmarks whose numbers go in docs/benchmarks.md, with the machine they ran on.",
         footer = {"", "Examples:",
                 "  vigil bench model",
                 "  vigil bench pipeline --devices 100,300,1000 --rate 100 --seconds 60",

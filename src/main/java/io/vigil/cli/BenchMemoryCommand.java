@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil bench memory}: heap, native memory, disk and changelog bytes per device, per fleet size. */
 @Command(name = "memory",
         mixinStandardHelpOptions = true,
+        header = "Measure what each device costs in the detector's state stores, per fleet size.",
         description = {
                 "Load N devices into the detector's real state stores and report what each device costs: the",
                 "production topology runs in Kafka Streams' TopologyTestDriver with its persistent RocksDB stores in a",

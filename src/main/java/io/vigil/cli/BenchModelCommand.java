@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil bench model}: windows/s per batch size and seconds per training epoch, per engine. */
 @Command(name = "model",
         mixinStandardHelpOptions = true,
+        header = "Measure scoring throughput and training time of the java, samediff and layers engines.",
         description = {"Scoring throughput (windows/s) at several batch sizes and training seconds per epoch, on the",
                 "same simulated windows, for: java (the scoring engine: the SameDiff graph's forward pass in Java),",
                 "samediff (the graph through ND4J, fused lstmLayer) and layers (the DL4J layer API). The last line",

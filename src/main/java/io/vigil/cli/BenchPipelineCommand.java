@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil bench pipeline}: end-to-end throughput and latency on embedded brokers, per fleet size. */
 @Command(name = "pipeline",
         mixinStandardHelpOptions = true,
+        header = "Measure throughput and latency of the whole pipeline on embedded brokers, per fleet size.",
         description = {
                 "Run simulator -> MQTT -> bridge -> Kafka -> detector on embedded brokers (mosquitto if installed, else",
                 "HiveMQ in-process) with a healthy fleet in real time, and report per fleet size: samples/s each stage",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil bench soak}: a long pipeline run with hostile messages mixed in, sampling memory. */
 @Command(name = "soak",
         mixinStandardHelpOptions = true,
+        header = "Run the pipeline for a long while with hostile input mixed in, and track memory and threads.",
         description = {
                 "Run simulator -> MQTT -> bridge -> Kafka -> detector on embedded brokers for a long while, with a share",
                 "of the hostile-input corpus mixed into the stream, and sample heap (after a full GC), process RSS,",

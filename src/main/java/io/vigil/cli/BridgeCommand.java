@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 /** {@code vigil bridge}: forwards MQTT v5 readings into Kafka until stopped (Ctrl-C / SIGTERM). */
 @Command(name = "bridge",
         mixinStandardHelpOptions = true,
+        header = "Forward every MQTT v5 reading to its Kafka readings topic, keyed by device id.",
         description = {
                 "Subscribe (QoS 1, persistent session) to every topology's MQTT topic filter and forward each reading",
                 "to its Kafka readings topic, keyed by device id; invalid payloads go to the dead-letter topic.",

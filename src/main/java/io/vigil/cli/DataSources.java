@@ -22,15 +22,13 @@ final class DataSources {
     }
 
     static List<DeviceSeries> read(List<Path> paths, SensorTopology topology) {
+        requireExisting(paths);
         if (!topology.sources().isEmpty()) {
             return smart(paths, topology);
         }
         List<DeviceSeries> series = new ArrayList<>();
         List<Path> recordings = new ArrayList<>();
         for (Path path : paths) {
-            if (!Files.exists(path)) {
-                throw new UsageException(path + ": no such file or folder");
-            }
             String name = path.getFileName().toString();
             if (name.endsWith(".yaml") || name.endsWith(".yml")) {
                 series.addAll(Fleet.of(ScenarioLoader.load(path)).generate(Fleet.REPRODUCIBLE_START_MS));
@@ -44,13 +42,19 @@ final class DataSources {
         return series;
     }
 
-    /** A SMART topology reads Backblaze folders or zips: drives that never fail there, features per its sources. */
-    private static List<DeviceSeries> smart(List<Path> paths, SensorTopology topology) {
-        List<DeviceSeries> series = new ArrayList<>();
+    /** Fails with one line naming the first path that does not exist; cheap, so commands call it before heavy work. */
+    static void requireExisting(List<Path> paths) {
         for (Path path : paths) {
             if (!Files.exists(path)) {
                 throw new UsageException(path + ": no such file or folder");
             }
+        }
+    }
+
+    /** A SMART topology reads Backblaze folders or zips: drives that never fail there, features per its sources. */
+    private static List<DeviceSeries> smart(List<Path> paths, SensorTopology topology) {
+        List<DeviceSeries> series = new ArrayList<>();
+        for (Path path : paths) {
             series.addAll(SmartReadings.neverFailed(path, topology));
         }
         return series;

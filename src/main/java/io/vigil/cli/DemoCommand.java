@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
+        header = "Run the whole pipeline on in-process brokers with a simulated fleet that fails, and show it live.",
         description = {
                 "One command, no infrastructure: starts Kafka (KRaft) and an MQTT 5 broker in-process, trains and caches",
                 "the vibration model if models/vibration.zip is missing, then runs bridge, detector and a simulated fleet",

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 /** {@code vigil detect}: runs the Kafka Streams detector for every sensor kind until Ctrl-C. */
 @Command(name = "detect",
         mixinStandardHelpOptions = true,
-        description = "Score per-device windows from the readings topics and publish score and alert events.",
+        header = "Score per-device windows from the readings topics and publish score and alert events.",
         footer = {"", "Examples:",
                 "  vigil detect --bootstrap localhost:9092",
                 "  vigil detect --bootstrap kafka:9092 --threads 2 --batch-size 512 --metrics-host 0.0.0.0"})

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code vigil evaluate}: recorded data through the stream's windowing, scoring and alerting; a report folder. */
 @Command(name = "evaluate",
         mixinStandardHelpOptions = true,
+        header = "Evaluate a model on recorded data and write report.md with PNG plots to --out.",
         description = {
-                "Evaluate a model on recorded data and write report.md with PNG plots to --out.",
                 "SMART (a topology with sources): Backblaze daily files, drives split by serial; Vigil versus "
                         + "Backblaze's rule (raw SMART 5/187/188/197/198 > 0).",
                 "Other kinds: labelled recordings (label column, or ADXL356 file names); ROC AUC per fault, "

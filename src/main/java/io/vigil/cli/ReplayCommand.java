@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil replay}: recorded history played back through the live pipeline. */
 @Command(name = "replay",
         mixinStandardHelpOptions = true,
-        description = "Replay recorded data as live readings, over MQTT v5 (through the bridge) or straight to Kafka.",
+        header = "Replay recorded data as live readings, over MQTT v5 (through the bridge) or straight to Kafka.",
         footer = {"", "Examples:",
                 "  vigil replay backblaze --dir ../shared/data/backblaze-2013 --to kafka",
                 "  vigil replay csv --file recording.csv --topology vibration --to mqtt"},
@@ -90,6 +90,7 @@ public final class ReplayCommand implements Runnable {
 
     @Command(name = "backblaze",
             mixinStandardHelpOptions = true,
+            header = "Replay Backblaze Drive Stats as SMART readings, one per drive-day.",
             description = {"Backblaze Drive Stats (folder or zip of YYYY-MM-DD.csv) as SMART readings: one per drive-day, "
                     + "keyed by serial, event time = the row's date (midnight UTC)."},
             footer = {"", "Examples:",
@@ -147,11 +148,12 @@ public final class ReplayCommand implements Runnable {
 
     @Command(name = "csv",
             mixinStandardHelpOptions = true,
+            header = "Replay recorded sensor files as batched readings, shifted in time to start now.",
             description = {"Recorded sensor files (generic CSV or ADXL356 *.Wfm.csv) as batched readings, times "
                     + "shifted so the recording starts now (or at --start-ms)."},
             footer = {"", "Example:",
-                    "  vigil replay csv --file ../shared/data/vibration-adxl356/1800_HIR_GS_BaLo_WA_00lb.Wfm.csv "
-                            + "--topology adxl356 --to mqtt --broker tcp://localhost:1883 --speed 1"})
+                    "  vigil replay csv --file ../shared/data/vibration-adxl356/1800_HIR_GS_BaLo_WA_00lb.Wfm.csv \\",
+                    "      --topology adxl356 --to mqtt --broker tcp://localhost:1883 --speed 1"})
     static final class Csv implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -178,6 +180,9 @@ public final class ReplayCommand implements Runnable {
         public Integer call() throws Exception {
             if (speed < 0 || batch < 1) {
                 throw new UsageException("--speed must be >= 0 and --batch >= 1");
+            }
+            if (!Files.exists(file)) { // before any client starts, so the one line is all the user sees
+                throw new UsageException(file + ": recording not found");
             }
             SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
             PrintWriter out = spec.commandLine().getOut();

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 /** {@code vigil score}: scores recorded or simulated data offline with a model bundle. */
 @Command(name = "score",
         mixinStandardHelpOptions = true,
-        description = {"Score a file offline with a model bundle: one CSV line per window on stdout",
-                "(device,window_start,window_end,score,threshold,anomalous) and a per-device summary on stderr."},
+        header = "Score recorded or simulated data offline with a model bundle, one CSV line per window.",
+        description = "Writes device,window_start,window_end,score,threshold,anomalous on stdout and a per-device "
+                + "summary on stderr.",
         footer = {"", "Examples:",
                 "  vigil score --model models/vibration.zip --data simulator/faults.yaml",
                 "  vigil score --model models/adxl356.zip --data ../shared/data/vibration-adxl356 > scores.csv"})
@@ -45,16 +46,19 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // every input is checked and read before the first line of output: an error is then the only line
+        DataSources.requireExisting(data);
         ModelBundle bundle = ModelBundle.load(model);
         SensorTopology topology = TopologyLoader.load(topologies, bundle.metadata().kind());
         bundle.checkCompatible(topology, model);
+        List<DeviceSeries> devices = DataSources.read(data, topology);
         WindowScorer scorer = bundle.scorer();
         Windower.Shape shape = Windower.Shape.of(topology);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         double threshold = scorer.threshold();
         out.println("device,window_start,window_end,score,threshold,anomalous");
-        for (DeviceSeries series : DataSources.read(data, topology)) {
+        for (DeviceSeries series : devices) {
             List<Window> windows = Windows.cut(series, shape);
             List<WindowScore> scores = scorer.score(windows);
             int over = 0;

@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 /** {@code vigil simulate}: a Lorenz bearing fleet from a scenario file, to a CSV file or to an MQTT broker. */
 @Command(name = "simulate",
         mixinStandardHelpOptions = true,
+        header = "Simulate a fleet of bearings (Lorenz model, healthy and faulty states) from a scenario file.",
         description = {
-                "Simulate a fleet of bearings (Lorenz model, healthy and faulty states) from a scenario file.",
                 "Writes the generic CSV (ts,device,<features>,label) with --out, or publishes batched JSON over "
                         + "MQTT v5 (QoS 1, topic <topology prefix>/<device>) with --broker."},
         footer = {

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code vigil train}: fits an autoencoder on healthy data and saves a model bundle. */
 @Command(name = "train",
         mixinStandardHelpOptions = true,
-        description = {"Train an LSTM autoencoder on healthy data and calibrate its alert threshold without labels.",
-                "Devices whose data carries an anomalous label are left out. Saves one model bundle."},
+        header = "Train an LSTM autoencoder on healthy data and calibrate its alert threshold without labels.",
+        description = "Devices whose data carries an anomalous label are left out. Saves one model bundle.",
         footer = {"", "Examples:",
                 "  vigil train --topology vibration --data simulator/healthy.yaml",
                 "  vigil train --topology adxl356 --data ../shared/data/vibration-adxl356 --epochs 30"})
@@ -72,7 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--split must be time or device, got '" + split + "'");
         }
         if (epochs < 1 || hidden < 1 || bottleneck < 1 || maxWindows < 0) {
-            throw new UsageException("--epochs, --hidden and --bottleneck must be positive");
+            throw new UsageException("--epochs, --hidden and --bottleneck must be positive, --max-windows 0 or more");
         }
         SensorTopology topology = TopologyLoader.load(topologies, kind);
         Path target = out != null ? out : topology.modelPath();

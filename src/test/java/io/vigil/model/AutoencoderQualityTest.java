@@ -3,13 +3,19 @@ package io.vigil.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.reading.DeviceSeries;
+import io.vigil.simulator.FaultSchedule;
 import io.vigil.simulator.Fleet;
+import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
+import io.vigil.stream.AlertEvent;
+import io.vigil.stream.AlertState;
+import io.vigil.stream.ScoreEvent;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,19 +23,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Quality on the simulator, with the production trainer and scorer: train on the healthy fleet
- * (simulator/healthy.yaml), then score unseen devices of simulator/faults.yaml.
+ * (simulator/healthy.yaml), then score unseen devices of simulator/faults.yaml. Which device is in which
+ * state when comes from the scenario's own fault schedules; alerts come from the stream's {@link AlertState}.
+ * The measured shares are printed, so the build log carries them.
  */
 class AutoencoderQualityTest {
 
     static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
+    static final Scenario FAULTS = ScenarioLoader.load(Path.of("simulator/faults.yaml"));
     static final long START = Fleet.REPRODUCIBLE_START_MS;
-    static final long FAULT_START = START + 60_000;   // faults.yaml: every fault begins 60 s in
-    static final long GRADUAL_HALF_DONE = START + 90_000; // gradual drift runs 60 s → 120 s
 
     static ModelBundle bundle;
-    static Map<String, Scored> faults = new TreeMap<>();
+    static Map<String, Scored> devices = new TreeMap<>();
 
-    record Scored(DeviceSeries series, List<Window> windows, List<WindowScore> scores) {
+    record Scored(DeviceSeries series, FaultSchedule schedule, List<Window> windows, List<WindowScore> scores) {
     }
 
     @BeforeAll
@@ -38,88 +45,121 @@ class AutoencoderQualityTest {
         Trainer.Settings settings = Trainer.Settings.defaults(TOPOLOGY).withEpochs(15).withMaxTrainWindows(1500);
         bundle = new Trainer(TOPOLOGY, settings, Trainer.Progress.NONE).train(healthy, List.of("healthy.yaml"));
         WindowScorer scorer = bundle.scorer();
-        for (DeviceSeries device : Fleet.of(ScenarioLoader.load(Path.of("simulator/faults.yaml"))).generate(START)) {
+        for (DeviceSeries device : Fleet.of(FAULTS).generate(START)) {
             List<Window> windows = Windows.cut(device, Windower.Shape.of(TOPOLOGY));
-            faults.put(device.device(), new Scored(device, windows, scorer.score(windows)));
+            devices.put(device.device(), new Scored(device, FAULTS.scheduleOf(device.device()), windows,
+                    scorer.score(windows)));
         }
     }
 
     @Test
     void atMostOnePercentOfHealthyWindowsScoreAboveThreshold() {
-        List<Double> healthy = new ArrayList<>();
-        faults.values().forEach(d -> {
-            for (int i = 0; i < d.windows.size(); i++) {
-                if (labelsIn(d, d.windows.get(i)) == Labels.ALL_HEALTHY) {
-                    healthy.add(d.scores.get(i).score());
-                }
-            }
-        });
+        List<Double> healthy = scoresIn(State.HEALTHY, devices.keySet().stream().toList());
 
+        double share = shareAbove(healthy);
+        System.out.printf(Locale.ROOT, "AutoencoderQualityTest: healthy windows over threshold: %d of %d (%.2f %%)%n",
+                Math.round(share * healthy.size()), healthy.size(), 100 * share);
         assertThat(healthy).hasSizeGreaterThan(3000);
-        assertThat(shareAbove(healthy)).isLessThanOrEqualTo(0.01);
+        assertThat(share).isLessThanOrEqualTo(0.01);
     }
 
     @Test
     void atLeast99PercentOfBrokenStateWindowsScoreAboveThreshold() {
-        // sudden and intermittent faults switch straight to the broken parameters: label 1 = broken state
-        List<Double> broken = new ArrayList<>();
-        for (String device : List.of("eval-02", "eval-05", "eval-04", "eval-07")) {
-            Scored d = faults.get(device);
-            for (int i = 0; i < d.windows.size(); i++) {
-                if (labelsIn(d, d.windows.get(i)) == Labels.ALL_FAULTY) {
-                    broken.add(d.scores.get(i).score());
-                }
-            }
+        // broken state: every sample of the window at fault fraction 1 — sudden after the break,
+        // intermittent inside a burst, gradual once its drift is complete (start + duration)
+        Map<String, List<Double>> byMode = new TreeMap<>();
+        for (String mode : List.of(FaultSchedule.SUDDEN, FaultSchedule.INTERMITTENT, FaultSchedule.GRADUAL)) {
+            byMode.put(mode, scoresIn(State.BROKEN, devicesIn(mode)));
         }
+        List<Double> broken = byMode.values().stream().flatMap(List::stream).toList();
 
-        assertThat(broken).hasSizeGreaterThan(1000);
+        byMode.forEach((mode, scores) -> System.out.printf(Locale.ROOT,
+                "AutoencoderQualityTest: %-12s broken-state windows over threshold: %d of %d (%.2f %%)%n", mode,
+                Math.round(shareAbove(scores) * scores.size()), scores.size(), 100 * shareAbove(scores)));
+        System.out.printf(Locale.ROOT, "AutoencoderQualityTest: all broken-state windows over threshold: %.2f %%%n",
+                100 * shareAbove(broken));
+        assertThat(byMode.values()).allSatisfy(scores -> assertThat(scores).hasSizeGreaterThan(300));
+        assertThat(broken).hasSizeGreaterThan(1500);
         assertThat(shareAbove(broken)).isGreaterThanOrEqualTo(0.99);
     }
 
     @Test
     void aGradualFaultRaisesAnAlertBeforeItsDriftIsHalfDone() {
-        for (String device : List.of("eval-03", "eval-06")) {
-            Scored d = faults.get(device);
-            long raisedAt = firstAlertWindowEnd(d);
+        for (String device : devicesIn(FaultSchedule.GRADUAL)) {
+            FaultSchedule.Gradual drift = (FaultSchedule.Gradual) devices.get(device).schedule;
+            long begins = START + Math.round(1000 * drift.start());
+            long halfDone = START + Math.round(1000 * (drift.start() + drift.duration() / 2));
 
-            assertThat(raisedAt).as(device).isBetween(FAULT_START, GRADUAL_HALF_DONE);
+            Long raisedAt = firstRaised(devices.get(device));
+
+            System.out.printf(Locale.ROOT, "AutoencoderQualityTest: %s (gradual) raised %.1f s into its %.0f s drift%n",
+                    device, raisedAt == null ? Double.NaN : (raisedAt - begins) / 1000.0, drift.duration());
+            assertThat(raisedAt).as(device).isNotNull().isBetween(begins, halfDone);
         }
     }
 
     @Test
     void healthyDevicesNeverRaiseAnAlert() {
-        for (String device : List.of("eval-01", "eval-08", "eval-09")) {
-            assertThat(firstAlertWindowEnd(faults.get(device))).as(device).isEqualTo(Long.MAX_VALUE);
-        }
+        List<String> healthy = devicesIn(FaultSchedule.NONE);
+
+        assertThat(healthy).containsExactly("eval-01", "eval-08", "eval-09");
+        assertThat(healthy).allSatisfy(device -> assertThat(firstRaised(devices.get(device))).as(device).isNull());
     }
 
-    /** End of the window that completes the first run of raiseAfter windows over threshold. */
-    private static long firstAlertWindowEnd(Scored d) {
-        int run = 0;
+    /** End of the window that RAISED the device's first alert under the topology's policy, or null. */
+    private static Long firstRaised(Scored d) {
+        AlertState state = null;
         for (int i = 0; i < d.windows.size(); i++) {
-            run = d.scores.get(i).score() > bundle.metadata().threshold() ? run + 1 : 0;
-            if (run == TOPOLOGY.alert().raiseAfter()) {
-                return d.windows.get(i).endMs();
+            Window w = d.windows.get(i);
+            ScoreEvent window = new ScoreEvent(d.series.device(), TOPOLOGY.kind(), w.startMs(), w.endMs(),
+                    d.scores.get(i).score(), bundle.metadata().threshold(), bundle.metadata().version(), Map.of());
+            AlertState.Step step = AlertState.next(state, window, TOPOLOGY.alert(), w.endMs());
+            if (step.event() != null && step.event().state() == AlertEvent.State.RAISED) {
+                return w.endMs();
+            }
+            state = step.state();
+        }
+        return null;
+    }
+
+    private static List<String> devicesIn(String mode) {
+        return devices.entrySet().stream().filter(e -> e.getValue().schedule.mode().equals(mode))
+                .map(Map.Entry::getKey).toList();
+    }
+
+    private static List<Double> scoresIn(State wanted, List<String> names) {
+        List<Double> scores = new ArrayList<>();
+        for (String device : names) {
+            Scored d = devices.get(device);
+            for (int i = 0; i < d.windows.size(); i++) {
+                if (stateOf(d, d.windows.get(i)) == wanted) {
+                    scores.add(d.scores.get(i).score());
+                }
             }
         }
-        return Long.MAX_VALUE;
+        return scores;
     }
 
     private static double shareAbove(List<Double> scores) {
         double threshold = bundle.metadata().threshold();
-        return scores.stream().filter(s -> s > threshold).count() / (double) scores.size();
+        return scores.isEmpty() ? 0 : scores.stream().filter(s -> s > threshold).count() / (double) scores.size();
     }
 
-    enum Labels { ALL_HEALTHY, ALL_FAULTY, MIXED }
+    /** Healthy: fault fraction 0 at every sample; broken: 1 at every sample; else on the way between. */
+    enum State { HEALTHY, BROKEN, BETWEEN }
 
-    private static Labels labelsIn(Scored d, Window w) {
+    private static State stateOf(Scored d, Window w) {
         long[] ts = d.series.ts();
         int from = java.util.Arrays.binarySearch(ts, w.startMs());
         int to = java.util.Arrays.binarySearch(ts, w.endMs());
-        int faulty = 0;
+        int healthy = 0;
+        int broken = 0;
         for (int i = from; i <= to; i++) {
-            faulty += d.series.labels()[i];
+            double fraction = d.schedule.fraction((ts[i] - START) / 1000.0);
+            healthy += fraction == 0 ? 1 : 0;
+            broken += fraction == 1 ? 1 : 0;
         }
-        return faulty == 0 ? Labels.ALL_HEALTHY : faulty == to - from + 1 ? Labels.ALL_FAULTY : Labels.MIXED;
+        int samples = to - from + 1;
+        return healthy == samples ? State.HEALTHY : broken == samples ? State.BROKEN : State.BETWEEN;
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,28 +24,29 @@ class LstmInferenceTest {
     /** Float arithmetic in another order, and tanh to a few ulps: agreement to 1e-5 relative is the contract. */
     static final double RELATIVE = 1e-5;
 
-    @Test
-    void squaredErrorsEqualTheGraphsOnATrainedNetworkAcrossBlockBoundaries() {
+    @ParameterizedTest(name = "{0} feature(s)")
+    @ValueSource(ints = {1, 3, 8})
+    void squaredErrorsEqualTheGraphsOnATrainedNetworkAcrossBlockBoundaries(int features) {
         // given: a network trained a few steps off its initial weights (biases and all), and a batch
-        // that is not a multiple of the engine's block
-        AutoencoderSpec spec = new AutoencoderSpec(3, 64, 16, 8, 0.01, 7);
+        // that is not a multiple of the engine's block; univariate, vibration-like and pump-like inputs
+        AutoencoderSpec spec = new AutoencoderSpec(features, 64, 16, 8, 0.01, 7);
         SameDiffAutoencoder network = new SameDiffAutoencoder(spec);
         Nd4j.getRandom().setSeed(3);
         int batch = 2 * LstmInference.BLOCK + 5;
-        INDArray input = Nd4j.randn(DataType.FLOAT, batch, 3, 64);
+        INDArray input = Nd4j.randn(DataType.FLOAT, batch, features, 64);
         for (int i = 0; i < 5; i++) {
             network.fitBatch(input);
         }
         List<WindowScore> reference = ReconstructionError.of(input, network.reconstruct(input));
 
         // when
-        double[] sums = new double[batch * 3];
+        double[] sums = new double[batch * features];
         LstmInference.of(network).squaredErrors(input.dup('c').data().asFloat(), batch, sums);
 
         // then
         List<WindowScore> engine = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
-            engine.add(ReconstructionError.fromSums(sums, b * 3, 3, 64));
+            engine.add(ReconstructionError.fromSums(sums, b * features, features, 64));
         }
         assertSameScores(engine, reference);
     }
