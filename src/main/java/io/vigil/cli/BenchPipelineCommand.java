@@ -19,10 +19,11 @@ import picocli.CommandLine.Spec;
 /** {@code vigil bench pipeline}: end-to-end throughput and latency on embedded brokers, per fleet size. */
 @Command(name = "pipeline",
         mixinStandardHelpOptions = true,
-        header = "Measure throughput and latency of the whole pipeline on embedded brokers, per fleet size.",
+        header = "Measure throughput and latency of the whole pipeline, per fleet size, on embedded or external brokers.",
         description = {
                 "Run simulator -> MQTT -> bridge -> Kafka -> detector on embedded brokers (mosquitto if installed, else",
-                "HiveMQ in-process) with a healthy fleet in real time, and report per fleet size: samples/s each stage",
+                "HiveMQ in-process), or on the brokers --broker/--bootstrap name, with a healthy fleet in real time,",
+                "and report per fleet size: samples/s each stage",
                 "sustained after the warm-up, p50/p99/max latency from a window's newest sample to its score event,",
                 "and the stage that falls behind first."},
         footer = {"", "Examples:",

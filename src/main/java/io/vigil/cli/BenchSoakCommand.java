@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         header = "Run the pipeline for a long while with hostile input mixed in, and track memory and threads.",
         description = {
-                "Run simulator -> MQTT -> bridge -> Kafka -> detector on embedded brokers for a long while, with a share",
+                "Run simulator -> MQTT -> bridge -> Kafka -> detector on embedded brokers (or the ones --broker/--bootstrap",
+                "name) for a long while, with a share",
                 "of the hostile-input corpus mixed into the stream, and sample heap (after a full GC), process RSS,",
                 "JavaCPP native memory, direct buffers and threads. Writes soak.csv and soak.png to --out and reports",
                 "each figure's growth per hour, the dead-letter count against the hostile messages sent, and every",

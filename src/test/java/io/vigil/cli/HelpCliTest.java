@@ -39,7 +39,7 @@ class HelpCliTest {
     void benchAndReplayListTheirSubcommandsInOneSentenceEach() {
         assertThat(commandList("bench", "--help")).containsExactly(
                 "  model     Measure scoring throughput and training time of the java, samediff and layers engines.",
-                "  pipeline  Measure throughput and latency of the whole pipeline on embedded brokers, per fleet size.",
+                "  pipeline  Measure throughput and latency of the whole pipeline, per fleet size, on embedded or external brokers.",
                 "  soak      Run the pipeline for a long while with hostile input mixed in, and track memory and threads.",
                 "  memory    Measure what each device costs in the detector's state stores, per fleet size.");
         assertThat(commandList("replay", "--help")).containsExactly(
