@@ -60,12 +60,13 @@ public final class SmartReport {
         md.append("\nThe rule is raw SMART 5/187/188/197/198 > 0 (in 2013 only 5 and 197 are filled). \"Same days\" "
                 + "judges it only on days that end one of Vigil's windows (a drive's 5th reported day on).\n\n");
 
-        md.append("## Per drive model (test drives)\n\n| model | failed | caught Vigil | caught rule | healthy "
-                + "| alerted Vigil | alerted rule |\n|---|---|---|---|---|---|---|\n");
+        md.append("## Per drive model (test drives)\n\n\"Alerted both\": healthy drives that Vigil and the rule "
+                + "both alerted on.\n\n| model | failed | caught Vigil | caught rule | healthy | alerted Vigil "
+                + "| alerted rule | alerted both |\n|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, int[]> e : SmartEvaluation.perModel(r.drives()).entrySet()) {
             int[] v = e.getValue();
-            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d |%n", e.getKey(), v[0], v[1],
-                    v[2], v[3], v[4], v[5]));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d |%n", e.getKey(), v[0],
+                    v[1], v[2], v[3], v[4], v[5], v[6]));
         }
 
         md.append("\n## Failed test drives\n\n| serial | model | failure | first alert Vigil | lead | first alert rule "

@@ -80,6 +80,29 @@ class SmartReportTest {
                 .containsExactly("score", "threshold 14.66", "first alert", "failure day");
     }
 
+    @Test
+    void perModelCountsHealthyDrivesBothDetectorsAlertedOn() {
+        // given healthy drives alerted by Vigil only, by the rule only, by both, by neither; one caught failure
+        List<Drive> drives = List.of(
+                withRule(drive("A", null, 5, "2013-04-20", 20), "2013-04-14"),
+                withRule(drive("B", null, 5, "2013-04-20", 20), null),
+                withRule(drive("C", null, 5, null, 1), "2013-04-14"),
+                withRule(drive("D", null, 5, null, 1), null),
+                withRule(drive("E", "2013-05-01", 5, "2013-04-20", 20), "2013-04-14"));
+
+        // when
+        var rows = SmartEvaluation.perModel(drives);
+
+        // then: failed, caught Vigil, caught rule, healthy, alerted Vigil, alerted rule, alerted both
+        assertThat(rows).containsOnlyKeys("ST31500541AS");
+        assertThat(rows.get("ST31500541AS")).containsExactly(1, 1, 1, 4, 2, 2, 1);
+    }
+
+    private static Drive withRule(Drive d, String ruleAlert) {
+        LocalDate rule = ruleAlert == null ? null : LocalDate.parse(ruleAlert);
+        return new Drive(d.history(), d.windows(), d.scores(), d.vigilAlert(), rule, rule);
+    }
+
     private static double day(String date) {
         return LocalDate.parse(date).toEpochDay() * (double) SmartReadings.DAY_MS;
     }
