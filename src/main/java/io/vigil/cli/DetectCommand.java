@@ -123,7 +123,7 @@ public final class DetectCommand implements Callable<Integer> {
             Path file = kind.modelPath();
             if (!Files.isRegularFile(file)) {
                 throw new UsageException("no model bundle for kind '" + kind.kind() + "' at " + file
-                        + " (train one with 'vigil train --topology " + kind.kind() + " --data ...')");
+                        + " (create it with 'vigil train --topology " + kind.kind() + " --data DATA', which saves there)");
             }
             ModelBundle bundle = ModelBundle.load(file);
             bundle.checkCompatible(kind, file);

@@ -192,6 +192,10 @@ public final class SensorEvaluation {
         }
         Charts.scoreWithSpans(out.resolve("scores.png"), "Score per window, test recordings in order (labelled "
                 + "windows shaded)", "window", lines, spans, threshold, true);
+        md.append("\nEvery fault recording is labelled anomalous from its first sample (the file name gives the "
+                + "fault, not an onset time), so \"first alert after onset\" is the time the stream needs to fill "
+                + "its windows and reach `raiseAfter` on a recording that is faulty from the start, not how fast an "
+                + "onset is detected.\n");
         md.append("\n![](scores.png)\n");
         Path report = out.resolve("report.md");
         Files.writeString(report, md.toString());

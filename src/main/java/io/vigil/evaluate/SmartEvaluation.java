@@ -213,11 +213,14 @@ public final class SmartEvaluation {
                 d.history().failureDate(), alert.apply(d))).toList();
     }
 
-    /** Test drives per drive model: failed, caught by Vigil and by the rule, healthy, false alarms of each. */
+    /**
+     * Test drives per drive model: failed, caught by Vigil and by the rule, healthy, false alarms of
+     * each, and healthy drives both alerted on.
+     */
     public static Map<String, int[]> perModel(List<Drive> drives) {
         Map<String, int[]> rows = new java.util.TreeMap<>();
         for (Drive d : drives) {
-            int[] row = rows.computeIfAbsent(d.history().model(), m -> new int[6]);
+            int[] row = rows.computeIfAbsent(d.history().model(), m -> new int[7]);
             DriveOutcome v = new DriveOutcome(d.history().serial(), "", d.history().failureDate(), d.vigilAlert());
             DriveOutcome r = new DriveOutcome(d.history().serial(), "", d.history().failureDate(),
                     d.ruleAlertSameDays());
@@ -229,6 +232,7 @@ public final class SmartEvaluation {
                 row[3]++;
                 row[4] += v.alerted() ? 1 : 0;
                 row[5] += r.alerted() ? 1 : 0;
+                row[6] += v.alerted() && r.alerted() ? 1 : 0;
             }
         }
         return rows;

@@ -3,6 +3,7 @@ package io.vigil.evaluate;
 import io.vigil.evaluate.SmartEvaluation.Drive;
 import io.vigil.evaluate.SmartEvaluation.Result;
 import io.vigil.evaluate.SmartEvaluation.SweepPoint;
+import io.vigil.model.BundleMetadata;
 import io.vigil.model.ThresholdCalibration;
 import io.vigil.model.Window;
 import io.vigil.replay.SmartReadings;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +21,12 @@ import java.util.Map;
 /** Writes a {@link SmartEvaluation.Result} as {@code report.md} plus PNG plots into a folder. */
 public final class SmartReport {
 
-    /** How many failed and healthy drives get a score-over-time plot. */
-    static final int SAMPLE = 6;
+    /** How many drives of each outcome (caught, missed, false alarm, quiet) get a score-over-time plot. */
+    static final int SAMPLE = 3;
+
+    /** A drive picked for a score plot and its outcome in words. */
+    record Pick(Drive drive, String label) {
+    }
 
     private SmartReport() {
     }
@@ -30,6 +36,10 @@ public final class SmartReport {
         StringBuilder md = new StringBuilder();
         ThresholdCalibration cal = r.bundle().metadata().calibration();
         md.append("# Vigil SMART evaluation\n\n");
+        BundleMetadata.TrainingSummary t = r.bundle().metadata().training();
+        md.append(String.format(Locale.ROOT, "Produced by `vigil evaluate --topology %s --data %s --out %s` (model "
+                        + "trained %d epochs, best epoch %d, on %,d windows). ", r.bundle().metadata().kind(), data, out,
+                t.epochs(), t.bestEpoch(), t.trainWindows()));
         md.append(String.format(Locale.ROOT, "Data: `%s` (%d days, %,d rows, %d rows skipped). Model `%s`, "
                         + "threshold %.4g (calibrated without labels: q%.3f of %d healthy validation windows + %.1f x spread).%n%n",
                 data, r.read().days(), r.read().rows(), r.read().badRows(), r.bundle().metadata().version(),
@@ -50,12 +60,13 @@ public final class SmartReport {
         md.append("\nThe rule is raw SMART 5/187/188/197/198 > 0 (in 2013 only 5 and 197 are filled). \"Same days\" "
                 + "judges it only on days that end one of Vigil's windows (a drive's 5th reported day on).\n\n");
 
-        md.append("## Per drive model (test drives)\n\n| model | failed | caught Vigil | caught rule | healthy "
-                + "| alerted Vigil | alerted rule |\n|---|---|---|---|---|---|---|\n");
+        md.append("## Per drive model (test drives)\n\n\"Alerted both\": healthy drives that Vigil and the rule "
+                + "both alerted on.\n\n| model | failed | caught Vigil | caught rule | healthy | alerted Vigil "
+                + "| alerted rule | alerted both |\n|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, int[]> e : SmartEvaluation.perModel(r.drives()).entrySet()) {
             int[] v = e.getValue();
-            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d |%n", e.getKey(), v[0], v[1],
-                    v[2], v[3], v[4], v[5]));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d |%n", e.getKey(), v[0],
+                    v[1], v[2], v[3], v[4], v[5], v[6]));
         }
 
         md.append("\n## Failed test drives\n\n| serial | model | failure | first alert Vigil | lead | first alert rule "
@@ -82,22 +93,64 @@ public final class SmartReport {
                     p.metrics().recall(), p.metrics().falseAlarmShare(), p.metrics().precision()));
         }
 
-        md.append("\n## Score over time\n\nRed line: threshold; black line: failure day.\n\n");
-        List<Drive> sample = new ArrayList<>(failed.stream().filter(d -> !d.windows().isEmpty()).limit(SAMPLE).toList());
-        sample.addAll(r.drives().stream().filter(d -> !d.history().failed() && !d.windows().isEmpty())
-                .sorted(Comparator.comparing(d -> d.history().serial())).limit(SAMPLE).toList());
-        for (Drive d : sample) {
+        md.append("\n## Score over time\n\nA sample chosen by outcome: the failed drives Vigil caught (longest "
+                + "lead first), failed drives it missed (longest history first), the healthy drives it alerted on "
+                + "(highest score first) and healthy drives it never alerted on. Blue: the drive's score, one window "
+                + "per day, plotted on the window's last day; red dashed: the calibrated threshold; orange: Vigil's "
+                + "first alert; black: the failure day. Log scale.\n\n");
+        for (Pick p : plotSample(r.drives())) {
+            Drive d = p.drive();
             String name = "score-" + d.history().serial() + ".png";
-            Long failure = d.history().failed() ? d.history().failureDate().toEpochDay() * SmartReadings.DAY_MS : null;
-            Charts.scoreOverTime(out.resolve(name), d.history().serial() + " (" + d.history().model() + ", "
-                            + (d.history().failed() ? "failed " + d.history().failureDate() : "healthy") + ")",
-                    List.of(new Charts.Line("score", ends(d.windows()), d.scores())), cal.threshold(), failure,
-                    "failure", true);
-            md.append("![](").append(name).append(")\n");
+            List<Charts.Event> events = new ArrayList<>();
+            if (d.vigilAlert() != null) {
+                events.add(new Charts.Event("first alert", d.vigilAlert().toEpochDay() * SmartReadings.DAY_MS, false));
+            }
+            if (d.history().failed()) {
+                events.add(new Charts.Event("failure day", d.history().failureDate().toEpochDay() * SmartReadings.DAY_MS,
+                        true));
+            }
+            Charts.scoreOverTime(out.resolve(name), d.history().serial() + " (" + d.history().model() + "): "
+                    + p.label(), new Charts.Line("score", ends(d.windows()), d.scores()), cal.threshold(), events);
+            md.append(String.format(Locale.ROOT, "**%s** (%s): %s%n%n![](%s)%n%n", d.history().serial(),
+                    d.history().model(), p.label(), name));
         }
         Path report = out.resolve("report.md");
         Files.writeString(report, md.toString());
         return report;
+    }
+
+    /**
+     * Drives to plot, {@link #SAMPLE} of each outcome that has windows: failed drives caught at least
+     * {@link SmartEvaluation#MIN_LEAD_DAYS} ahead (longest lead first), failed drives missed (most
+     * windows first), healthy drives alerted (highest score first), healthy drives never alerted (most
+     * windows first); ties by serial.
+     */
+    static List<Pick> plotSample(List<Drive> drives) {
+        Comparator<Drive> bySerial = Comparator.comparing(d -> d.history().serial());
+        Comparator<Drive> mostWindows = Comparator.<Drive>comparingInt(d -> d.windows().size()).reversed()
+                .thenComparing(bySerial);
+        List<Drive> scored = drives.stream().filter(d -> !d.windows().isEmpty()).toList();
+        List<Pick> picks = new ArrayList<>();
+        scored.stream().filter(d -> lead(d) != null && lead(d) >= SmartEvaluation.MIN_LEAD_DAYS)
+                .sorted(Comparator.<Drive>comparingLong(d -> lead(d)).reversed().thenComparing(bySerial)).limit(SAMPLE)
+                .forEach(d -> picks.add(new Pick(d, "failed " + d.history().failureDate() + ", caught " + lead(d)
+                        + " days ahead")));
+        scored.stream().filter(d -> d.history().failed() && (lead(d) == null || lead(d) < SmartEvaluation.MIN_LEAD_DAYS))
+                .sorted(mostWindows).limit(SAMPLE)
+                .forEach(d -> picks.add(new Pick(d, "failed " + d.history().failureDate() + ", missed"
+                        + (lead(d) == null ? "" : " (first alert " + lead(d) + " days ahead)"))));
+        scored.stream().filter(d -> !d.history().failed() && d.vigilAlert() != null)
+                .sorted(Comparator.<Drive>comparingDouble(d -> Arrays.stream(d.scores()).max().orElse(0)).reversed()
+                        .thenComparing(bySerial)).limit(SAMPLE)
+                .forEach(d -> picks.add(new Pick(d, "healthy, false alarm from " + d.vigilAlert())));
+        scored.stream().filter(d -> !d.history().failed() && d.vigilAlert() == null).sorted(mostWindows).limit(SAMPLE)
+                .forEach(d -> picks.add(new Pick(d, "healthy, never alerted")));
+        return picks;
+    }
+
+    private static Long lead(Drive d) {
+        return new DriveOutcome(d.history().serial(), d.history().model(), d.history().failureDate(), d.vigilAlert())
+                .leadDays();
     }
 
     private static List<Charts.Line> sweepLines(List<SweepPoint> sweep) {

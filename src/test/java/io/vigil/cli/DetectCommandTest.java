@@ -30,7 +30,7 @@ class DetectCommandTest {
         // then
         assertThat(exit).isEqualTo(Vigil.USAGE_ERROR);
         assertThat(err.toString().strip()).isEqualTo("vigil: no model bundle for kind 'vibration' at " + model
-                + " (train one with 'vigil train --topology vibration --data ...')");
+                + " (create it with 'vigil train --topology vibration --data DATA', which saves there)");
     }
 
     @Test
