@@ -16,8 +16,6 @@ import io.vigil.replay.RecordingReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /**
  * A sensor kind is a topology file, not code: a univariate and an eight-feature kind, each with its own
@@ -89,10 +86,10 @@ class AnySensorKindCliTest {
         Path model = dir.resolve(kind.name() + ".zip");
 
         // when
-        Run train = run("train", "--topology", kind.name(), "--topologies", topologies.toString(),
+        CliRun train = CliRun.of("train", "--topology", kind.name(), "--topologies", topologies.toString(),
                 "--data", healthy.toString(),
                 "--out", model.toString(), "--epochs", "3", "--hidden", "8", "--bottleneck", "4");
-        Run score = run("score", "--model", model.toString(), "--topologies", topologies.toString(),
+        CliRun score = CliRun.of("score", "--model", model.toString(), "--topologies", topologies.toString(),
                 "--data", scored.toString());
 
         // then: the bundle describes the kind
@@ -192,16 +189,4 @@ class AnySensorKindCliTest {
                 + String.join(",", kind.features()) + "\n";
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vigil.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 }

@@ -3,8 +3,6 @@ package io.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /**
  * Broken configuration, topology, scenario and model files handed to the real commands: each one is
@@ -56,19 +53,14 @@ class BadFilesCliTest {
         // given
         Files.write(dir.resolve(file), content);
         List<String> argv = args.stream().map(a -> a.replace("{dir}", dir.toString())).toList();
-        StringWriter err = new StringWriter();
-        StringWriter out = new StringWriter();
-        CommandLine cli = Vigil.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(out, true));
 
         // when
-        int code = cli.execute(argv.toArray(String[]::new));
+        CliRun run = CliRun.of(argv);
 
         // then
-        String line = err.toString().strip();
+        String line = run.err().strip();
         System.out.println("BadFilesCliTest [" + name + "]: " + line);
-        assertThat(code).as(line).isEqualTo(Vigil.USAGE_ERROR);
+        assertThat(run.exit()).as(line).isEqualTo(Vigil.USAGE_ERROR);
         assertThat(line).startsWith("vigil: ").doesNotContain("\n", "\tat ", "Exception:").contains(file).contains(mentions);
     }
 

@@ -2,8 +2,6 @@ package io.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -98,10 +96,8 @@ class HelpCliTest {
     }
 
     private static List<String> help(String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cli = Vigil.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        assertThat(cli.execute(args)).isZero();
-        return out.toString().lines().toList();
+        CliRun run = CliRun.of(args);
+        assertThat(run.exit()).isZero();
+        return run.out().lines().toList();
     }
 }

@@ -2,13 +2,10 @@ package io.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /** The shared MQTT/Kafka security options on every command that talks to a broker. */
 class SecurityOptionsTest {
@@ -41,24 +38,16 @@ class SecurityOptionsTest {
                     + "|vigil: /nonexistent/kafka.properties (--kafka-config): file not found or not readable",
     })
     void badSecurityFilesAreOneLineAndExitTwo(String args, String expected) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vigil.commandLine();
-        cli.setErr(new PrintWriter(err, true));
+        CliRun run = CliRun.of(args.split(" "));
 
-        int code = cli.execute(args.split(" "));
-
-        assertThat(code).isEqualTo(Vigil.USAGE_ERROR);
-        assertThat(err.toString()).isEqualTo(expected + System.lineSeparator());
+        assertThat(run.exit()).isEqualTo(Vigil.USAGE_ERROR);
+        assertThat(run.err()).isEqualTo(expected + System.lineSeparator());
     }
 
     private static String help(String command) {
-        StringWriter out = new StringWriter();
-        CommandLine cli = Vigil.commandLine();
-        cli.setOut(new PrintWriter(out, true));
         List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
         args.add("--help");
-        cli.execute(args.toArray(String[]::new));
-        return out.toString().replaceAll("\\s+", " ");
+        return CliRun.of(args).out().replaceAll("\\s+", " ");
     }
 
 }

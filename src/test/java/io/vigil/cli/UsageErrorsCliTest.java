@@ -7,8 +7,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.vigil.model.TestModels;
 import io.vigil.topology.TopologyLoader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * A wrong invocation is one line on stderr naming what is wrong, nothing on stdout, exit code 2 —
@@ -78,14 +75,9 @@ class UsageErrorsCliTest {
     private Run run(String... args) {
         logged.start();
         root.addAppender(logged);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vigil.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
+        CliRun cli = CliRun.of(args);
         root.detachAppender(logged);
-        return new Run(exit, out.toString(), err.toString(),
+        return new Run(cli.exit(), cli.out(), cli.err(),
                 logged.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList());
     }
 }
