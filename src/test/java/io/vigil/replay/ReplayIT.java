@@ -64,7 +64,7 @@ class ReplayIT {
                      .topologies(List.of(SMART)).clientId("replay-it").metrics(new SimpleMeterRegistry()).start();
              ReadingSink sink = new MqttReadingSink(mosquitto.uri(), SMART, "replay-it-mqtt", 1000)) {
             // when
-            BackblazeReplay.Totals totals = new BackblazeReplay(SMART).run(days, sink, 0, Duration.ofHours(1), t -> { });
+            BackblazeReplay.Totals totals = new BackblazeReplay(SMART).run(days, sink, 0, BackblazeReplay.Listener.NONE);
 
             // then
             assertThat(totals.readings()).isEqualTo(totals.rows());
@@ -77,7 +77,7 @@ class ReplayIT {
         Path days = copyDays(tmp, 3, 2);
         try (ReadingSink sink = new KafkaReadingSink(kafka.bootstrapServers(), SMART.kafka().readings(),
                 SMART.sampleRateHz(), "replay-it-kafka")) {
-            BackblazeReplay.Totals totals = new BackblazeReplay(SMART).run(days, sink, 0, Duration.ofHours(1), t -> { });
+            BackblazeReplay.Totals totals = new BackblazeReplay(SMART).run(days, sink, 0, BackblazeReplay.Listener.NONE);
             assertThat(totals.readings()).isEqualTo(totals.rows());
             assertArrivesOncePerRow(totals.rows(), LocalDate.of(2013, 4, 13), LocalDate.of(2013, 4, 14));
         }
