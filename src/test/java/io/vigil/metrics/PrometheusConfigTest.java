@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.cli.BridgeCommand;
 import io.vigil.cli.DetectCommand;
+import io.vigil.cli.ReplayCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ class PrometheusConfigTest {
     }
 
     @Test
-    void bridgeAndDetectorAreScrapedOnTheirDefaultMetricsPorts() throws Exception {
+    void bridgeDetectorAndReplayAreScrapedOnTheirDefaultMetricsPorts() throws Exception {
         JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(CONFIG.toFile());
 
         List<String> targets = new ArrayList<>();
@@ -43,7 +44,8 @@ class PrometheusConfigTest {
 
         assertThat(targets).contains(
                 "vigil-bridge vigil-bridge:" + BridgeCommand.DEFAULT_METRICS_PORT,
-                "vigil-detector vigil-detector:" + DetectCommand.DEFAULT_METRICS_PORT);
+                "vigil-detector vigil-detector:" + DetectCommand.DEFAULT_METRICS_PORT,
+                "vigil-replay host.docker.internal:" + ReplayCommand.DEFAULT_METRICS_PORT);
         assertThat(config.path("global").path("scrape_interval").asText()).isEqualTo("5s");
     }
 }
