@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * What the benchmarks that run the whole pipeline on embedded brokers share ({@code bench pipeline},
- * {@code bench soak}): the MQTT broker, the topology folder, the log level, and the cached vibration model.
+ * {@code bench soak}, {@code bench replay}): the MQTT broker, the topology folder, the log level, and the
+ * cached vibration model.
  */
 final class EmbeddedPipelineOptions {
 
