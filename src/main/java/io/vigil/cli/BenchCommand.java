@@ -12,12 +12,14 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  vigil bench model",
                 "  vigil bench pipeline --devices 100,300,1000 --rate 100 --seconds 60",
-                "  vigil bench memory --devices 1000,10000,100000"},
+                "  vigil bench memory --devices 1000,10000,100000",
+                "  vigil bench replay --dir ../shared/data/backblaze-2013"},
         subcommands = {
                 BenchModelCommand.class,
                 BenchPipelineCommand.class,
                 BenchSoakCommand.class,
                 BenchMemoryCommand.class,
+                BenchReplayCommand.class,
         })
 public final class BenchCommand implements Runnable {
 

@@ -16,9 +16,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What the benchmarks that run the whole pipeline share ({@code bench pipeline}, {@code bench soak}):
- * the brokers (embedded, or external ones by address), the topology folder, the log level, and the
- * cached vibration model.
+ * What the benchmarks that run the whole pipeline share ({@code bench pipeline}, {@code bench soak},
+ * {@code bench replay}): the brokers (embedded, or external ones by address, except for {@code bench
+ * replay}), the topology folder, the log level, and the cached vibration model.
  */
 final class EmbeddedPipelineOptions {
 
@@ -67,7 +67,7 @@ final class EmbeddedPipelineOptions {
     }
 
     /** The embedded MQTT broker: {@code auto} (mosquitto if installed, else HiveMQ), {@code mosquitto} or {@code hivemq}. */
-    private Supplier<MqttBroker> embeddedMqtt() {
+    Supplier<MqttBroker> embeddedMqtt() {
         boolean mosquitto = MosquittoProcess.executable().isPresent();
         return switch (mqtt) {
             case "auto" -> mosquitto ? MosquittoProcess::start : EmbeddedMqtt::start;

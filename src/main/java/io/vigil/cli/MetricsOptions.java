@@ -20,7 +20,7 @@ final class MetricsOptions {
 
     @Option(names = "--metrics-port",
             description = "port of /metrics and the live page at /; 0 for no server (env VIGIL_METRICS_PORT;"
-                    + " default: bridge 9401, detect 9402, demo 9400, simulate 9403)")
+                    + " default: bridge 9401, detect 9402, demo 9400, simulate 9403, replay 9404)")
     Integer port;
 
     /** Starts the server unless the port is 0; {@code null} then. */

@@ -1,5 +1,7 @@
 package io.vigil.cli;
 
+import io.vigil.metrics.MetricsServer;
+import io.vigil.metrics.Telemetry;
 import io.vigil.publish.KafkaReadingSink;
 import io.vigil.publish.MqttReadingSink;
 import io.vigil.publish.ReadingSink;
@@ -10,7 +12,6 @@ import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
         subcommands = {ReplayCommand.Backblaze.class, ReplayCommand.Csv.class})
 public final class ReplayCommand implements Runnable {
 
-    static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    /** Default port of a replay's metrics server (replay progress as {@code vigil_replay_*}). */
+    public static final int DEFAULT_METRICS_PORT = 9404;
 
     @Spec
     CommandSpec spec;
@@ -112,6 +114,9 @@ public final class ReplayCommand implements Runnable {
         @Option(names = "--speed", defaultValue = "0", paramLabel = "DAYS_PER_S", description = "Days per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
         double speed;
 
+        @Mixin
+        MetricsOptions metrics;
+
         @Override
         public Integer call() throws Exception {
             if (speed < 0) {
@@ -129,18 +134,32 @@ public final class ReplayCommand implements Runnable {
             out.printf(Locale.ROOT, "replay: %s -> %s at %s%n", dir, target.where(topology),
                     speed == 0 ? "max speed" : speed + " days/s");
             out.flush();
+            ReplayConsole console = ReplayConsole.of(err);
             BackblazeReplay.Totals done;
-            try (ReadingSink sink = target.open(topology, "vigil-replay-backblaze")) {
-                done = new BackblazeReplay(topology).run(dir, sink, speed, PROGRESS_EVERY, t -> {
-                    err.printf(Locale.ROOT, "replay: %d%s days, %,d rows, %,.0f rows/s%n", t.days(),
-                            t.totalDays() > 0 ? "/" + t.totalDays() : "", t.rows(), t.rowsPerSecond());
-                    err.flush();
-                });
+            try (Telemetry telemetry = Telemetry.withoutLivePage(); // a replay scores no device
+                 MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT);
+                 ReadingSink sink = target.open(topology, "vigil-replay-backblaze")) {
+                done = new BackblazeReplay(topology, telemetry.registry()).run(dir, sink, speed,
+                        new BackblazeReplay.Listener() {
+                            @Override
+                            public void progress(BackblazeReplay.Totals t) {
+                                console.progress(t.days(), t.totalDays(),
+                                        ReplayConsole.days(t.days(), t.totalDays(), t.rows(), t.rowsPerSecond()));
+                            }
+
+                            @Override
+                            public void problem(String problem) {
+                                console.problem(problem);
+                            }
+                        });
+            } finally {
+                console.finish();
             }
             out.printf(Locale.ROOT, "replay: done, %d days, %,d rows -> %,d readings in %.1f s (%,.0f rows/s); "
-                            + "%,d drive-days before every SMART column was reported, %,d invalid serials, %,d bad rows%n",
+                            + "%,d drive-days before every SMART column was reported, %,d invalid serials, %,d bad rows, "
+                            + "%d files skipped%n",
                     done.days(), done.rows(), done.readings(), done.seconds(), done.rowsPerSecond(), done.notYet(),
-                    done.badIds(), done.badRows());
+                    done.badIds(), done.badRows(), done.skippedFiles());
             out.flush();
             return 0;
         }
@@ -176,6 +195,9 @@ public final class ReplayCommand implements Runnable {
         @Option(names = "--start-ms", paramLabel = "EPOCH_MS", description = "Time of the first sample (default: now).")
         Long startMs;
 
+        @Mixin
+        MetricsOptions metrics;
+
         @Override
         public Integer call() throws Exception {
             if (speed < 0 || batch < 1) {
@@ -187,17 +209,30 @@ public final class ReplayCommand implements Runnable {
             SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            ReplayConsole console = ReplayConsole.of(err);
             RecordingReplay.Totals done;
-            try (ReadingSink sink = target.open(topology, "vigil-replay-csv")) {
-                done = new RecordingReplay(topology).run(file, sink,
-                        startMs == null ? System.currentTimeMillis() : startMs, batch, speed, t -> {
-                            err.printf(Locale.ROOT, "replay: %,d samples, %,d readings, %,.0f samples/s%n", t.samples(),
-                                    t.readings(), t.samplesPerSecond());
-                            err.flush();
+            try (Telemetry telemetry = Telemetry.withoutLivePage(); // a replay scores no device
+                 MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT);
+                 ReadingSink sink = target.open(topology, "vigil-replay-csv")) {
+                done = new RecordingReplay(topology, telemetry.registry()).run(file, sink,
+                        startMs == null ? System.currentTimeMillis() : startMs, batch, speed,
+                        new RecordingReplay.Listener() {
+                            @Override
+                            public void progress(RecordingReplay.Totals t) {
+                                console.progress(t.samples(), t.totalSamples(), ReplayConsole.samples(t.samples(),
+                                        t.totalSamples(), t.readings(), t.samplesPerSecond()));
+                            }
+
+                            @Override
+                            public void problem(String problem) {
+                                console.problem(problem);
+                            }
                         });
+            } finally {
+                console.finish();
             }
-            out.printf(Locale.ROOT, "replay: done, %,d samples in %,d readings -> %s in %.1f s%n", done.samples(),
-                    done.readings(), target.where(topology), done.seconds());
+            out.printf(Locale.ROOT, "replay: done, %,d samples in %,d readings -> %s in %.1f s; %,d rows skipped%n",
+                    done.samples(), done.readings(), target.where(topology), done.seconds(), done.skippedRows());
             out.flush();
             return 0;
         }

@@ -1,6 +1,7 @@
 package io.vigil.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,9 +37,10 @@ public final class ReplayProgress {
 
     private ReplayProgress(MeterRegistry registry, String source, long unitsTotal) {
         Tags tags = Tags.of(TAG_SOURCE, source);
-        registry.gauge(UNITS_PLANNED, tags, new AtomicLong(unitsTotal));
-        registry.gauge(UNITS_PLAYED, tags, unitsDone);
-        registry.gauge(POSITION, tags, positionSeconds);
+        // strong references: the last values stay scrapeable after the replay has let go of this object
+        Gauge.builder(UNITS_PLANNED, () -> unitsTotal).tags(tags).strongReference(true).register(registry);
+        Gauge.builder(UNITS_PLAYED, unitsDone, AtomicLong::get).tags(tags).strongReference(true).register(registry);
+        Gauge.builder(POSITION, positionSeconds, AtomicLong::get).tags(tags).strongReference(true).register(registry);
         this.records = registry.counter(RECORDS, tags);
     }
 
@@ -49,8 +51,13 @@ public final class ReplayProgress {
 
     /** One more file played: {@code records} published, recorded time now at {@code recordedMs}. */
     public void unitDone(long recordCount, long recordedMs) {
-        records.increment(recordCount);
+        recordsPublished(recordCount, recordedMs);
         unitsDone.incrementAndGet();
+    }
+
+    /** Within a file: {@code records} more published, recorded time now at {@code recordedMs}. */
+    public void recordsPublished(long recordCount, long recordedMs) {
+        records.increment(recordCount);
         positionSeconds.set(recordedMs / 1000);
     }
 

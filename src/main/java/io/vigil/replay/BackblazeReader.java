@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * columns, and the 2024 schema (datacenter, cluster_id, vault_id, pod_id, pod_slot_num,
  * is_legacy_format after {@code failure}) all read the same. Empty cells are NaN ("not reported");
  * a requested column that a file lacks is NaN for that file and noted once. A bad row is skipped,
- * counted and reported as {@code <file>:<line>: <reason>}; only a file without the five identity
- * columns is fatal.
+ * counted and reported as {@code <file>:<line>: <reason>}; a file without the five identity columns,
+ * or one that cannot be read, is skipped and reported as {@code <file>: <reason>}. Only a source in
+ * which no file can be read is fatal. Each problem goes to the problem listener as it is met.
  */
 public final class BackblazeReader {
 
@@ -44,6 +45,7 @@ public final class BackblazeReader {
     static final List<String> IDENTITY = List.of("date", "serial_number", "model", "capacity_bytes", "failure");
     /** Reported problems kept in full; beyond this they are only counted, so memory stays bounded. */
     static final int KEPT_PROBLEMS = 1000;
+    private static final String EMPTY = "empty file; expected a Drive Stats header";
 
     private static final Logger LOG = LoggerFactory.getLogger(BackblazeReader.class);
     private static final Pattern DAY_FILE = Pattern.compile("(?:.*/)?(\\d{4}-\\d{2}-\\d{2})\\.csv");
@@ -55,16 +57,18 @@ public final class BackblazeReader {
         void day(LocalDate date, List<DriveDay> drives);
     }
 
-    /** Where a read stands, after each day: for a progress bar. */
-    public record Progress(int days, int totalDays, long rows, long badRows) {
+    /** Where a read stands, after each day (after the day's rows went to the caller): for a progress bar. */
+    public record Progress(int days, int totalDays, long rows, long badRows, int skippedFiles) {
     }
 
     /**
      * What a read did.
      *
-     * @param problems the first {@value #KEPT_PROBLEMS} problems; {@code badRows} counts them all
+     * @param days         daily files read, skipped ones included
+     * @param skippedFiles daily files skipped whole: no identity columns, or unreadable
+     * @param problems     the first {@value #KEPT_PROBLEMS} problems; {@code badRows} counts the bad rows
      */
-    public record Report(int days, long rows, long badRows, List<String> problems) {
+    public record Report(int days, long rows, long badRows, int skippedFiles, List<String> problems) {
         public Report {
             problems = List.copyOf(problems);
         }
@@ -76,6 +80,7 @@ public final class BackblazeReader {
 
     private final List<String> columns;
     private final Consumer<Progress> progress;
+    private final Consumer<String> problems;
 
     /** @param columns SMART columns to read, e.g. {@link #BASELINE_COLUMNS} or {@code smart_9_raw} */
     public BackblazeReader(List<String> columns) {
@@ -83,6 +88,11 @@ public final class BackblazeReader {
     }
 
     public BackblazeReader(List<String> columns, Consumer<Progress> progress) {
+        this(columns, progress, p -> { });
+    }
+
+    /** @param problems told each problem ({@code <file>:<line>: <reason>}) as it is met, before the read goes on */
+    public BackblazeReader(List<String> columns, Consumer<Progress> progress, Consumer<String> problems) {
         for (String column : columns) {
             if (!SMART_COLUMN.matcher(column).matches()) {
                 throw new ConfigException("Backblaze column '" + column
@@ -91,6 +101,7 @@ public final class BackblazeReader {
         }
         this.columns = List.copyOf(columns);
         this.progress = progress;
+        this.problems = problems;
     }
 
     public List<String> columns() {
@@ -99,37 +110,41 @@ public final class BackblazeReader {
 
     /** Reads every row in date order. */
     public Report forEachRow(Path dirOrZip, Consumer<DriveDay> rows) {
-        Tally tally = new Tally();
+        return read(dirOrZip, rows, () -> { });
+    }
+
+    /** Reads day by day; one day's rows are in memory at a time. A day without good rows is not visited. */
+    public Report forEachDay(Path dirOrZip, DayVisitor visitor) {
+        List<DriveDay> today = new ArrayList<>();
+        return read(dirOrZip, today::add, () -> {
+            if (!today.isEmpty()) {
+                visitor.day(today.get(0).date(), List.copyOf(today));
+                today.clear();
+            }
+        });
+    }
+
+    /** Reads every file in date order; {@code endOfDay} runs after each file, before its progress is told. */
+    private Report read(Path dirOrZip, Consumer<DriveDay> rows, Runnable endOfDay) {
+        Tally tally = new Tally(problems);
         try (DayFiles files = DayFiles.open(dirOrZip)) {
+            requireOneReadable(dirOrZip, files);
             for (DayFiles.Day day : files.days()) {
                 try (InputStream in = files.open(day)) {
                     readDay(day, in, rows, tally);
+                } catch (UnreadableFile | IOException e) {
+                    tally.skippedFiles++;
+                    tally.problem(why(day, e) + "; file skipped", false);
                 }
+                endOfDay.run();
                 tally.days++;
-                progress.accept(new Progress(tally.days, files.days().size(), tally.rows, tally.badRows));
+                progress.accept(new Progress(tally.days, files.days().size(), tally.rows, tally.badRows,
+                        tally.skippedFiles));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Backblaze data in " + dirOrZip, e);
         }
         return tally.report();
-    }
-
-    /** Reads day by day; one day's rows are in memory at a time. */
-    public Report forEachDay(Path dirOrZip, DayVisitor visitor) {
-        List<DriveDay> today = new ArrayList<>();
-        LocalDate[] current = {null};
-        Report report = forEachRow(dirOrZip, row -> {
-            if (current[0] != null && !row.date().equals(current[0])) {
-                visitor.day(current[0], List.copyOf(today));
-                today.clear();
-            }
-            current[0] = row.date();
-            today.add(row);
-        });
-        if (current[0] != null) {
-            visitor.day(current[0], List.copyOf(today));
-        }
-        return report;
     }
 
     /**
@@ -152,7 +167,7 @@ public final class BackblazeReader {
         List<String> problems = new ArrayList<>(report.problems());
         problems.addAll(duplicates);
         return new Histories(drives, new Report(report.days(), report.rows(), report.badRows() + duplicates.size(),
-                problems));
+                report.skippedFiles(), problems));
     }
 
     /** Convenience for training and evaluation: histories of {@code columns}, problems logged at WARN. */
@@ -165,14 +180,39 @@ public final class BackblazeReader {
         return histories.drives();
     }
 
+    /**
+     * Fails in one line, before anything is read, when no daily file has a Drive Stats header; reads
+     * headers only up to the first good one, so a good source costs one header.
+     */
+    private static void requireOneReadable(Path dirOrZip, DayFiles files) {
+        String first = null;
+        for (DayFiles.Day day : files.days()) {
+            try (InputStream in = files.open(day)) {
+                String header = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+                if (header == null) {
+                    throw new UnreadableFile(day.name() + ": " + EMPTY);
+                }
+                DayColumns.identity(day.name(), Cells.header(header, ','));
+                return;
+            } catch (UnreadableFile | IOException e) {
+                first = first == null ? why(day, e) : first;
+            }
+        }
+        throw new ConfigException(files.days().size() == 1 ? first : dirOrZip + ": none of the "
+                + files.days().size() + " daily files has a Drive Stats header; the first: " + first);
+    }
+
+    private static String why(DayFiles.Day day, Exception e) {
+        return e instanceof UnreadableFile ? e.getMessage() : day.name() + ": cannot read (" + e.getMessage() + ")";
+    }
+
     private void readDay(DayFiles.Day day, InputStream stream, Consumer<DriveDay> rows, Tally tally)
             throws IOException {
         // BufferedReader.readLine ends lines at LF, CR or CRLF: Backblaze's CRLF never reaches a cell.
         BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8), 1 << 16);
         String header = in.readLine();
         if (header == null) {
-            tally.problem(day.name() + ": empty file; expected a Drive Stats header", false);
-            return;
+            throw new UnreadableFile(day.name() + ": " + EMPTY);
         }
         DayColumns at = DayColumns.of(day.name(), Cells.header(header, ','), columns, tally);
         String date = day.date().toString();
@@ -254,14 +294,7 @@ public final class BackblazeReader {
 
         static DayColumns of(String file, String[] header, List<String> requested, Tally tally) {
             List<String> names = Arrays.asList(header);
-            int[] identity = new int[IDENTITY.size()];
-            for (int i = 0; i < identity.length; i++) {
-                identity[i] = names.indexOf(IDENTITY.get(i));
-                if (identity[i] < 0) {
-                    throw new ConfigException(file + ": column '" + IDENTITY.get(i)
-                            + "' missing; expected a Backblaze Drive Stats header with " + IDENTITY);
-                }
-            }
+            int[] identity = identity(file, header);
             int[] smart = new int[requested.size()];
             for (int i = 0; i < smart.length; i++) {
                 smart[i] = names.indexOf(requested.get(i));
@@ -273,6 +306,27 @@ public final class BackblazeReader {
             return new DayColumns(header, header.length, identity[0], identity[1], identity[2], identity[3],
                     identity[4], smart);
         }
+
+        /** Positions of the {@link #IDENTITY} columns; a file without one of them cannot be read. */
+        static int[] identity(String file, String[] header) {
+            List<String> names = Arrays.asList(header);
+            int[] identity = new int[IDENTITY.size()];
+            for (int i = 0; i < identity.length; i++) {
+                identity[i] = names.indexOf(IDENTITY.get(i));
+                if (identity[i] < 0) {
+                    throw new UnreadableFile(file + ": column '" + IDENTITY.get(i)
+                            + "' missing; expected a Backblaze Drive Stats header with " + IDENTITY);
+                }
+            }
+            return identity;
+        }
+    }
+
+    /** A daily file that cannot be read as Drive Stats: skipped whole, the read goes on. */
+    private static final class UnreadableFile extends RuntimeException {
+        UnreadableFile(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Counters of one read. */
@@ -280,7 +334,13 @@ public final class BackblazeReader {
         int days;
         long rows;
         long badRows;
+        int skippedFiles;
         final List<String> problems = new ArrayList<>();
+        final Consumer<String> listener;
+
+        Tally(Consumer<String> listener) {
+            this.listener = listener;
+        }
 
         void problem(String text, boolean badRow) {
             if (badRow) {
@@ -289,10 +349,11 @@ public final class BackblazeReader {
             if (problems.size() < KEPT_PROBLEMS) {
                 problems.add(text);
             }
+            listener.accept(text);
         }
 
         Report report() {
-            return new Report(days, rows, badRows, problems);
+            return new Report(days, rows, badRows, skippedFiles, problems);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.vigil.replay;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.metrics.ReplayProgress;
 import io.vigil.publish.ReadingSink;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.topology.SensorTopology;
@@ -7,33 +10,64 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Plays recorded sensor files (generic CSV, ADXL356) through the live pipeline: every device's
  * samples in batches of {@code batch}, devices interleaved in time, times shifted so the first sample
  * falls at {@code startMs} (recordings such as ADXL356 start at time 0, which no broker-side parser
- * takes for a sensor clock).
+ * takes for a sensor clock). Skipped rows go to the {@link Listener} before the first reading, progress
+ * every {@value #PROGRESS_READINGS} readings; the {@link ReplayProgress} meters (source {@value #SOURCE})
+ * count the file as one unit.
  */
 public final class RecordingReplay {
 
-    /** @param samples samples published, @param readings messages published */
-    public record Totals(long samples, long readings, double seconds) {
+    /** The {@link ReplayProgress} source of this replay. */
+    public static final String SOURCE = "recording";
+    /** Readings between two progress reports. */
+    public static final int PROGRESS_READINGS = 1000;
+
+    /**
+     * @param samples      samples published, of {@code totalSamples} in the file
+     * @param readings     messages published
+     * @param skippedRows  rows of the file skipped as malformed
+     */
+    public record Totals(long samples, long totalSamples, long readings, long skippedRows, double seconds) {
         public double samplesPerSecond() {
             return seconds > 0 ? samples / seconds : 0;
         }
     }
 
+    /** Hears how a replay goes. */
+    public interface Listener {
+        /** Every {@value #PROGRESS_READINGS} readings and at the end. */
+        void progress(Totals totals);
+
+        /** A skipped row: {@code <file>:<line>: <reason>}. */
+        void problem(String problem);
+    }
+
     private final SensorTopology topology;
+    private final MeterRegistry registry;
 
     public RecordingReplay(SensorTopology topology) {
+        this(topology, new SimpleMeterRegistry());
+    }
+
+    /** @param registry where the {@link ReplayProgress} meters go (the command's {@code /metrics}) */
+    public RecordingReplay(SensorTopology topology, MeterRegistry registry) {
         this.topology = topology;
+        this.registry = registry;
     }
 
     /** @param speed recording seconds per wall second; 0 = as fast as the sink takes them */
-    public Totals run(Path file, ReadingSink sink, long startMs, int batch, double speed, Consumer<Totals> progress)
+    public Totals run(Path file, ReadingSink sink, long startMs, int batch, double speed, Listener listener)
             throws Exception {
-        List<DeviceSeries> recorded = RecordingReader.read(file, topology).stream().filter(s -> s.size() > 0).toList();
+        Recording recording = RecordingReader.readRecording(file, topology);
+        recording.problems().forEach(listener::problem);
+        long skipped = recording.problems().size();
+        List<DeviceSeries> recorded = recording.series().stream().filter(s -> s.size() > 0).toList();
+        long total = recorded.stream().mapToLong(DeviceSeries::size).sum();
+        ReplayProgress meters = ReplayProgress.start(registry, SOURCE, 1);
         long offset = startMs - recorded.stream().mapToLong(s -> s.ts()[0]).min().orElse(startMs);
         List<DeviceSeries> series = recorded.stream().map(s -> shifted(s, offset)).toList();
         long first = startMs;
@@ -41,6 +75,7 @@ public final class RecordingReplay {
         int[] next = new int[series.size()];
         long samples = 0;
         long readings = 0;
+        long last = startMs;
         while (true) {
             int pick = -1;   // the device whose next batch starts earliest
             for (int d = 0; d < series.size(); d++) {
@@ -59,13 +94,16 @@ public final class RecordingReplay {
             samples += to - next[pick];
             readings++;
             next[pick] = to;
-            if (readings % 1000 == 0) {
-                progress.accept(new Totals(samples, readings, (System.nanoTime() - started) / 1e9));
+            last = s.ts()[to - 1];
+            if (readings % PROGRESS_READINGS == 0) {
+                meters.recordsPublished(PROGRESS_READINGS, last);
+                listener.progress(new Totals(samples, total, readings, skipped, (System.nanoTime() - started) / 1e9));
             }
         }
         sink.finish();
-        Totals done = new Totals(samples, readings, (System.nanoTime() - started) / 1e9);
-        progress.accept(done);
+        meters.unitDone(readings % PROGRESS_READINGS, last);
+        Totals done = new Totals(samples, total, readings, skipped, (System.nanoTime() - started) / 1e9);
+        listener.progress(done);
         return done;
     }
 

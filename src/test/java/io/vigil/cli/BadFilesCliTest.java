@@ -43,7 +43,11 @@ class BadFilesCliTest {
                 // model bundles, through `vigil score --model`
                 model("not a zip", "this is not a zip file".getBytes(StandardCharsets.UTF_8)),
                 model("empty file", new byte[0]),
-                model("a zip without bundle.json", emptyZip()));
+                model("a zip without bundle.json", emptyZip()),
+                // Backblaze data, through `vigil replay backblaze --dir` (checked before any reading is sent)
+                backblaze("an empty daily file", "", "empty file"),
+                backblaze("a daily file without serial_number", "date,model,capacity_bytes,failure\n2013-04-10,M,1,0\n",
+                        "column 'serial_number' missing"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -77,6 +81,12 @@ class BadFilesCliTest {
     private static Arguments model(String name, byte[] content) {
         return Arguments.of("model: " + name, "vibration.zip", content,
                 List.of("score", "--model", "{dir}/vibration.zip", "--data", "simulator/healthy.yaml"), "vibration.zip");
+    }
+
+    private static Arguments backblaze(String name, String csv, String mentions) {
+        return Arguments.of("backblaze: " + name, "2013-04-10.csv", csv.getBytes(StandardCharsets.UTF_8),
+                List.of("replay", "backblaze", "--dir", "{dir}", "--to", "kafka", "--bootstrap", "127.0.0.1:1",
+                        "--metrics-port", "0"), mentions);
     }
 
     private static byte[] emptyZip() {

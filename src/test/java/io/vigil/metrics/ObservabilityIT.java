@@ -14,6 +14,10 @@ import io.vigil.ingest.BridgeMetrics;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.TestModels;
 import io.vigil.security.MqttSecurity;
+import io.vigil.publish.KafkaReadingSink;
+import io.vigil.publish.ReadingSink;
+import io.vigil.replay.BackblazeReplay;
+import io.vigil.replay.SharedData;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.ScenarioLoader;
@@ -194,8 +198,8 @@ class ObservabilityIT {
         publishMqtt("vigil/vibration/bearing-dup", "{\"ts\": " + ts + ", \"x\": 1, \"y\": 2, \"z\": 3}");
         publishMqtt("vigil/vibration/bearing-dup", "{\"ts\": " + ts + ", \"x\": 1, \"y\": 2, \"z\": 3}");
         produceCorruptReading();
-        // and a replay reporting progress through its hook (no replay command publishes yet)
-        ReplayProgress.start(telemetry.registry(), "backblaze", 2).unitDone(3, 1_364_860_800_000L);
+        // and a real replay of two Backblaze days into the same Kafka, its progress on the same registry
+        BackblazeReplay.Totals replayed = replayTwoBackblazeDays();
 
         // when scraped over HTTP, then every domain meter is there
         List<String> expected = List.of(
@@ -222,6 +226,38 @@ class ObservabilityIT {
                 "kafka_producer_record_send_total");
         assertThat(scrape).contains("vigil_model_info{kind=\"vibration\",version=\"" + ModelBundle.load(
                 TestModels.vibration(VIBRATION)).metadata().version() + "\"} 1");
+        // and the replay's meters say what it did: both days played, every reading counted, at its last day
+        assertThat(samples(scrape, "vigil_replay_")).isEqualTo(Map.of(
+                "vigil_replay_units_planned{source=\"backblaze\"}", 2.0,
+                "vigil_replay_units_played{source=\"backblaze\"}", 2.0,
+                "vigil_replay_records_total{source=\"backblaze\"}", (double) replayed.readings(),
+                "vigil_replay_position_seconds{source=\"backblaze\"}", 1_365_638_400.0)); // 2013-04-11
+    }
+
+    /** Series (name and labels) to value, of the scrape's samples whose names start with {@code prefix}. */
+    private static Map<String, Double> samples(String scrape, String prefix) {
+        Map<String, Double> samples = new TreeMap<>();
+        scrape.lines().filter(line -> line.startsWith(prefix)).forEach(line -> {
+            int space = line.lastIndexOf(' ');
+            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        });
+        return samples;
+    }
+
+    /** 2013-04-10 and -11 replayed to Kafka by the production replay, reporting to the test's registry. */
+    private static BackblazeReplay.Totals replayTwoBackblazeDays() throws Exception {
+        Path days = Files.createDirectories(dir.resolve("backblaze"));
+        for (String day : List.of("2013-04-10.csv", "2013-04-11.csv")) {
+            Files.copy(SharedData.folder("backblaze-2013").resolve(day), days.resolve(day));
+        }
+        SensorTopology smart = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
+        try (ReadingSink sink = new KafkaReadingSink(kafka.bootstrapServers(), smart.kafka().readings(),
+                smart.sampleRateHz(), "observability-it-replay")) {
+            BackblazeReplay.Totals totals = new BackblazeReplay(smart, telemetry.registry()).run(days, sink, 0,
+                    BackblazeReplay.Listener.NONE);
+            assertThat(totals.readings()).isEqualTo(totals.rows()).isPositive();
+            return totals;
+        }
     }
 
     @Test

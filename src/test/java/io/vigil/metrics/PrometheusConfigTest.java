@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.cli.BridgeCommand;
 import io.vigil.cli.DetectCommand;
 import io.vigil.cli.SimulateCommand;
+import io.vigil.cli.ReplayCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ class PrometheusConfigTest {
     }
 
     @Test
-    void bridgeDetectorAndSimulatorAreScrapedOnTheirDefaultMetricsPorts() throws Exception {
+    void bridgeDetectorSimulatorAndReplayAreScrapedOnTheirDefaultMetricsPorts() throws Exception {
         JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(CONFIG.toFile());
 
         List<String> targets = new ArrayList<>();
@@ -45,7 +46,8 @@ class PrometheusConfigTest {
         assertThat(targets).contains(
                 "vigil-bridge vigil-bridge:" + BridgeCommand.DEFAULT_METRICS_PORT,
                 "vigil-detector vigil-detector:" + DetectCommand.DEFAULT_METRICS_PORT,
-                "vigil-simulator vigil-simulator:" + SimulateCommand.DEFAULT_METRICS_PORT);
+                "vigil-simulator vigil-simulator:" + SimulateCommand.DEFAULT_METRICS_PORT,
+                "vigil-replay host.docker.internal:" + ReplayCommand.DEFAULT_METRICS_PORT);
         assertThat(config.path("global").path("scrape_interval").asText()).isEqualTo("5s");
     }
 }

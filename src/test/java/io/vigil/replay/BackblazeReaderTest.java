@@ -49,7 +49,7 @@ class BackblazeReaderTest {
         Report report = new BackblazeReader(COLUMNS).forEachRow(FIXTURE_2024, rows::add);
 
         assertThat(rows).usingRecursiveFieldByFieldElementComparator(NAN_EQUALS).containsExactlyElementsOf(expected2024());
-        assertThat(report).usingRecursiveComparison(NAN_EQUALS).isEqualTo(new Report(2, 10, 0, List.of()));
+        assertThat(report).usingRecursiveComparison(NAN_EQUALS).isEqualTo(new Report(2, 10, 0, 0, List.of()));
     }
 
     @Test
@@ -66,7 +66,7 @@ class BackblazeReaderTest {
         Report report = new BackblazeReader(COLUMNS).forEachRow(zip, rows::add);
 
         assertThat(rows).usingRecursiveFieldByFieldElementComparator(NAN_EQUALS).containsExactlyElementsOf(expected2024());
-        assertThat(report).usingRecursiveComparison(NAN_EQUALS).isEqualTo(new Report(2, 10, 0, List.of()));
+        assertThat(report).usingRecursiveComparison(NAN_EQUALS).isEqualTo(new Report(2, 10, 0, 0, List.of()));
     }
 
     @Test
@@ -83,7 +83,7 @@ class BackblazeReaderTest {
         Report report = new BackblazeReader(COLUMNS).forEachRow(dir, rows::add);
 
         assertThat(rows).usingRecursiveFieldByFieldElementComparator(NAN_EQUALS).containsExactlyElementsOf(expected2024());
-        assertThat(report).usingRecursiveComparison(NAN_EQUALS).isEqualTo(new Report(2, 10, 3, List.of(
+        assertThat(report).usingRecursiveComparison(NAN_EQUALS).isEqualTo(new Report(2, 10, 3, 0, List.of(
                 day2 + ":7: expected 29 cells as in the header, got 6; row skipped",
                 day2 + ":8: smart_9_raw: expected a number or an empty cell, got 'lots'; row skipped",
                 day2 + ":9: failure: expected 0 or 1, got 'yes'; row skipped")));
@@ -98,8 +98,8 @@ class BackblazeReaderTest {
         Report report = reader.forEachDay(FIXTURE_2024, (date, drives) -> seen.add(tuple(date, drives.size())));
 
         assertThat(seen).containsExactly(tuple(JAN_1, 5), tuple(JAN_2, 5));
-        assertThat(progress).containsExactly(new Progress(1, 2, 5, 0), new Progress(2, 2, 10, 0));
-        assertThat(report).usingRecursiveComparison(NAN_EQUALS).isEqualTo(new Report(2, 10, 0, List.of(
+        assertThat(progress).containsExactly(new Progress(1, 2, 5, 0, 0), new Progress(2, 2, 10, 0, 0));
+        assertThat(report).usingRecursiveComparison(NAN_EQUALS).isEqualTo(new Report(2, 10, 0, 0, List.of(
                 FIXTURE_2024.resolve("2024-01-01.csv") + ": column 'smart_242_raw' absent; read as not reported (NaN)",
                 FIXTURE_2024.resolve("2024-01-02.csv") + ": column 'smart_242_raw' absent; read as not reported (NaN)")));
     }
@@ -116,6 +116,51 @@ class BackblazeReaderTest {
                 "HGST HUH721212ALE604", 12000138625024L, days,
                 new float[] {0, Float.NaN, 29712, Float.NaN, 0, Float.NaN, 29736, Float.NaN}, 4, null));
         assertThat(drives.get("ZJV2EHF5").toDeviceSeries(1).labels()).containsExactly(0, 1);
+    }
+
+    @Test
+    void aFileWithoutIdentityColumnsOrEmptyIsSkippedAndEachProblemIsToldAsMet() throws IOException {
+        // given three days: the first without a serial_number column, the second empty, the third good
+        Path dir = Files.createDirectory(tmp.resolve("skips"));
+        Path day1 = dir.resolve("2023-12-31.csv");
+        Files.writeString(day1, Files.readString(FIXTURE_2024.resolve("2024-01-01.csv"))
+                .replace("serial_number", "serial").replace("2024-01-01", "2023-12-31"));
+        Path day2 = Files.writeString(dir.resolve("2024-01-01.csv"), "");
+        Path day3 = Files.copy(FIXTURE_2024.resolve("2024-01-02.csv"), dir.resolve("2024-01-02.csv"));
+        Files.writeString(day3, Files.readString(day3) + "2024-01-02,ST12000NM0008,ZJVCUT,12000138625024,0,sac0\r\n");
+        List<String> told = new ArrayList<>();
+        List<Object> events = new ArrayList<>();
+        BackblazeReader reader = new BackblazeReader(COLUMNS, events::add, told::add);
+
+        // when read day by day
+        Report report = reader.forEachDay(dir, (date, drives) -> events.add(tuple(date, drives.size())));
+
+        // then the good day is read, the others skipped, and each problem was told before the read went on
+        List<String> problems = List.of(
+                day1 + ": column 'serial_number' missing; expected a Backblaze Drive Stats header with "
+                        + BackblazeReader.IDENTITY + "; file skipped",
+                day2 + ": empty file; expected a Drive Stats header; file skipped",
+                day3 + ":7: expected 29 cells as in the header, got 6; row skipped");
+        assertThat(told).isEqualTo(problems);
+        assertThat(events).containsExactly(new Progress(1, 3, 0, 0, 1), new Progress(2, 3, 0, 0, 2),
+                tuple(JAN_2, 5), new Progress(3, 3, 5, 1, 2));
+        assertThat(report).isEqualTo(new Report(3, 5, 1, 2, problems));
+    }
+
+    @Test
+    void aSourceWhoseEveryFileIsSkippedIsAConfigErrorNamingTheFirst() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("unreadable"));
+        Path only = Files.writeString(dir.resolve("2024-01-01.csv"), "");
+        Files.writeString(dir.resolve("2024-01-02.csv"), "date,serial_number\n");
+
+        assertThatThrownBy(() -> new BackblazeReader(COLUMNS).forEachRow(dir, row -> { }))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir + ": none of the 2 daily files has a Drive Stats header; the first: " + only
+                        + ": empty file; expected a Drive Stats header");
+        Files.delete(dir.resolve("2024-01-02.csv"));
+        assertThatThrownBy(() -> new BackblazeReader(COLUMNS).forEachRow(dir, row -> { }))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(only + ": empty file; expected a Drive Stats header");
     }
 
     @Test
@@ -183,7 +228,7 @@ class BackblazeReaderTest {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("Backblaze 2013: %d rows in %.2f s = %.0f rows/s%n", histories.report().rows(), seconds,
                 histories.report().rows() / seconds);
-        assertThat(histories.report()).usingRecursiveComparison(NAN_EQUALS).isEqualTo(new Report(40, 435_465, 0, List.of()));
+        assertThat(histories.report()).usingRecursiveComparison(NAN_EQUALS).isEqualTo(new Report(40, 435_465, 0, 0, List.of()));
         List<DriveHistory> failed = histories.drives().values().stream().filter(DriveHistory::failed).toList();
         assertThat(failed).hasSize(60);
         assertThat(failed).allSatisfy(d -> assertThat(d.date(d.days() - 1)).isEqualTo(d.failureDate()));

@@ -5,124 +5,183 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.cli.Vigil;
+import io.vigil.demo.Pipeline;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.ingest.Bridge;
-import io.vigil.publish.KafkaReadingSink;
-import io.vigil.publish.MqttReadingSink;
-import io.vigil.publish.ReadingSink;
+import io.vigil.ingest.BridgeMetrics;
+import io.vigil.ingest.TopicReader;
+import io.vigil.model.ModelBundle;
+import io.vigil.model.Trainer;
+import io.vigil.stream.DetectorSettings;
+import io.vigil.stream.DetectorTopology;
+import io.vigil.stream.ScoreEvent;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
- * Real Backblaze days replayed through real brokers: mosquitto → bridge → Kafka, and straight to
- * Kafka. Every drive-day row must arrive as exactly one record on the SMART readings topic.
+ * Real Backblaze days through the whole path, as the commands run it: {@code vigil replay backblaze
+ * --to mqtt} → mosquitto → bridge → Kafka → the production detector (Kafka Streams on
+ * {@link DetectorTopology#buildTopology}, exactly-once) with a SMART model trained here on the same
+ * days. Every drive-day row of the files must be exactly one record on the readings topic, and every
+ * drive with at least a window of readings must get exactly one score per reading from its fifth on
+ * (window 5, hop 1), keyed by its serial. The whole fleet, about 65,000 rows: expectations come from
+ * the files, read independently of the replay.
  */
 class ReplayIT {
 
     static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
-    static final Duration DELIVERY = Duration.ofSeconds(120);
-    static final long DAY_MS = SmartReadings.DAY_MS;
-
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    /** Window 5, hop 1: six days give each drive seen every day two windows. */
+    static final int DAYS = 6;
+    static final Duration DELIVERY = Duration.ofSeconds(180);
 
     @Test
-    void threeRealDaysOverMqttArriveInKafkaOneRecordPerRow(@TempDir Path tmp) throws Exception {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed");
-        Path days = copyDays(tmp, 0, 3);
-        try (MosquittoProcess mosquitto = MosquittoProcess.start();
+    void sixRealDaysOverMqttArriveOneRecordPerRowAndScoreEveryDriveOncePerReadingFromItsFifth(@TempDir Path tmp)
+            throws Exception {
+        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
+        // given six real days, what their files hold per drive, and a SMART model trained on their healthy drives
+        Path days = copyDays(tmp, DAYS);
+        Map<String, TreeSet<Long>> rows = new TreeMap<>();
+        long rowCount = new BackblazeReader(SmartReadings.readerColumns(SMART, List.of())).forEachRow(days, row -> rows.computeIfAbsent(row.serial(), s -> new TreeSet<>())
+                        .add(row.date().toEpochDay() * SmartReadings.DAY_MS)).rows();
+        ModelBundle bundle = new Trainer(SMART, Trainer.Settings.defaults(SMART).withEpochs(1)
+                .withMaxTrainWindows(2000).withSplitByDevice(true), Trainer.Progress.NONE)
+                .train(SmartReadings.neverFailed(days, SMART), List.of(days.toString()));
+        assertThat(SMART.window()).isEqualTo(5);
+        assertThat(SMART.hop()).isEqualTo(1);
+
+        SimpleMeterRegistry bridgeMeters = new SimpleMeterRegistry();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             MosquittoProcess mosquitto = MosquittoProcess.start();
              Bridge bridge = Bridge.builder().broker(mosquitto.uri()).bootstrapServers(kafka.bootstrapServers())
-                     .topologies(List.of(SMART)).clientId("replay-it").metrics(new SimpleMeterRegistry()).start();
-             ReadingSink sink = new MqttReadingSink(mosquitto.uri(), SMART, "replay-it-mqtt", 1000)) {
-            // when
-            BackblazeReplay.Totals totals = new BackblazeReplay(SMART).run(days, sink, 0, Duration.ofHours(1), t -> { });
+                     .topologies(List.of(SMART)).clientId("replay-it").metrics(bridgeMeters).start()) {
+            // and the production detector on the same Kafka
+            Pipeline.ensureTopics(kafka.bootstrapServers(), List.of(SMART));
+            try (KafkaStreams detector = new KafkaStreams(
+                    DetectorTopology.buildTopology(List.of(SMART), kind -> bundle.scorer(),
+                            DetectorSettings.defaults(new SimpleMeterRegistry())),
+                    DetectorTopology.streamsConfig(kafka.bootstrapServers(), "replay-it", tmp.resolve("state"), 1))) {
+                detector.start();
+                await().atMost(Duration.ofSeconds(60)).failFast("detector failed", () -> detector.state()
+                        == KafkaStreams.State.ERROR).until(() -> detector.state() == KafkaStreams.State.RUNNING);
 
-            // then
-            assertThat(totals.readings()).isEqualTo(totals.rows());
-            assertArrivesOncePerRow(totals.rows(), LocalDate.of(2013, 4, 10), LocalDate.of(2013, 4, 12));
+                // when the days are replayed over MQTT by the command, as fast as possible
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                CommandLine cli = Vigil.commandLine();
+                cli.setOut(new PrintWriter(out, true));
+                cli.setErr(new PrintWriter(err, true));
+                int code = cli.execute("replay", "backblaze", "--dir", days.toString(), "--to", "mqtt",
+                        "--broker", mosquitto.uri(), "--metrics-port", "0");
+
+                System.out.println("ReplayIT: replay command: " + out.toString().strip() + "\n" + err.toString().strip());
+
+                // then it published one reading per row and said so; stderr holds only its progress bar
+                assertThat(code).as(err.toString()).isZero();
+                assertThat(out.toString()).contains(String.format(Locale.ROOT,
+                        "replay: done, %d days, %,d rows -> %,d readings", DAYS, rowCount, rowCount));
+                List<String> progress = err.toString().lines().toList();
+                assertThat(progress).allMatch(line -> line.matches("\\[#*\\.*] \\d/6 days  [\\d,]+ rows  [\\d,]+ rows/s"));
+                assertThat(progress.get(progress.size() - 1)).startsWith(String.format(Locale.ROOT,
+                        "[####################] 6/6 days  %,d rows  ", rowCount));
+
+                // and every row is exactly one Kafka record: the same (serial, day) pairs, none twice
+                List<ConsumerRecord<String, byte[]>> readings = TopicReader.readUntil(kafka.bootstrapServers(),
+                        SMART.kafka().readings(), r -> true, read -> read.size() >= rowCount, DELIVERY);
+                Map<String, TreeSet<Long>> arrived = new TreeMap<>();
+                readings.forEach(r -> arrived.computeIfAbsent(r.key(), s -> new TreeSet<>()).add(r.timestamp()));
+                assertThat(readings).as("records on the readings topic; the bridge forwarded %.0f",
+                        bridgeMeters.find(BridgeMetrics.READINGS).counters().stream().mapToDouble(c -> c.count()).sum())
+                        .hasSize((int) rowCount);
+                assertThat(arrived).isEqualTo(rows);
+
+                // and every drive with a full window is scored once per reading from its fifth on
+                Map<String, List<Long>> expectedEnds = new TreeMap<>();
+                rows.forEach((serial, ts) -> {
+                    if (ts.size() >= SMART.window()) {
+                        expectedEnds.put(serial, new ArrayList<>(ts).subList(SMART.window() - 1, ts.size()));
+                    }
+                });
+                assertThat(expectedEnds).as("drives with a full window").hasSizeGreaterThan(10_000);
+                long expectedTotal = expectedEnds.values().stream().mapToLong(List::size).sum();
+                Map<String, List<Long>> ends = new TreeMap<>();
+                List<String> wrong = new ArrayList<>();
+                readScores(kafka, expectedTotal, detector, (key, event, timestamp) -> {
+                    ends.computeIfAbsent(key, k -> new ArrayList<>()).add(event.windowEnd());
+                    if (!key.equals(event.deviceId()) || !"smart".equals(event.kind())
+                            || !bundle.metadata().version().equals(event.modelVersion())
+                            || event.threshold() != bundle.metadata().threshold() || timestamp != event.windowEnd()
+                            || !Double.isFinite(event.score())) {
+                        wrong.add(key + ": " + event);
+                    }
+                });
+                assertThat(detector.state()).isEqualTo(KafkaStreams.State.RUNNING);
+                assertThat(wrong).as("score events not keyed by serial or without the model's version and threshold")
+                        .isEmpty();
+                assertThat(ends).as("window ends: each drive's readings from its fifth on, in order")
+                        .isEqualTo(expectedEnds);
+            }
         }
     }
 
-    @Test
-    void twoRealDaysStraightToKafkaArriveOneRecordPerRow(@TempDir Path tmp) throws Exception {
-        Path days = copyDays(tmp, 3, 2);
-        try (ReadingSink sink = new KafkaReadingSink(kafka.bootstrapServers(), SMART.kafka().readings(),
-                SMART.sampleRateHz(), "replay-it-kafka")) {
-            BackblazeReplay.Totals totals = new BackblazeReplay(SMART).run(days, sink, 0, Duration.ofHours(1), t -> { });
-            assertThat(totals.readings()).isEqualTo(totals.rows());
-            assertArrivesOncePerRow(totals.rows(), LocalDate.of(2013, 4, 13), LocalDate.of(2013, 4, 14));
-        }
-    }
-
-    /** Copies {@code count} daily files of the 2013 data, from the {@code skip}th on, to {@code tmp/days}. */
-    static Path copyDays(Path tmp, int skip, int count) throws Exception {
+    /** The first {@code count} daily files of the 2013 data, copied to {@code tmp/days}. */
+    static Path copyDays(Path tmp, int count) throws Exception {
         Path days = Files.createDirectories(tmp.resolve("days"));
         try (var files = Files.list(SharedData.folder("backblaze-2013"))) {
-            for (Path f : files.sorted().skip(skip).limit(count).toList()) {
+            for (Path f : files.sorted().limit(count).toList()) {
                 Files.copy(f, days.resolve(f.getFileName()));
             }
         }
         return days;
     }
 
-    /** Records stamped from {@code first} to {@code last}: exactly {@code rows}, one per (serial, day). */
-    private static void assertArrivesOncePerRow(long rows, LocalDate first, LocalDate last) {
-        long from = first.toEpochDay() * DAY_MS;
-        long to = last.toEpochDay() * DAY_MS;
-        Set<String> seen = new HashSet<>();
+    private interface ScoreVisitor {
+        void accept(String key, ScoreEvent event, long timestamp);
+    }
+
+    /** Reads committed score events until {@code total} have come, then one more poll for any extra. */
+    private static void readScores(EmbeddedKafka kafka, long total, KafkaStreams detector, ScoreVisitor each) {
+        var serde = ScoreEvent.serde().deserializer();
         long[] count = {0};
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "replay-it-" + System.nanoTime(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(SMART.kafka().readings()));
-            await().atMost(DELIVERY).pollInterval(Duration.ofMillis(200)).until(() -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.timestamp() >= from && r.timestamp() <= to) {
-                        count[0]++;
-                        seen.add(r.key() + "@" + r.timestamp());
-                    }
-                }
-                return count[0] >= rows;
+            consumer.subscribe(List.of(SMART.kafka().scores()));
+            java.util.function.Consumer<ConsumerRecord<String, byte[]>> visit = r -> {
+                count[0]++;
+                each.accept(r.key(), serde.deserialize(r.topic(), r.value()), r.timestamp());
+            };
+            await().atMost(DELIVERY).failFast("detector stopped", () -> !detector.state().isRunningOrRebalancing())
+                    .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(visit);
+                assertThat(count[0]).as("score events so far").isGreaterThanOrEqualTo(total);
             });
-            consumer.poll(Duration.ofSeconds(1)).forEach(r -> {
-                if (r.timestamp() >= from && r.timestamp() <= to) {
-                    count[0]++;
-                }
-            });
+            consumer.poll(Duration.ofSeconds(1)).forEach(visit);
         }
-        assertThat(count[0]).isEqualTo(rows);
-        assertThat(seen).hasSize((int) rows);
     }
 }
