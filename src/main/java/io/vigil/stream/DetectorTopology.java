@@ -6,9 +6,11 @@ import io.vigil.topology.SensorTopology;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -129,6 +131,17 @@ public final class DetectorTopology {
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), names.windowing());
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.alertStore()),
                 Serdes.String(), AlertState.serde()).withCachingEnabled(), names.alerting());
+    }
+
+    /**
+     * Static membership (KIP-345) for the stream threads' consumers: Streams appends each thread's index
+     * to {@code instanceId}. A member that comes back with the same id before its session times out
+     * gets its partitions back without a rebalance, so a restarted detector resumes at once; with
+     * exactly-once its state folder also keeps its transactional ids, so the killed instance's open
+     * transaction is aborted at once too.
+     */
+    public static Map<String, Object> staticMembership(String instanceId) {
+        return Map.of(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
     }
 
     /**

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * new one restores its windows, pending windows and alert states from the changelogs, and carries
  * on: every window is scored exactly once in the scores topic as a {@code read_committed} consumer
  * sees it, and an alert RAISED before the kill is neither raised again nor lost, while one that
- * starts after the kill is raised once.
+ * starts after the kill is raised once. Both instances run with the same {@code --instance-id}, so
+ * the second resumes without waiting for the first one's session to time out.
  */
 class DetectorRestartIT {
 
@@ -49,8 +50,13 @@ class DetectorRestartIT {
     static final String FAILS_AFTER_KILL = "bearing-05";
     static final String APPLICATION_ID = "detector-restart-it";
     static final Duration DRAINS = Duration.ofMinutes(3);
-    /** Consumer group session timeout of the detector (Kafka's default is 45 s). */
-    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Consumer group session timeout of the detector, longer than the test waits for the restarted one
+     * to run: without static membership ({@code --instance-id}) it could only take the killed
+     * instance's partitions once this expired.
+     */
+    static final Duration SESSION_TIMEOUT = Duration.ofMinutes(3);
+    static final String INSTANCE_ID = "detector-restart-it";
     static final Pattern PENDING = Pattern.compile("(\\d+) windows cut before a restart are pending");
 
     static final String SCENARIO = """
@@ -127,6 +133,8 @@ class DetectorRestartIT {
                     assertThat(scores).as("score events per window").allSatisfy((window, n) -> assertThat(n).isOne());
                     assertThat(alerts).containsExactlyInAnyOrder(FAILS_BEFORE_KILL + " RAISED", FAILS_AFTER_KILL + " RAISED");
                     assertThat(second.isAlive()).as("restarted detector still running: %s", second.log()).isTrue();
+                    assertThat(Duration.ofNanos(running - killed)).as("restart to RUNNING, static membership")
+                            .isLessThan(SESSION_TIMEOUT);
                 } finally {
                     second.kill();
                 }
@@ -194,12 +202,12 @@ class DetectorRestartIT {
                     "-cp", System.getProperty("java.class.path"), "io.vigil.cli.Vigil", "detect",
                     "--bootstrap", kafka.bootstrapServers(), "--topologies", topologies.toString(),
                     "--application-id", APPLICATION_ID, "--state-dir", dir.resolve("state").toString(),
-                    "--metrics-port", "0")
+                    "--metrics-port", "0", "--instance-id", INSTANCE_ID)
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("OMP_NUM_THREADS", "1");
-            // The restarted instance can only take the partitions once the group drops the killed member,
-            // after its session timeout: 45 s by default (measured: RUNNING 46-50 s after the kill). An
-            // operator shortens it the same way; heartbeats run on their own thread, so model calls do not count.
+            // Without --instance-id the restarted instance could only take the partitions once the group
+            // dropped the killed member, after its session timeout (45 s by default: RUNNING 46-50 s after
+            // the kill). Set here longer than the wait below, so only static membership can pass.
             builder.environment().put("VIGIL_KAFKA_SESSION_TIMEOUT_MS", String.valueOf(SESSION_TIMEOUT.toMillis()));
             Detector detector = new Detector(builder.start(), log);
             await().atMost(Duration.ofSeconds(120)).until(() -> !detector.isAlive() || detector.log().contains("-> RUNNING"));
