@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
                 "Examples:",
                 "  vigil evaluate --topology smart --data ../shared/data/backblaze-2013 --out report/smart",
                 "  vigil evaluate --topology adxl356 --data ../shared/data/vibration-adxl356 --out report/adxl356",
-                "  vigil evaluate --topology smart --data D --out R --model report/smart/model.zip"})
+                "  vigil evaluate --topology smart --data D --out R --model report/smart/model.zip",
+                "  vigil evaluate --topology smart --data D --out R --selection   (compare variants, not on test drives)"})
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -63,6 +64,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "SMART: share of drives held out for testing (default: ${DEFAULT-VALUE}).")
     double testShare;
 
+    @Option(names = "--selection",
+            description = "SMART: judge the selection drives (the training half's failed drives and its healthy "
+                    + "validation drives) instead of the test half, to compare variants without the test set.")
+    boolean selection;
+
     @Override
     public Integer call() throws Exception {
         if (model != null && train) {
@@ -85,7 +91,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         ModelBundle used;
         if (!topology.sources().isEmpty()) {
             SmartEvaluation.Result result = new SmartEvaluation(topology,
-                    new SmartEvaluation.Settings(testShare, settings), line -> progress(err, line)).run(data, bundle);
+                    new SmartEvaluation.Settings(testShare, settings, selection), line -> progress(err, line)).run(data, bundle);
             report = SmartReport.write(result, out, data.toString());
             used = result.bundle();
             summary(String.format(Locale.ROOT, "Vigil: %d of %d failed drives caught >=1 day ahead, %d of %d healthy "

@@ -36,8 +36,20 @@ public final class SmartEvaluation {
     /**
      * @param testShare share of drives (by serial hash) held out for testing
      * @param trainer   training settings when a model is trained here
+     * @param selection judge the selection drives instead of the test drives: the training half's
+     *                  failed drives (never trained on) and the healthy drives the trainer holds out
+     *                  for validation. Variants are compared there, so the test half chooses nothing.
      */
-    public record Settings(double testShare, Trainer.Settings trainer) {
+    public record Settings(double testShare, Trainer.Settings trainer, boolean selection) {
+
+        public Settings(double testShare, Trainer.Settings trainer) {
+            this(testShare, trainer, false);
+        }
+
+        /** "selection" or "test": the drives judged, for reports. */
+        public String judged() {
+            return selection ? "selection" : "test";
+        }
     }
 
     /** Progress lines for the console. */
@@ -53,7 +65,8 @@ public final class SmartEvaluation {
     public record SweepPoint(double threshold, DriveMetrics metrics) {
     }
 
-    public record Result(ModelBundle bundle, int trainDrives, int testDrives, List<Drive> drives,
+    /** {@code testDrives}: the drives judged, test or selection ({@link Settings#judged}). */
+    public record Result(String judged, ModelBundle bundle, int trainDrives, int testDrives, List<Drive> drives,
                          DriveMetrics vigil, DriveMetrics ruleSameDays, DriveMetrics ruleAllDays,
                          List<SweepPoint> sweep, SweepPoint atRuleFalseAlarms, BackblazeReader.Report read) {
     }
@@ -81,17 +94,22 @@ public final class SmartEvaluation {
         BackblazeReader.Histories histories = reader.readHistories(data);
         DriveSplit split = new DriveSplit(settings.testShare());
         List<DriveHistory> test = new ArrayList<>();
+        List<DriveHistory> train = new ArrayList<>();
         List<DeviceSeries> healthyTrain = new ArrayList<>();
         for (DriveHistory h : histories.drives().values()) {
             if (split.isTest(h.serial())) {
                 test.add(h);
-            } else if (!h.failed()) {
-                healthyTrain.add(readings.series(h));
+            } else {
+                train.add(h);
+                if (!h.failed()) {
+                    healthyTrain.add(readings.series(h));
+                }
             }
         }
-        progress.accept(String.format(java.util.Locale.ROOT, "%d drives: %d healthy for training, %d for testing "
-                + "(%d failed)", histories.drives().size(), healthyTrain.size(), test.size(),
-                test.stream().filter(DriveHistory::failed).count()));
+        List<DriveHistory> judged = settings.selection() ? selection(train, healthyTrain) : test;
+        progress.accept(String.format(java.util.Locale.ROOT, "%d drives: %d healthy for training, %d for %s "
+                + "(%d failed)", histories.drives().size(), healthyTrain.size(), judged.size(), settings.judged(),
+                judged.stream().filter(DriveHistory::failed).count()));
         if (bundle == null) {
             bundle = new Trainer(topology, settings.trainer().withSplitByDevice(true), r -> progress.accept(
                     String.format(java.util.Locale.ROOT, "train epoch %d/%d: train %.4f, validation %.4f%s (%.1f s)",
@@ -99,8 +117,19 @@ public final class SmartEvaluation {
                             r.took().toMillis() / 1000.0)))
                     .train(healthyTrain, List.of(data.toString()));
         }
-        List<Drive> drives = score(test, readings, bundle.scorer(), columns);
+        List<Drive> drives = score(judged, readings, bundle.scorer(), columns);
         return summarize(bundle, healthyTrain.size(), drives, histories.report(), columns);
+    }
+
+    /**
+     * The training half's failed drives plus the healthy drives the trainer holds out for validation
+     * (the same seed and share as {@code settings.trainer()}, so with {@code --model} the bundle must
+     * have been trained with those settings).
+     */
+    private List<DriveHistory> selection(List<DriveHistory> train, List<DeviceSeries> healthyTrain) {
+        java.util.Set<String> heldOut = Trainer.heldOutDevices(healthyTrain,
+                settings.trainer().withSplitByDevice(true));
+        return train.stream().filter(h -> h.failed() || heldOut.contains(h.serial())).toList();
     }
 
     private List<Drive> score(List<DriveHistory> test, SmartReadings readings, WindowScorer scorer,
@@ -182,7 +211,7 @@ public final class SmartEvaluation {
                 matched = p;
             }
         }
-        return new Result(bundle, trainDrives, drives.size(), drives, vigil, ruleSame, ruleAll, sweep, matched, read);
+        return new Result(settings.judged(), bundle, trainDrives, drives.size(), drives, vigil, ruleSame, ruleAll, sweep, matched, read);
     }
 
     /** Drive metrics at thresholds spread over the quantiles of all test window scores. */

@@ -41,13 +41,16 @@ public final class SmartReport {
                         + "trained %d epochs, best epoch %d, on %,d windows). ", r.bundle().metadata().kind(), data, out,
                 t.epochs(), t.bestEpoch(), t.trainWindows()));
         md.append(String.format(Locale.ROOT, "Data: `%s` (%d days, %,d rows, %d rows skipped). Model `%s`, "
-                        + "threshold %.4g (calibrated without labels: q%.3f of %d healthy validation windows + %.1f x spread).%n%n",
+                        + "threshold %.4g (calibrated without labels: %s).%n%n",
                 data, r.read().days(), r.read().rows(), r.read().badRows(), r.bundle().metadata().version(),
-                cal.threshold(), cal.quantile(), cal.validationWindows(), cal.margin()));
+                cal.threshold(), calibrationText(cal)));
         md.append(String.format(Locale.ROOT, "Split by drive serial: %d healthy training drives (none fails in the "
-                + "data); %d test drives, %d of them failed. A failed drive is caught when first flagged at least "
+                + "data); %d %s drives, %d of them failed.%s A failed drive is caught when first flagged at least "
                 + "%d day before its failure day. Precision = caught / (caught + healthy drives flagged).%n%n",
-                r.trainDrives(), r.testDrives(), r.vigil().failed(), SmartEvaluation.MIN_LEAD_DAYS));
+                r.trainDrives(), r.testDrives(), r.judged(), r.vigil().failed(), r.judged().equals("selection")
+                        ? " Selection drives: the training half's failed drives and the healthy drives held out for "
+                        + "validation (the calibrated threshold was computed on the latter's windows)." : "",
+                SmartEvaluation.MIN_LEAD_DAYS));
         md.append("| detector | failed caught ≥1 day ahead | recall | median lead (days) | healthy drives alerted "
                 + "| false-alarm share | precision |\n|---|---|---|---|---|---|---|\n");
         row(md, "Vigil (calibrated threshold)", r.vigil());
@@ -60,7 +63,7 @@ public final class SmartReport {
         md.append("\nThe rule is raw SMART 5/187/188/197/198 > 0 (in 2013 only 5 and 197 are filled). \"Same days\" "
                 + "judges it only on days that end one of Vigil's windows (a drive's 5th reported day on).\n\n");
 
-        md.append("## Per drive model (test drives)\n\n\"Alerted both\": healthy drives that Vigil and the rule "
+        md.append("## Per drive model (" + r.judged() + " drives)\n\n\"Alerted both\": healthy drives that Vigil and the rule "
                 + "both alerted on.\n\n| model | failed | caught Vigil | caught rule | healthy | alerted Vigil "
                 + "| alerted rule | alerted both |\n|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, int[]> e : SmartEvaluation.perModel(r.drives()).entrySet()) {
@@ -69,7 +72,7 @@ public final class SmartReport {
                     v[1], v[2], v[3], v[4], v[5], v[6]));
         }
 
-        md.append("\n## Failed test drives\n\n| serial | model | failure | first alert Vigil | lead | first alert rule "
+        md.append("\n## Failed " + r.judged() + " drives\n\n| serial | model | failure | first alert Vigil | lead | first alert rule "
                 + "| lead |\n|---|---|---|---|---|---|---|\n");
         List<Drive> failed = r.drives().stream().filter(d -> d.history().failed())
                 .sorted(Comparator.comparing(d -> d.history().failureDate())).toList();
@@ -84,7 +87,7 @@ public final class SmartReport {
                     u.leadDays() == null ? "–" : u.leadDays()));
         }
 
-        Charts.lines(out.resolve("precision-recall.png"), "Vigil over thresholds (test drives)", "threshold",
+        Charts.lines(out.resolve("precision-recall.png"), "Vigil over thresholds (" + r.judged() + " drives)", "threshold",
                 "share", sweepLines(r.sweep()), true, cal.threshold());
         md.append("\n## Precision, recall and false alarms over thresholds\n\n![](precision-recall.png)\n\n");
         md.append("| threshold | recall | false-alarm share | precision |\n|---|---|---|---|\n");
@@ -160,6 +163,14 @@ public final class SmartReport {
                 new Charts.Line("precision", x, sweep.stream().mapToDouble(p -> p.metrics().precision()).toArray()),
                 new Charts.Line("false-alarm share", x, sweep.stream().mapToDouble(p -> p.metrics().falseAlarmShare())
                         .toArray()));
+    }
+
+    static String calibrationText(ThresholdCalibration cal) {
+        return cal.devices() > 0
+                ? String.format(Locale.ROOT, "about %.1f %% of %d healthy validation drives would raise an alert",
+                        100 * (1 - cal.quantile()), cal.devices())
+                : String.format(Locale.ROOT, "q%.3f of %d healthy validation windows + %.1f x spread", cal.quantile(),
+                        cal.validationWindows(), cal.margin());
     }
 
     private static double[] ends(List<Window> windows) {

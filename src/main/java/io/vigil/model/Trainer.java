@@ -26,7 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>Mini-batch Adam; after each epoch report training and validation loss, time and ETA; stop
  *       early when validation loss has not improved for {@code patience} epochs and keep the best
  *       epoch's weights.</li>
- *   <li>Calibrate the threshold on validation errors ({@link ThresholdCalibration}).</li>
+ *   <li>Calibrate the threshold on validation errors ({@link ThresholdCalibration}): per window, or per
+ *       validation device when the topology's alert policy names a {@code healthyDeviceShare}.</li>
  * </ol>
  */
 public final class Trainer {
@@ -105,7 +106,8 @@ public final class Trainer {
         Windower.Shape shape = Windower.Shape.of(topology);
         List<Window> train = new ArrayList<>();
         List<Window> validation = new ArrayList<>();
-        split(healthy, shape, train, validation);
+        List<Integer> perDevice = new ArrayList<>();       // validation windows of each validation device, in order
+        split(healthy, shape, train, validation, perDevice);
         if (train.isEmpty() || validation.isEmpty()) {
             throw new IllegalArgumentException("not enough healthy data: " + train.size() + " training and "
                     + validation.size() + " validation windows of " + topology.window() + " samples; record longer");
@@ -160,8 +162,7 @@ public final class Trainer {
 
         double[] errors = ReconstructionError.of(validationInput, network.reconstruct(validationInput)).stream()
                 .mapToDouble(WindowScore::score).toArray();
-        ThresholdCalibration calibration = ThresholdCalibration.calibrate(errors, settings.quantile(),
-                settings.margin());
+        ThresholdCalibration calibration = calibrate(errors, perDevice);
         long samples = healthy.stream().mapToLong(DeviceSeries::size).sum();
         double seconds = (System.nanoTime() - started) / 1e9;
         BundleMetadata.TrainingSummary summary = new BundleMetadata.TrainingSummary(List.copyOf(sources),
@@ -175,13 +176,32 @@ public final class Trainer {
         return new ModelBundle(metadata, network);
     }
 
-    private void split(List<DeviceSeries> healthy, Windower.Shape shape, List<Window> train, List<Window> validation) {
+    /** Window form by default; per-device form when the topology's alert policy names a healthy device share. */
+    private ThresholdCalibration calibrate(double[] errors, List<Integer> perDevice) {
+        Double share = topology.alert().healthyDeviceShare();
+        if (share == null) {
+            return ThresholdCalibration.calibrate(errors, settings.quantile(), settings.margin());
+        }
+        List<double[]> devices = new ArrayList<>();
+        int from = 0;
+        for (int n : perDevice) {
+            devices.add(Arrays.copyOfRange(errors, from, from + n));
+            from += n;
+        }
+        return ThresholdCalibration.forDeviceShare(devices, topology.alert().raiseAfter(), share);
+    }
+
+    private void split(List<DeviceSeries> healthy, Windower.Shape shape, List<Window> train, List<Window> validation,
+                       List<Integer> perDevice) {
         if (settings.splitByDevice()) {
-            List<DeviceSeries> devices = new ArrayList<>(healthy);
-            Collections.shuffle(devices, new Random(settings.spec().seed()));
-            int held = Math.max(1, (int) Math.round(devices.size() * settings.validationShare()));
+            List<DeviceSeries> devices = shuffled(healthy, settings);
+            int held = heldOutCount(devices.size(), settings);
             for (int i = 0; i < devices.size(); i++) {
-                (i < held ? validation : train).addAll(Windows.cut(devices.get(i), shape));
+                List<Window> windows = Windows.cut(devices.get(i), shape);
+                (i < held ? validation : train).addAll(windows);
+                if (i < held) {
+                    perDevice.add(windows.size());
+                }
             }
             return;
         }
@@ -192,7 +212,32 @@ public final class Trainer {
             int cut = windows.size() - held;
             train.addAll(windows.subList(0, Math.max(0, cut - gap)));
             validation.addAll(windows.subList(cut, windows.size()));
+            perDevice.add(windows.size() - cut);
         }
+    }
+
+    /**
+     * The devices {@link #train} holds out for validation and calibration when {@code splitByDevice}:
+     * {@code validationShare} of them (at least one), drawn with the spec's seed. Evaluation reads the
+     * same set so that it can judge variants on drives the network never trained on.
+     */
+    public static java.util.Set<String> heldOutDevices(List<DeviceSeries> healthy, Settings settings) {
+        List<DeviceSeries> devices = shuffled(healthy, settings);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (DeviceSeries series : devices.subList(0, Math.min(heldOutCount(devices.size(), settings), devices.size()))) {
+            ids.add(series.device());
+        }
+        return ids;
+    }
+
+    private static List<DeviceSeries> shuffled(List<DeviceSeries> healthy, Settings settings) {
+        List<DeviceSeries> devices = new ArrayList<>(healthy);
+        Collections.shuffle(devices, new Random(settings.spec().seed()));
+        return devices;
+    }
+
+    private static int heldOutCount(int devices, Settings settings) {
+        return Math.max(1, (int) Math.round(devices * settings.validationShare()));
     }
 
     private static double meanError(Autoencoder network, INDArray input) {

@@ -85,8 +85,15 @@ public record SensorTopology(
      * @param fixedThreshold null when the threshold comes from the model bundle
      * @param raiseAfter     consecutive windows over threshold that raise an alert
      * @param clearAfter     consecutive windows under threshold that clear it
+     * @param healthyDeviceShare null: the bundle's threshold is calibrated on healthy validation windows;
+     *                       else on healthy validation devices, so that about this share of them would
+     *                       raise an alert ({@code io.vigil.model.ThresholdCalibration#forDeviceShare})
      */
-    public record AlertPolicy(Double fixedThreshold, int raiseAfter, int clearAfter) {
+    public record AlertPolicy(Double fixedThreshold, int raiseAfter, int clearAfter, Double healthyDeviceShare) {
+
+        public AlertPolicy(Double fixedThreshold, int raiseAfter, int clearAfter) {
+            this(fixedThreshold, raiseAfter, clearAfter, null);
+        }
     }
 
     /**

@@ -193,9 +193,14 @@ public final class TopologyLoader {
             }
             fixed = threshold.asDouble();
         }
+        JsonNode share = alert.get("healthyDeviceShare");
+        if (share != null && !(share.isNumber() && share.asDouble() > 0 && share.asDouble() < 1)) {
+            throw ConfigException.field(f.file, "alert.healthyDeviceShare", "a number between 0 and 1", share.asText());
+        }
         return new AlertPolicy(fixed,
                 f.positiveInt(alert, "alert.raiseAfter", 3),
-                f.positiveInt(alert, "alert.clearAfter", 5));
+                f.positiveInt(alert, "alert.clearAfter", 5),
+                share == null ? null : share.asDouble());
     }
 
     /** Field readers that know the file, so every error names file and field. */

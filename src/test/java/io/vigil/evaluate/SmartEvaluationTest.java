@@ -19,17 +19,14 @@ class SmartEvaluationTest {
 
     static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
 
+    static final Trainer.Settings QUICK = Trainer.Settings.defaults(SMART).withEpochs(2).withMaxTrainWindows(2000)
+            .withSpec(new AutoencoderSpec(SMART.featureCount(), 5, 8, 4, 0.01, 42));
+
     @Test
     void sixRealDaysGiveAReportWithVigilAndTheRuleOnTheSameDrives(@TempDir Path tmp) throws Exception {
         // given the first 6 days (two windows per drive, no failure yet: this checks the plumbing, not quality)
-        Path days = Files.createDirectories(tmp.resolve("days"));
-        try (var files = Files.list(SharedData.folder("backblaze-2013"))) {
-            for (Path f : files.sorted().limit(6).toList()) {
-                Files.copy(f, days.resolve(f.getFileName()));
-            }
-        }
-        Trainer.Settings trainer = Trainer.Settings.defaults(SMART).withEpochs(2).withMaxTrainWindows(2000)
-                .withSpec(new AutoencoderSpec(7, 5, 8, 4, 0.01, 42));
+        Path days = firstDays(tmp, 6);
+        Trainer.Settings trainer = QUICK;
         List<String> lines = new ArrayList<>();
 
         // when
@@ -50,5 +47,37 @@ class SmartEvaluationTest {
         assertThat(md).contains("| Vigil (calibrated threshold) |", "| Backblaze rule, same days as Vigil |",
                 "![](precision-recall.png)");
         assertThat(tmp.resolve("report/precision-recall.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void selectionJudgesTheTrainingHalfsFailedAndHeldOutHealthyDrivesNeverATestDrive(@TempDir Path tmp)
+            throws Exception {
+        // given the first 7 days: five drives fail on 2013-04-16, the 7th day
+        Path days = firstDays(tmp, 7);
+
+        // when the same model is judged on the selection drives
+        SmartEvaluation.Result r = new SmartEvaluation(SMART, new SmartEvaluation.Settings(0.5, QUICK, true), l -> { })
+                .run(days, null);
+        Path report = SmartReport.write(r, tmp.resolve("report"), days.toString());
+
+        // then every judged drive is a training-half drive: its failed ones, and the healthy ones held out
+        // for validation (a fifth of the healthy training drives)
+        DriveSplit split = new DriveSplit(0.5);
+        assertThat(r.judged()).isEqualTo("selection");
+        assertThat(r.drives()).noneMatch(d -> split.isTest(d.history().serial()));
+        assertThat(r.vigil().healthy()).isCloseTo((int) Math.round(r.trainDrives() * 0.2), org.assertj.core.data.Offset.offset(1));
+        assertThat(r.vigil().failed()).isEqualTo(r.drives().stream().filter(d -> d.history().failed()).count())
+                .isPositive();
+        assertThat(Files.readString(report)).contains("selection drives", "## Failed selection drives");
+    }
+
+    static Path firstDays(Path tmp, int n) throws java.io.IOException {
+        Path days = Files.createDirectories(tmp.resolve("days"));
+        try (var files = Files.list(SharedData.folder("backblaze-2013"))) {
+            for (Path f : files.sorted().limit(n).toList()) {
+                Files.copy(f, days.resolve(f.getFileName()));
+            }
+        }
+        return days;
     }
 }

@@ -35,7 +35,21 @@ class NormalizerAndThresholdTest {
         ThresholdCalibration c = ThresholdCalibration.calibrate(errors, 0.99, 1.0);
 
         // then
-        assertThat(c).isEqualTo(new ThresholdCalibration(0.99, 1.0, 101, 51, 100, 101, 149));
+        assertThat(c).isEqualTo(new ThresholdCalibration(0.99, 1.0, 101, 51, 100, 101, 149, 0));
+    }
+
+    @Test
+    void perDeviceThresholdLetsTheTargetShareOfHealthyDevicesRaise() {
+        // given 5 devices; with raiseAfter 2 their peaks (highest error held 2 windows in a row) are 1..4,
+        // and the last has too few windows to ever raise
+        List<double[]> devices = List.of(new double[] {1, 1, 0}, new double[] {9, 2, 2}, new double[] {3, 3, 9},
+                new double[] {0, 4, 4, 0}, new double[] {50});
+
+        // when a quarter of the devices that can raise may do so
+        ThresholdCalibration c = ThresholdCalibration.forDeviceShare(devices, 2, 0.25);
+
+        // then the threshold is the peaks' 0.75 quantile: only the device with peak 4 is above it
+        assertThat(c).isEqualTo(new ThresholdCalibration(0.75, 0, 14, 2.5, 3.25, 4, 3.25, 4));
     }
 
     @Test

@@ -79,7 +79,7 @@ class FeatureTransformerTest {
         SensorTopology smart = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
         assertThat(smart.sources().keySet()).containsExactlyElementsOf(smart.features());
         assertThat(new FeatureTransformer(smart).columns())
-                .containsExactly("smart_1_raw", "smart_5_raw", "smart_9_raw", "smart_194_raw", "smart_197_raw");
+                .containsExactly("smart_5_raw", "smart_9_raw", "smart_197_raw");
         assertThat(Arrays.asList(SensorTopology.Transform.values())).hasSize(4);
     }
 

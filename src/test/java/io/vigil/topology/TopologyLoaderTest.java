@@ -75,6 +75,7 @@ class TopologyLoaderTest {
             "colour: blue                | field 'colour': unknown; expected one of",
             "alert: {threshold: high}    | field 'alert.threshold': expected 'model' or a positive number, got 'high'",
             "alert: {raiseAfter: 1.5}    | field 'alert.raiseAfter': expected a positive integer, got '1.5'",
+            "alert: {healthyDeviceShare: 5} | field 'alert.healthyDeviceShare': expected a number between 0 and 1, got '5'",
             "preprocess: {stat: median}  | field 'preprocess.stat': expected one of mean, rms, got 'median'",
             "mqtt: {topicFilter: a/b}    | field 'mqtt.topicFilter': expected a filter ending in '/+' (the device id level), got 'a/b'",
             "payload: {fields: {w: q}}   | field 'payload.fields.w': expected one of the features [x, y, z], got 'w'",
