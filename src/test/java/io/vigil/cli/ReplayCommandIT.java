@@ -12,8 +12,6 @@ import io.vigil.replay.SharedData;
 import io.vigil.replay.SmartReadings;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,22 +79,22 @@ class ReplayCommandIT {
                 """);
 
         // when replayed to Kafka two samples per reading, starting at START_MS
-        Run run = vigil("replay", "csv", "--file", file.toString(), "--topology", "vibration", "--to", "kafka",
+        CliRun run = CliRun.of("replay", "csv", "--file", file.toString(), "--topology", "vibration", "--to", "kafka",
                 "--bootstrap", kafka.bootstrapServers(), "--batch", "2", "--start-ms", "" + START_MS,
                 "--metrics-port", "0");
 
         // then each device's samples go in time order, devices interleaved by time, every time shifted by START_MS - 1000
-        assertThat(run.code).as(run.err).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
         assertThat(read(VIBRATION, 3)).usingRecursiveFieldByFieldElementComparator().containsExactly(
                 new Reading("pump-1", START_MS, batch(START_MS, 10, new double[][] {{0.1, 0.2, 0.3}, {0.4, 0.5, 0.6}})),
                 new Reading("pump-2", START_MS + 10, batch(START_MS + 10, 10, new double[][] {{1.1, 1.2, 1.3}, {1.4, 1.5, 1.6}})),
                 new Reading("pump-1", START_MS + 30, batch(START_MS + 30, 10, new double[][] {{0.7, 0.8, 0.9}})));
         // and the bad row was reported with file and line, then the final progress bar and summary
-        List<String> err = run.err.lines().toList();
+        List<String> err = run.err().lines().toList();
         assertThat(err).hasSize(2);
         assertThat(err.get(0)).isEqualTo(file + ":5: column 'x': expected a finite number, got 'oops'; row skipped");
         assertThat(err.get(1)).matches("\\[#{20}] 5/5 samples  3 readings  [\\d,]+ samples/s");
-        assertThat(run.out).matches("replay: done, 5 samples in 3 readings -> Kafka vigil.readings.vibration in "
+        assertThat(run.out()).matches("replay: done, 5 samples in 3 readings -> Kafka vigil.readings.vibration in "
                 + "\\d+\\.\\d s; 1 rows skipped\n");
     }
 
@@ -109,12 +107,12 @@ class ReplayCommandIT {
         Path file = Files.write(tmp.resolve(name + ".Wfm.csv"), lines);
 
         // when replayed to Kafka in readings of 100 samples
-        Run run = vigil("replay", "csv", "--file", file.toString(), "--topology", "adxl356", "--to", "kafka",
+        CliRun run = CliRun.of("replay", "csv", "--file", file.toString(), "--topology", "adxl356", "--to", "kafka",
                 "--bootstrap", kafka.bootstrapServers(), "--batch", "100", "--start-ms", "" + START_MS,
                 "--metrics-port", "0");
 
         // then: ten readings keyed by the file's name, sample i at START_MS + i ms, volts less each axis's mean
-        assertThat(run.code).as(run.err).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
         double[][] volts = lines.stream().map(l -> Arrays.stream(l.split(";")).skip(1).limit(3)
                 .mapToDouble(c -> Double.parseDouble(c.strip())).toArray()).toArray(double[][]::new);
         double[] mean = new double[3];
@@ -138,7 +136,7 @@ class ReplayCommandIT {
                 org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration.builder()
                         .withComparatorForType((a, b) -> Math.abs(a - b) < 1e-12 ? 0 : Double.compare(a, b), Double.class)
                         .build()).containsExactlyElementsOf(expected);
-        assertThat(run.err.lines().toList()).singleElement().asString()
+        assertThat(run.err().lines().toList()).singleElement().asString()
                 .matches("\\[#{20}] 1,000/1,000 samples  10 readings  [\\d,]+ samples/s");
     }
 
@@ -154,32 +152,19 @@ class ReplayCommandIT {
                 .forEachRow(days, row -> rows.add(row.serial() + "@" + row.date().toEpochDay() * SmartReadings.DAY_MS));
 
         // when replayed by the command to Kafka
-        Run run = vigil("replay", "backblaze", "--dir", days.toString(), "--to", "kafka",
+        CliRun run = CliRun.of("replay", "backblaze", "--dir", days.toString(), "--to", "kafka",
                 "--bootstrap", kafka.bootstrapServers(), "--metrics-port", "0");
 
         // then every row is one record, keyed by serial at its day, none twice
-        assertThat(run.code).as(run.err).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
         List<ConsumerRecord<String, byte[]>> records = TopicReader.await(kafka.bootstrapServers(),
                 SMART.kafka().readings(), r -> true, rows.size(), DELIVERY);
         assertThat(records).hasSize(rows.size());
         Set<String> arrived = new HashSet<>();
         records.forEach(r -> arrived.add(r.key() + "@" + r.timestamp()));
         assertThat(arrived).isEqualTo(rows);
-        assertThat(run.out).contains(String.format(Locale.ROOT, "replay: done, 2 days, %,d rows -> %,d readings",
+        assertThat(run.out()).contains(String.format(Locale.ROOT, "replay: done, 2 days, %,d rows -> %,d readings",
                 rows.size(), rows.size()));
-    }
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run vigil(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = Vigil.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
     }
 
     private static SampleBatch batch(long ts, double periodMs, double[][] samples) {
