@@ -4,8 +4,10 @@ package io.vigil.ingest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,14 +56,7 @@ public final class TopicReader {
             Predicate<ConsumerRecord<String, byte[]>> filter, Predicate<List<ConsumerRecord<String, byte[]>>> done,
             Duration atMost, boolean failOnTimeout) {
         List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<String, byte[]> consumer = fromBeginning(bootstrap, topic, Map.of())) {
             try {
                 org.awaitility.Awaitility.await().atMost(atMost).until(() -> {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -93,16 +88,10 @@ public final class TopicReader {
      */
     public static List<ConsumerRecord<String, byte[]>> committed(String bootstrap, String topic, Duration atMost) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaConsumer<String, byte[]> consumer = fromBeginning(bootstrap, topic, Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+            Set<TopicPartition> partitions = consumer.assignment();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // the last stable offsets
             org.awaitility.Awaitility.await().atMost(atMost).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
@@ -110,6 +99,20 @@ public final class TopicReader {
             });
         }
         return records;
+    }
+
+    /** A consumer of every partition of {@code topic}, at the beginning, with {@code extra} client config. */
+    private static KafkaConsumer<String, byte[]> fromBeginning(String bootstrap, String topic, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(extra);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     public static String header(ConsumerRecord<?, ?> record, String key) {
