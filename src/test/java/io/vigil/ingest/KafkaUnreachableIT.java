@@ -11,7 +11,6 @@ import io.vigil.embedded.MosquittoProcess;
 import io.vigil.publish.MqttQos1Sender;
 import io.vigil.topology.SensorTopology;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -184,16 +183,7 @@ class KafkaUnreachableIT {
     /** One message per reading, spread over the devices, paced to {@link #RATE}. */
     private static void publish(String prefix, long ts0, AtomicInteger published) {
         try (MqttQos1Sender sender = MqttQos1Sender.connect(mosquitto.uri(), prefix + "fleet", 1000)) {
-            long started = System.nanoTime();
-            for (int i = 0; i < READINGS; i++) {
-                long wait = started + (long) i * 1_000_000_000L / RATE - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait); // pacing a publisher, not waiting for a condition
-                }
-                String json = "{\"ts\": " + (ts0 + i) + ", \"x\": " + i + ", \"y\": 0, \"z\": 1}";
-                sender.send("vigil/vibration/" + prefix + (i % DEVICES), json.getBytes(StandardCharsets.UTF_8));
-                published.incrementAndGet();
-            }
+            PacedFleet.publish(sender::send, prefix, DEVICES, READINGS, RATE, ts0, published);
             sender.drain();
         } catch (Exception e) {
             throw new IllegalStateException("publisher failed: " + e.getMessage(), e);

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.topology.SensorTopology;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -119,16 +118,7 @@ class MqttBrokerRestartIT {
                                 AtomicReference<ResendingPublisher> holder) {
         try (ResendingPublisher sender = ResendingPublisher.connect(mosquitto.uri(), "mqtt-restart-fleet")) {
             holder.set(sender);
-            long started = System.nanoTime();
-            for (int i = 0; i < READINGS; i++) {
-                long wait = started + (long) i * 1_000_000_000L / RATE - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait); // pacing a publisher, not waiting for a condition
-                }
-                String json = "{\"ts\": " + (ts0 + i) + ", \"x\": " + i + ", \"y\": 0, \"z\": 1}";
-                sender.send("vigil/vibration/" + DEVICE_PREFIX + (i % DEVICES), json.getBytes(StandardCharsets.UTF_8));
-                published.incrementAndGet();
-            }
+            PacedFleet.publish(sender::send, DEVICE_PREFIX, DEVICES, READINGS, RATE, ts0, published);
             sender.drain(Duration.ofSeconds(60));
         } catch (Exception e) {
             throw new IllegalStateException("publisher failed: " + e.getMessage(), e);
