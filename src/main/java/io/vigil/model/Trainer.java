@@ -9,9 +9,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -221,9 +223,9 @@ public final class Trainer {
      * {@code validationShare} of them (at least one), drawn with the spec's seed. Evaluation reads the
      * same set so that it can judge variants on drives the network never trained on.
      */
-    public static java.util.Set<String> heldOutDevices(List<DeviceSeries> healthy, Settings settings) {
+    public static Set<String> heldOutDevices(List<DeviceSeries> healthy, Settings settings) {
         List<DeviceSeries> devices = shuffled(healthy, settings);
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (DeviceSeries series : devices.subList(0, Math.min(heldOutCount(devices.size(), settings), devices.size()))) {
             ids.add(series.device());
         }
