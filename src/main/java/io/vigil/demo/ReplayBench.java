@@ -12,6 +12,7 @@ import io.vigil.replay.BackblazeReplay;
 import io.vigil.topology.SensorTopology;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -51,7 +52,7 @@ public final class ReplayBench {
                                    Consumer<String> progress) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Pipeline.ensureTopics(kafka.bootstrapServers(), List.of(smart));
-            List<Result> results = new java.util.ArrayList<>();
+            List<Result> results = new ArrayList<>();
             for (Target target : targets) {
                 results.add(target == Target.kafka ? toKafka(smart, dir, kafka, progress)
                         : overMqtt(smart, dir, kafka, mqtt, progress));
