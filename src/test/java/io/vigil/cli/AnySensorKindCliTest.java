@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.vigil.model.Backend;
 import io.vigil.model.BundleMetadata;
+import io.vigil.model.EngineTolerance;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.ReconstructionError;
 import io.vigil.model.Window;
@@ -36,8 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AnySensorKindCliTest {
 
-    /** Printed with six decimals: the engines agree to 1e-5 relative, the print adds half a unit of 1e-6. */
-    static final double RELATIVE = 1e-5;
+    /** Printed with six decimals: half a unit of 1e-6, on top of the engines' own difference. */
     static final double PRINTED = 0.5e-6;
     static final long START_MS = 1_700_000_000_000L;
 
@@ -124,7 +124,10 @@ class AnySensorKindCliTest {
             String[] cells = lines.get(1 + i).split(",");
             double printed = Double.parseDouble(cells[3]);
             double expectedScore = reference.get(i).score();
-            assertThat(printed).as("window %d", i).isCloseTo(expectedScore, within(RELATIVE * expectedScore + PRINTED));
+            // the engines' difference is bounded by float32 rounding through this network's shape
+            // (EngineTolerance derives it), the same on every CPU
+            assertThat(printed).as("window %d", i).isCloseTo(expectedScore,
+                    within(EngineTolerance.score(m.spec(), expectedScore) + PRINTED));
             assertThat(cells[5]).as("window %d anomalous", i).isEqualTo(printed > m.threshold() ? "1" : "0");
         }
     }

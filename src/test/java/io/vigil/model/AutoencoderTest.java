@@ -36,8 +36,10 @@ class AutoencoderTest {
         Autoencoder copy = ModelBundle.newNetwork(engine, new AutoencoderSpec(5, 12, 8, 3, 0.01, 99));
         copy.setParameters(trained.parameters());
 
-        // then
-        assertThat(copy.reconstruct(input).equalsWithEps(trained.reconstruct(input), 1e-6)).isTrue();
+        // then: the same output within float32 rounding through this shape (inputs in [0, 1): magnitude 1);
+        // usually bit for bit, but a native kernel may regroup a sum from one call to the next
+        double rounding = EngineTolerance.reconstruction(SPEC, 1);
+        assertThat(copy.reconstruct(input).equalsWithEps(trained.reconstruct(input), rounding)).isTrue();
     }
 
     @ParameterizedTest
