@@ -31,7 +31,7 @@ package io.vigil.model;
  * Δ = 2 · 129 · (29·u·M + 2·10⁻⁶) = 9.6·10⁻⁴ for M = 1.
  *
  * <p>Measured, for scale: the engines' scores differ by at most 1.1·10⁻⁵ relative on an Intel Xeon
- * (Sapphire Rapids, with any of four OpenBLAS kernels: 1/800 of the bound) and by 1.8·10⁻⁵ on an AMD
+ * with AVX-512 (the 2-vCPU VM of docs/benchmarks.md, with any of four OpenBLAS kernels: 1/800 of the bound) and by 1.8·10⁻⁵ on an AMD
  * EPYC (window 7283 of {@code LstmInferenceTest}: 1/130 of the bound). Counting errors as cancelling
  * like independent ones (√ of the roundings instead of their number) lands within a factor of two of
  * the EPYC's difference: an estimate, not a bound. The bound still tells a different network apart:
