@@ -3,9 +3,9 @@ package io.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MosquittoRequired;
 import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
 import io.vigil.security.MqttSecurity;
@@ -33,10 +33,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code vigil simulate} publishing to a real Mosquitto serves its meters on /metrics, with exact counts. */
+@ExtendWith(MosquittoRequired.class)
 class SimulateMetricsIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -49,7 +51,6 @@ class SimulateMetricsIT {
 
     @BeforeAll
     static void startBroker() throws IOException {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
         mosquitto = MosquittoProcess.start();
         // 3 devices at 100 Hz: 2 s are 600 samples, in 3 x 20 messages of 100 ms each
         scenario = Files.writeString(dir.resolve("three.yaml"), """

@@ -2,11 +2,11 @@ package io.vigil.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MosquittoRequired;
 import io.vigil.ingest.TopicReader;
 import io.vigil.model.TestModels;
 import io.vigil.reading.DeviceSeries;
@@ -29,6 +29,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reach the readings topic and every window must be scored exactly once in the scores topic as an
  * exactly-once consumer sees it ({@code read_committed}).
  */
+@ExtendWith(MosquittoRequired.class)
 class KafkaRestartIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -60,7 +62,6 @@ class KafkaRestartIT {
 
     @Test
     void everyReadingArrivesAndEveryWindowIsScoredOnceAcrossAKafkaRestart(@TempDir Path dir) throws Exception {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
         // given a healthy fleet, a real model, and the pipeline as the demo wires it, on a Kafka the test can restart
         Path scenarioFile = dir.resolve("kafka-restart-it.yaml");
         Files.writeString(scenarioFile, SCENARIO);

@@ -2,12 +2,12 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MosquittoRequired;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
 import io.vigil.topology.SensorTopology;
@@ -32,12 +32,14 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bridge between real brokers: Kafka in-process (KRaft) and Debian's mosquitto as a child
  * process, readings published with {@code mosquitto_pub} like a gateway would.
  */
+@ExtendWith(MosquittoRequired.class)
 class BridgeIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -54,17 +56,15 @@ class BridgeIT {
     static void startBrokersAndBridge() {
         kafka = EmbeddedKafka.start();
         System.out.println("EmbeddedKafka started in " + kafka.startupTime().toMillis() + " ms");
-        if (MosquittoProcess.executable().isPresent()) {
-            mosquitto = MosquittoProcess.start();
-            System.out.println("mosquitto started in " + mosquitto.startupTime().toMillis() + " ms");
-            bridge = Bridge.builder()
-                    .broker(mosquitto.uri())
-                    .bootstrapServers(kafka.bootstrapServers())
-                    .topologies(List.of(VIBRATION))
-                    .clientId("bridge-it")
-                    .metrics(registry)
-                    .start();
-        }
+        mosquitto = MosquittoProcess.start();
+        System.out.println("mosquitto started in " + mosquitto.startupTime().toMillis() + " ms");
+        bridge = Bridge.builder()
+                .broker(mosquitto.uri())
+                .bootstrapServers(kafka.bootstrapServers())
+                .topologies(List.of(VIBRATION))
+                .clientId("bridge-it")
+                .metrics(registry)
+                .start();
     }
 
     @AfterAll
@@ -82,7 +82,6 @@ class BridgeIT {
 
     @Test
     void readingPublishedWithMosquittoPubReachesTheReadingsTopic() throws Exception {
-        assumeMosquitto();
         // given a batch reading from device bearing-7
         long ts = System.currentTimeMillis() - 1_000;
         String payload = "{\"ts\": " + ts + ", \"rateHz\": 100, \"samples\": [[0.1, 0.2, 9.8], [0.3, -0.4, 9.7]]}";
@@ -102,7 +101,6 @@ class BridgeIT {
 
     @Test
     void malformedReadingReachesTheDeadLetterTopicWithItsReason() throws Exception {
-        assumeMosquitto();
         // given a batch whose second row lacks z
         String payload = "{\"ts\": " + System.currentTimeMillis() + ", \"rateHz\": 100, \"samples\": [[1, 2, 3], [1, 2]]}";
 
@@ -125,7 +123,6 @@ class BridgeIT {
 
     @Test
     void everyPublishedMessageBecomesExactlyOneRecord(@TempDir Path dir) throws Exception {
-        assumeMosquitto();
         // given N single-sample readings, one per line, from one device
         int n = 2_000;
         long ts0 = System.currentTimeMillis() - 60_000;
@@ -151,7 +148,6 @@ class BridgeIT {
 
     @Test
     void readingsPublishedWhileTheBridgeIsDownArriveWhenItReturns(@TempDir Path dir) throws Exception {
-        assumeMosquitto();
         // given a bridge that subscribed once under a fixed client id, then went away
         SimpleMeterRegistry restartRegistry = new SimpleMeterRegistry();
         restartBridge(new SimpleMeterRegistry()).close();
@@ -221,10 +217,6 @@ class BridgeIT {
         MqttMessage message = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
         message.setQos(1);
         return message;
-    }
-
-    private static void assumeMosquitto() {
-        assumeTrue(mosquitto != null, "mosquitto is not installed (apt-get install mosquitto mosquitto-clients)");
     }
 
     private static void mosquittoPub(String topic, List<String> args) throws IOException, InterruptedException {

@@ -2,11 +2,11 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MosquittoRequired;
 import io.vigil.publish.MqttQos1Sender;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka has it, so every reading must arrive; redelivery may write one twice, and the test counts that
  * (duplicates are told apart by device + sample time, the key the detector deduplicates on).
  */
+@ExtendWith(MosquittoRequired.class)
 class BridgeRestartIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -82,7 +84,6 @@ class BridgeRestartIT {
     }
 
     private void runWithRestarts(String fault, int ratePerSecond, BridgeLauncher launcher) throws Exception {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              MosquittoProcess mosquitto = MosquittoProcess.start()) {
             // given a running bridge and a fleet publishing at a steady rate

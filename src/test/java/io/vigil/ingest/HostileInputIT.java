@@ -1,12 +1,12 @@
 package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MosquittoRequired;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +23,14 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole hostile corpus through a real mosquitto into the real bridge and Kafka, interleaved with
  * good readings: every bad message is dead-lettered with exactly its reason and counted, every good
  * one is forwarded, and the bridge is still up at the end.
  */
+@ExtendWith(MosquittoRequired.class)
 class HostileInputIT {
 
     static final Duration DELIVERY = Duration.ofSeconds(90);
@@ -37,7 +39,6 @@ class HostileInputIT {
 
     @Test
     void everyHostileReadingIsDeadLetteredWithItsReasonAndGoodReadingsFlowOn() throws Exception {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
         long now = System.currentTimeMillis();
         List<HostileCorpus.Entry> corpus = HostileCorpus.viaMqtt(now);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -2,12 +2,12 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MosquittoRequired;
 import io.vigil.publish.MqttQos1Sender;
 import io.vigil.topology.SensorTopology;
 import java.lang.management.ManagementFactory;
@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Back-pressure while Kafka is unreachable: the bridge keeps every reading it holds unacknowledged, so
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * away), and with a delivery timeout shortened to 2 s as an operator might set it, so a 12 s outage
  * expires records several times and the bridge must send them again.
  */
+@ExtendWith(MosquittoRequired.class)
 class KafkaUnreachableIT {
 
     static final SensorTopology VIBRATION = BridgeRestartIT.VIBRATION;
@@ -53,7 +55,6 @@ class KafkaUnreachableIT {
 
     @BeforeAll
     static void startBrokers() {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
         kafka = EmbeddedKafka.start();
         mosquitto = MosquittoProcess.start();
     }

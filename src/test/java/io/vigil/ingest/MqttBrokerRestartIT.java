@@ -2,11 +2,11 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MosquittoRequired;
 import io.vigil.topology.SensorTopology;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * No loss across MQTT broker restarts: mosquitto, with persistence on, is stopped (SIGTERM) and
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * session, and every reading must reach Kafka. Duplicates (redelivered in-flight messages) are
  * counted by device + sample time.
  */
+@ExtendWith(MosquittoRequired.class)
 class MqttBrokerRestartIT {
 
     static final SensorTopology VIBRATION = BridgeRestartIT.VIBRATION;
@@ -42,7 +44,6 @@ class MqttBrokerRestartIT {
 
     @Test
     void everyReadingArrivesAcrossTwoMqttBrokerRestarts() throws Exception {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              MosquittoProcess mosquitto = MosquittoProcess.startPersistent();

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.cli.Vigil;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MosquittoRequired;
 import io.vigil.security.MqttSecurity;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
@@ -27,6 +28,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -35,6 +37,7 @@ import picocli.CommandLine;
  * by openssl for this run: right credentials flow to Kafka; a wrong password, an untrusted server
  * and a missing client certificate each fail fast with one clear line.
  */
+@ExtendWith(MosquittoRequired.class)
 class SecureBridgeIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -50,10 +53,7 @@ class SecureBridgeIT {
 
     @BeforeAll
     static void startSecuredBrokers() throws Exception {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
         assumeTrue(TestCertificates.unavailable().isEmpty(), () -> TestCertificates.unavailable().orElseThrow());
-        assumeTrue(new ProcessBuilder("mosquitto_passwd", "-h").start().waitFor(10, TimeUnit.SECONDS),
-                "mosquitto_passwd is not installed (apt-get install mosquitto)");
         pki = TestCertificates.create(dir);
         Path passwords = dir.resolve("passwd");
         run("mosquitto_passwd", "-c", "-b", passwords.toString(), USER, PASSWORD);

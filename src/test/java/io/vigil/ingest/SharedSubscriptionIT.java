@@ -2,11 +2,11 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MosquittoRequired;
 import io.vigil.publish.MqttQos1Sender;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
@@ -20,12 +20,14 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two bridges in one MQTT 5 share group ({@code $share/<group>/vigil/vibration/+}) on mosquitto split
  * the readings between them, and together forward each one to Kafka exactly once. Its own brokers:
  * BridgeIT's bridge subscribes without a group and would receive every reading as well.
  */
+@ExtendWith(MosquittoRequired.class)
 class SharedSubscriptionIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -37,7 +39,6 @@ class SharedSubscriptionIT {
 
     @Test
     void twoBridgesInOneShareGroupSplitTheReadingsAndForwardEachOnce() throws Exception {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
         SimpleMeterRegistry first = new SimpleMeterRegistry();
         SimpleMeterRegistry second = new SimpleMeterRegistry();
         long ts0 = System.currentTimeMillis() - 60_000;

@@ -2,13 +2,13 @@ package io.vigil.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.cli.Vigil;
 import io.vigil.demo.Pipeline;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
+import io.vigil.embedded.MosquittoRequired;
 import io.vigil.ingest.Bridge;
 import io.vigil.ingest.BridgeMetrics;
 import io.vigil.ingest.TopicReader;
@@ -37,6 +37,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -49,6 +50,7 @@ import picocli.CommandLine;
  * (window 5, hop 1), keyed by its serial. The whole fleet, about 65,000 rows: expectations come from
  * the files, read independently of the replay.
  */
+@ExtendWith(MosquittoRequired.class)
 class ReplayIT {
 
     static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
@@ -59,7 +61,6 @@ class ReplayIT {
     @Test
     void sixRealDaysOverMqttArriveOneRecordPerRowAndScoreEveryDriveOncePerReadingFromItsFifth(@TempDir Path tmp)
             throws Exception {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
         // given six real days, what their files hold per drive, and a SMART model trained on their healthy drives
         Path days = copyDays(tmp, DAYS);
         Map<String, TreeSet<Long>> rows = new TreeMap<>();
