@@ -60,6 +60,9 @@ class AutoencoderQualityTest {
         System.out.printf(Locale.ROOT, "AutoencoderQualityTest: healthy windows over threshold: %d of %d (%.2f %%)%n",
                 Math.round(share * healthy.size()), healthy.size(), 100 * share);
         assertThat(healthy).hasSizeGreaterThan(3000);
+        // the requirement, not a fit to one run: another CPU rounds training differently, which moves
+        // the model as another seed does; measured 0.34-0.63 % over seeds 42, 7 and 99 and over
+        // OpenBLAS's SkylakeX, Haswell and Prescott kernels (OPENBLAS_CORETYPE) at seed 42
         assertThat(share).isLessThanOrEqualTo(0.01);
     }
 
@@ -80,6 +83,7 @@ class AutoencoderQualityTest {
                 100 * shareAbove(broken));
         assertThat(byMode.values()).allSatisfy(scores -> assertThat(scores).hasSizeGreaterThan(300));
         assertThat(broken).hasSizeGreaterThan(1500);
+        // 100 % in each of the five trainings above (three seeds, three OpenBLAS kernels)
         assertThat(shareAbove(broken)).isGreaterThanOrEqualTo(0.99);
     }
 
@@ -94,6 +98,7 @@ class AutoencoderQualityTest {
 
             System.out.printf(Locale.ROOT, "AutoencoderQualityTest: %s (gradual) raised %.1f s into its %.0f s drift%n",
                     device, raisedAt == null ? Double.NaN : (raisedAt - begins) / 1000.0, drift.duration());
+            // 5.8-7.4 s into the drift in the five trainings above, against 30 s allowed
             assertThat(raisedAt).as(device).isNotNull().isBetween(begins, halfDone);
         }
     }
