@@ -19,6 +19,11 @@ public final class BridgeRecords {
     public static final String HEADER_MQTT_TOPIC = "vigil.mqtt.topic";
     /** Dead-letter header: the sensor kind whose filter matched the topic ({@code unknown} if none). */
     public static final String HEADER_KIND = "vigil.kind";
+    /**
+     * Dead-letter header, present only when the value holds the payload's first bytes rather than all
+     * of it (a payload too large for one Kafka record): the payload's full size in bytes.
+     */
+    public static final String HEADER_PAYLOAD_BYTES = "vigil.payload.bytes";
 
     private static final Serializer<SampleBatch> BATCHES = new SampleBatchSerde().serializer();
 
