@@ -179,7 +179,7 @@ public final class Pipeline implements AutoCloseable {
         private List<SensorTopology> kinds = List.of();
         private final Map<String, Path> bundles = new HashMap<>();
         private String applicationId = DetectorTopology.DEFAULT_APPLICATION_ID;
-        private String bridgeClientId = Bridge.Builder.DEFAULT_CLIENT_ID;
+        private String bridgeClientId = Bridge.Builder.defaultClientId();
         private int streamThreads = 1;
         private Function<MeterRegistry, DetectorSettings> settings = DetectorSettings::defaults;
         private MeterRegistry registry = new SimpleMeterRegistry();
