@@ -412,8 +412,20 @@ public final class Bridge implements AutoCloseable {
                     return;
                 }
                 RejectReason fault = recordFault(error);
-                if (fault == null || !refusal.handle(fault, error)) {
+                if (fault == null) {
                     sendAgainLater(delivery, record, outcome, samples, refusal, attempt, error);
+                    return;
+                }
+                // Off the producer's I/O thread: a send from its callback blocks that thread for as long
+                // as the dead-letter topic's metadata is unknown, and only that thread can fetch it.
+                try {
+                    retries.execute(() -> {
+                        if (!refusal.handle(fault, error)) {
+                            sendAgainLater(delivery, record, outcome, samples, refusal, attempt, error);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    abandoned();
                 }
             });
         } catch (RuntimeException e) { // closed producer, buffer full past max.block.ms: not acknowledged
