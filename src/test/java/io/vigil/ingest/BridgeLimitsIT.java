@@ -100,6 +100,8 @@ class BridgeLimitsIT {
                     .isEqualTo(String.valueOf(sent.getValue().length));
             assertThat(dead.value().length).isLessThan(MAX_REQUEST_BYTES).isGreaterThan(MAX_REQUEST_BYTES / 2);
             assertThat(dead.value()).isEqualTo(Arrays.copyOf(sent.getValue(), dead.value().length));
+            System.out.printf("BridgeLimitsIT: %s, %d bytes -> TOO_LARGE dead letter holding its first %d bytes%n",
+                    sent.getKey(), sent.getValue().length, dead.value().length);
         }
         // and nothing is left in flight or sent again
         await().atMost(DELIVERY).until(() -> bridge.inFlight() == 0);
@@ -124,6 +126,8 @@ class BridgeLimitsIT {
                 .contains("which is the value of the max.request.size configuration");
         assertThat(dead.value()).isEqualTo(payload);
         assertThat(dead.headers().lastHeader(BridgeRecords.HEADER_PAYLOAD_BYTES)).isNull();
+        System.out.printf("BridgeLimitsIT: a %d-byte batch of 24,000 samples -> %s: %s%n", payload.length,
+                TopicReader.header(dead, BridgeRecords.HEADER_REASON), TopicReader.header(dead, BridgeRecords.HEADER_ERROR));
         await().atMost(DELIVERY).until(() -> bridge.inFlight() == 0);
         assertThat(kafkaRetries()).isZero();
     }
