@@ -559,6 +559,7 @@ public final class Bridge implements AutoCloseable {
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
+            // MQTT 5 brokers may say so (0x8E); mosquitto 2.0.11 just closes the connection
             if (!closing && response.getReturnCode() == SESSION_TAKEN_OVER) {
                 LOG.error("Another client connected to {} as '{}' and took over this bridge's session; messages in"
                         + " flight may be lost. Give every bridge its own --client-id, and have the broker tie client"
