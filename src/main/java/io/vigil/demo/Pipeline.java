@@ -154,7 +154,8 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Every topic the kinds use (readings, dead letters, scores, alerts), created with
-     * {@code partitions} partitions when missing; {@code clientConfig} carries SASL/SSL settings.
+     * {@code partitions} partitions and {@link Topics#CONFIG} when missing; {@code clientConfig} carries
+     * SASL/SSL settings.
      */
     public static List<String> ensureTopics(String bootstrap, Map<String, Object> clientConfig,
                                             List<SensorTopology> kinds, int partitions) {
