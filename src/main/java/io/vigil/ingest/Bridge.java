@@ -153,6 +153,12 @@ public final class Bridge implements AutoCloseable {
         Map<String, Object> producerConfig = producerConfig(settings.bootstrapServers, settings.clientId, overrides);
         this.maxRecordBytes = Integer.parseInt(String.valueOf(producerConfig.getOrDefault(
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DEFAULT_MAX_REQUEST_BYTES)));
+        if ((long) settings.maxPayloadBytes * SERIALIZED_GROWTH > maxRecordBytes) {
+            LOG.warn("Payloads of up to {} bytes may become readings records larger than Kafka takes ({} bytes,"
+                    + " max.request.size): those are dead-lettered as TOO_LARGE. Keep --max-payload-bytes at most a"
+                    + " third of max.request.size (and of the topics' max.message.bytes)", settings.maxPayloadBytes,
+                    maxRecordBytes);
+        }
         this.producer = new KafkaProducer<>(producerConfig);
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(settings.registry);
@@ -161,6 +167,8 @@ public final class Bridge implements AutoCloseable {
         client.setCallback(new Callback());
     }
 
+    /** How much larger than its payload a readings record can get: {@code 1e6} is written {@code 1000000.0}. */
+    private static final int SERIALIZED_GROWTH = 3;
     /** Kafka's default {@code max.request.size}. */
     private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
