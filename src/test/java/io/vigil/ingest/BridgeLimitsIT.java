@@ -10,6 +10,8 @@ import io.vigil.embedded.MosquittoProcess;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -26,12 +28,14 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What Kafka or MQTT would refuse, lose or repeat (issue 15): oversize payloads and records, readings
  * stamped ahead, topics no kind claims, retained messages, a client taking the bridge's id. Kafka runs
  * as a production broker does, {@code auto.create.topics.enable=false}, so every topic is one the
- * bridge created with its own settings; mosquitto is Debian's. Every case ends with nothing left in
+ * bridge created with its own settings (or, where a test says so, an operator with stricter ones);
+ * mosquitto is Debian's. Every case ends with nothing left in
  * flight and no record sent again: refused input is dead-lettered once, with its reason.
  */
 class BridgeLimitsIT {
@@ -190,6 +194,43 @@ class BridgeLimitsIT {
             assertThat(adxlRegistry.counter(BridgeMetrics.REJECTED, BridgeMetrics.TAG_KIND, "adxl356",
                     BridgeMetrics.TAG_REASON, "BAD_TIMESTAMP").count()).isEqualTo(1.0);
             assertThat(adxlRegistry.find(BridgeMetrics.KAFKA_RETRIES).counters()).allMatch(c -> c.count() == 0);
+        }
+    }
+
+    @Test
+    void aDeadLetterTheTopicStillRefusesIsSentAgainWithoutItsPayload(@TempDir Path dir) throws Exception {
+        // given a kind whose dead-letter topic an operator created to take records of 2 KiB at most
+        String smallDeadLetters = "vigil.deadletter.small";
+        Path topologyFile = dir.resolve("vibration.yaml");
+        Files.writeString(topologyFile, Files.readString(TopologyLoader.DEFAULT_DIR.resolve("vibration.yaml"))
+                .replace("deadLetter: " + DEAD_LETTER, "deadLetter: " + smallDeadLetters));
+        SensorTopology kind = TopologyLoader.load(topologyFile);
+        assertThat(kind.kafka().deadLetter()).isEqualTo(smallDeadLetters);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(smallDeadLetters, Optional.of(1), Optional.empty())
+                    .configs(Map.of("max.message.bytes", "2048")))).all().get();
+        }
+        SimpleMeterRegistry ownRegistry = new SimpleMeterRegistry();
+        try (MosquittoProcess ownBroker = MosquittoProcess.start();
+             Bridge small = Bridge.builder()
+                     .broker(ownBroker.uri())
+                     .bootstrapServers(kafka.bootstrapServers())
+                     .topologies(List.of(kind))
+                     .clientId("limits-it-small")
+                     .metrics(ownRegistry)
+                     .start()) {
+            // when a 10 kB bad reading arrives: its dead letter fits max.request.size, not the topic
+            byte[] payload = utf8("{\"ts\": \"" + "t".repeat(10_000) + "\"}");
+            publish(ownBroker, "vigil/vibration/small-topic", payload, false);
+
+            // then Kafka's refusal sends it again bare: reason and size kept, payload dropped, nothing retried
+            ConsumerRecord<String, byte[]> dead = TopicReader.await(kafka.bootstrapServers(), smallDeadLetters,
+                    r -> "small-topic".equals(r.key()), 1, DELIVERY).get(0);
+            assertThat(TopicReader.header(dead, BridgeRecords.HEADER_REASON)).isEqualTo("WRONG_TYPE");
+            assertThat(TopicReader.header(dead, BridgeRecords.HEADER_PAYLOAD_BYTES)).isEqualTo(String.valueOf(payload.length));
+            assertThat(dead.value()).isEmpty();
+            await().atMost(DELIVERY).until(() -> small.inFlight() == 0);
+            assertThat(ownRegistry.find(BridgeMetrics.KAFKA_RETRIES).counters()).allMatch(c -> c.count() == 0);
         }
     }
 
