@@ -44,8 +44,10 @@ public final class BridgeCommand implements Runnable {
     @Option(names = "--kind", split = ",", description = "bridge only these sensor kinds (default: all)")
     List<String> kinds;
 
-    @Option(names = "--client-id", defaultValue = Bridge.Builder.DEFAULT_CLIENT_ID,
-            description = "MQTT client id; the broker keeps this id's session while the bridge is down (default ${DEFAULT-VALUE})")
+    @Option(names = "--client-id",
+            description = {"MQTT client id; the broker keeps this id's session while the bridge is down, so keep it",
+                    "across restarts and give every bridge its own (default " + Bridge.Builder.CLIENT_ID_PREFIX
+                            + "-<host name>)"})
     String clientId;
 
     @Option(names = "--share-group",
@@ -103,7 +105,8 @@ public final class BridgeCommand implements Runnable {
                     .broker(broker)
                     .bootstrapServers(bootstrap)
                     .topologies(selected)
-                    .clientId(clientId)
+                    .clientId(clientId == null ? Bridge.Builder.defaultClientId() : clientId)
+                    .unknownKinds(kinds == null || kinds.isEmpty()) // --kind: the other kinds are other bridges' business
                     .shareGroup(shareGroup)
                     .receiveMaximum(maxInflight)
                     .sessionExpiry(Duration.ofSeconds(sessionExpirySeconds))

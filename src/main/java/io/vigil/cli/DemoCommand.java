@@ -10,6 +10,7 @@ import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
 import io.vigil.simulator.FaultSchedule;
 import io.vigil.simulator.Fleet;
+import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.stream.DetectorSettings;
@@ -153,7 +154,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         boolean ansi = !plain && System.console() != null;
         ConsoleView view = new ConsoleView(out, ansi, "Vigil demo (" + scenario.name() + ")");
         boolean externalKafka = external.kafka() != null; // resume at the end, not at old history
-        long startMs = System.currentTimeMillis();
+        long startMs = MqttFleetPublisher.startFor(System.currentTimeMillis(), scenario.durationSeconds(), speed);
         step(out, describeFleet(scenario, startMs));
         int[] exit = {0};
         try (EventTail tail = EventTail.start(pipeline.bootstrapServers(), pipeline.kinds(),

@@ -75,7 +75,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Simulated seconds (default: the scenario's durationSeconds).")
     Double duration;
 
-    @Option(names = "--start-ms", paramLabel = "EPOCH_MS", description = "Time of the first sample (default: now). Fix it for byte-identical CSV files.")
+    @Option(names = "--start-ms", paramLabel = "EPOCH_MS", description = "Time of the first sample (default: now, or earlier where a fast run would stamp samples more than the bridge's 15 min ahead of the clock). Fix it for byte-identical CSV files.")
     Long startMs;
 
     @Option(names = "--speed", defaultValue = "1", paramLabel = "X",
@@ -102,7 +102,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (!(seconds > 0) || Double.isInfinite(seconds)) {
             throw new UsageException("--duration must be a positive number of seconds, got " + duration);
         }
-        long start = startMs == null ? System.currentTimeMillis() : startMs;
+        long start = startMs == null ? MqttFleetPublisher.startFor(System.currentTimeMillis(), seconds, speed) : startMs;
         String target = broker != null ? broker : System.getenv(BROKER_ENV);
         if (out != null && broker != null) {
             throw new UsageException("give either --out FILE or --broker URL, not both");

@@ -154,7 +154,8 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Every topic the kinds use (readings, dead letters, scores, alerts), created with
-     * {@code partitions} partitions when missing; {@code clientConfig} carries SASL/SSL settings.
+     * {@code partitions} partitions and {@link Topics#CONFIG} when missing; {@code clientConfig} carries
+     * SASL/SSL settings.
      */
     public static List<String> ensureTopics(String bootstrap, Map<String, Object> clientConfig,
                                             List<SensorTopology> kinds, int partitions) {
@@ -179,7 +180,7 @@ public final class Pipeline implements AutoCloseable {
         private List<SensorTopology> kinds = List.of();
         private final Map<String, Path> bundles = new HashMap<>();
         private String applicationId = DetectorTopology.DEFAULT_APPLICATION_ID;
-        private String bridgeClientId = Bridge.Builder.DEFAULT_CLIENT_ID;
+        private String bridgeClientId = Bridge.Builder.defaultClientId();
         private int streamThreads = 1;
         private Function<MeterRegistry, DetectorSettings> settings = DetectorSettings::defaults;
         private MeterRegistry registry = new SimpleMeterRegistry();

@@ -26,6 +26,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -52,9 +56,22 @@ import org.slf4j.LoggerFactory;
  * the bridge holds at most the receive maximum of unacknowledged messages (it stops reading MQTT
  * beyond that) and the broker queues the rest, so the bridge's memory is bounded by the receive
  * maximum, not by the outage. A record Kafka refuses anyway
- * (an operator's shorter delivery timeout, a full buffer, a non-retriable error) is sent again with
+ * (an operator's shorter delivery timeout, a full buffer, missing rights) is sent again with
  * back-off ({@link #RETRY_FIRST} doubling up to {@link #RETRY_MAX}); its message keeps its
  * unacknowledged slot meanwhile, which is the back-pressure.
+ *
+ * <p><b>Records Kafka will never take.</b> A readings record Kafka refuses for a fault of its own —
+ * larger than {@code max.request.size} or the topic's {@code max.message.bytes}, a timestamp outside
+ * the topic's {@code message.timestamp.*.max.ms}, an invalid record — would be refused on every
+ * retry, so its message is dead-lettered instead ({@link #recordFault}). A dead letter is built to
+ * fit {@code max.request.size} (its payload cut if need be); one refused all the same is sent once
+ * more without its payload.
+ *
+ * <p><b>Topics no kind claims.</b> The bridge subscribes wider than its kinds' filters
+ * ({@link TopicFilters#catching}), so a message one level too deep, or for a kind nobody configured,
+ * is dead-lettered as UNKNOWN_TOPIC rather than never seen. Retained messages are sent only when a
+ * subscription is new (MQTT 5 retain handling 1): a retained message is forwarded or dead-lettered
+ * once per session, not again on every reconnect or restart under the same client id.
  *
  * <pre>{@code
  * try (Bridge bridge = Bridge.builder()
@@ -81,6 +98,10 @@ public final class Bridge implements AutoCloseable {
     /** How long {@link #close} waits for Kafka to acknowledge what the bridge holds. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final String UNKNOWN_KIND = "unknown";
+    /** MQTT 5 retain handling 1: the broker sends retained messages only for a subscription the session did not have. */
+    static final int RETAIN_HANDLING_NEW_SUBSCRIPTIONS_ONLY = 1;
+    /** MQTT 5 DISCONNECT reason: another client connected with our client id. */
+    private static final int SESSION_TAKEN_OVER = 0x8E;
 
     private final Settings settings;
     private final List<Route> routes;
@@ -88,6 +109,8 @@ public final class Bridge implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final KafkaClientMetrics producerMetrics;
     private final BridgeMetrics metrics;
+    /** The producer's {@code max.request.size}: the most one record may take, so a dead letter is cut to fit it. */
+    private final int maxRecordBytes;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "bridge-kafka-retry");
         thread.setDaemon(true);
@@ -108,6 +131,16 @@ public final class Bridge implements AutoCloseable {
     private record Route(String filter, SensorTopology topology, PayloadParser parser) {
     }
 
+    /** One MQTT message on its way to Kafka, with what a dead letter for it needs. */
+    private record Delivery(MqttMessage message, String topic, String deviceId, String kind, String deadLetterTopic,
+                            long arrived) {
+    }
+
+    /** What to do when Kafka refuses a record for a fault of its own; false to send it again like any failure. */
+    private interface Refusal {
+        boolean handle(RejectReason reason, Exception error);
+    }
+
     private Bridge(Settings settings) throws MqttException {
         this.settings = settings;
         this.routes = settings.topologies.stream()
@@ -117,13 +150,27 @@ public final class Bridge implements AutoCloseable {
         this.slots = new Semaphore(settings.receiveMaximum);
         Map<String, Object> overrides = new HashMap<>(settings.kafkaClientConfig);
         overrides.putAll(settings.producerOverrides);
-        this.producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers, settings.clientId, overrides));
+        Map<String, Object> producerConfig = producerConfig(settings.bootstrapServers, settings.clientId, overrides);
+        this.maxRecordBytes = Integer.parseInt(String.valueOf(producerConfig.getOrDefault(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DEFAULT_MAX_REQUEST_BYTES)));
+        if ((long) settings.maxPayloadBytes * SERIALIZED_GROWTH > maxRecordBytes) {
+            LOG.warn("Payloads of up to {} bytes may become readings records larger than Kafka takes ({} bytes,"
+                    + " max.request.size): those are dead-lettered as TOO_LARGE. Keep --max-payload-bytes at most a"
+                    + " third of max.request.size (and of the topics' max.message.bytes)", settings.maxPayloadBytes,
+                    maxRecordBytes);
+        }
+        this.producer = new KafkaProducer<>(producerConfig);
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(settings.registry);
         this.client = new MqttAsyncClient(settings.brokerUri, settings.clientId, new MemoryPersistence());
         client.setManualAcks(true);
         client.setCallback(new Callback());
     }
+
+    /** How much larger than its payload a readings record can get: {@code 1e6} is written {@code 1000000.0}. */
+    private static final int SERIALIZED_GROWTH = 3;
+    /** Kafka's default {@code max.request.size}. */
+    private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
     public static Builder builder() {
         return new Builder();
@@ -215,10 +262,20 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    private void subscribe() throws MqttException {
-        MqttSubscription[] subscriptions = routes.stream()
-                .map(r -> new MqttSubscription(TopicFilters.subscription(r.filter(), settings.shareGroup), QOS))
+    /** The kinds' filters, widened to catch what no kind claims; retained messages for new subscriptions only. */
+    private MqttSubscription[] subscriptions() {
+        return TopicFilters.catching(routes.stream().map(Route::filter).toList(), settings.unknownKinds).stream()
+                .map(filter -> {
+                    MqttSubscription subscription = new MqttSubscription(
+                            TopicFilters.subscription(filter, settings.shareGroup), QOS);
+                    subscription.setRetainHandling(RETAIN_HANDLING_NEW_SUBSCRIPTIONS_ONLY);
+                    return subscription;
+                })
                 .toArray(MqttSubscription[]::new);
+    }
+
+    private void subscribe() throws MqttException {
+        MqttSubscription[] subscriptions = subscriptions();
         IMqttToken token = client.subscribe(subscriptions);
         token.waitForCompletion(MQTT_TIMEOUT_MS);
         int[] codes = token.getReasonCodes();
@@ -241,19 +298,46 @@ public final class Bridge implements AutoCloseable {
         String deviceId = DeviceIds.fromTopic(topic);
         Route route = route(topic);
         if (route == null) {
-            Rejected unknown = new Rejected(RejectReason.UNKNOWN_TOPIC, "topic '" + topic + "' matches none of "
-                    + routes.stream().map(Route::filter).toList());
-            reject(settings.topologies.get(0).kafka().deadLetter(), UNKNOWN_KIND, topic, deviceId, message, unknown, arrived);
+            Rejected unknown = new Rejected(RejectReason.UNKNOWN_TOPIC, "topic " + PayloadParser.quote(topic)
+                    + " matches none of " + routes.stream().map(Route::filter).toList());
+            reject(new Delivery(message, topic, deviceId, UNKNOWN_KIND, settings.topologies.get(0).kafka().deadLetter(),
+                    arrived), unknown);
             return;
         }
-        String kind = route.topology().kind();
+        Delivery delivery = new Delivery(message, topic, deviceId, route.topology().kind(),
+                route.topology().kafka().deadLetter(), arrived);
         ParseResult result = parse(route.parser(), message.getPayload(), deviceId);
         if (result instanceof Accepted accepted) {
-            send(BridgeRecords.reading(route.topology(), deviceId, accepted.batch()), kind, BridgeMetrics.FORWARDED,
-                    accepted.batch().size(), message, arrived);
+            send(delivery, BridgeRecords.reading(route.topology(), deviceId, accepted.batch()), BridgeMetrics.FORWARDED,
+                    accepted.batch().size(), (reason, error) -> {
+                        reject(delivery, new Rejected(reason, "Kafka refused the readings record: " + oneLine(error)));
+                        return true;
+                    });
         } else {
-            reject(route.topology().kafka().deadLetter(), kind, topic, deviceId, message, (Rejected) result, arrived);
+            reject(delivery, (Rejected) result);
         }
+    }
+
+    /**
+     * The reason a record Kafka refused is at fault itself, so that sending it again cannot help; null
+     * for everything else (Kafka away, missing rights, a record failed only because a batch-mate was
+     * invalid), which is sent again: fixing Kafka lets those through, in order.
+     */
+    static RejectReason recordFault(Exception error) {
+        if (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException) {
+            return RejectReason.TOO_LARGE;
+        }
+        if (error instanceof InvalidTimestampException) {
+            return RejectReason.BAD_TIMESTAMP;
+        }
+        if (error instanceof InvalidRecordException) {
+            return RejectReason.KAFKA_REFUSED;
+        }
+        return null;
+    }
+
+    private static String oneLine(Exception error) {
+        return String.valueOf(error.getMessage()).replaceAll("\\s+", " ").strip();
     }
 
     /** Waits for a free in-flight slot (see {@link #slots}); false when the bridge is closing. */
@@ -294,21 +378,33 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    private void reject(String deadLetterTopic, String kind, String topic, String deviceId, MqttMessage message,
-                        Rejected rejected, long arrived) {
-        metrics.rejected(kind, rejected.reason());
-        LOG.debug("Rejected {} on {}: {}", rejected.reason(), topic, rejected.message());
-        send(BridgeRecords.deadLetter(deadLetterTopic, kind, topic, deviceId, message.getPayload(), rejected),
-                kind, BridgeMetrics.DEAD_LETTERED, 0, message, arrived);
+    private void reject(Delivery delivery, Rejected rejected) {
+        metrics.rejected(delivery.kind(), rejected.reason());
+        LOG.debug("Rejected {} on {}: {}", rejected.reason(), delivery.topic(), rejected.message());
+        sendDeadLetter(delivery, rejected, maxRecordBytes);
     }
 
-    private void send(ProducerRecord<String, byte[]> record, String kind, String outcome, int samples,
-                      MqttMessage message, long arrived) {
-        send(record, kind, outcome, samples, message, arrived, 0);
+    /** A dead letter in at most {@code maxBytes}; refused all the same (a topic's smaller limit), once more bare. */
+    private void sendDeadLetter(Delivery delivery, Rejected rejected, int maxBytes) {
+        ProducerRecord<String, byte[]> record = BridgeRecords.deadLetter(delivery.deadLetterTopic(), delivery.kind(),
+                delivery.topic(), delivery.deviceId(), delivery.message().getPayload(), rejected, maxBytes);
+        send(delivery, record, BridgeMetrics.DEAD_LETTERED, 0, (reason, error) -> {
+            if (maxBytes == 0) {
+                return false;
+            }
+            LOG.warn("Kafka refused the dead letter of a message on {} ({}); sending it again without its payload",
+                    delivery.topic(), oneLine(error));
+            sendDeadLetter(delivery, rejected, 0);
+            return true;
+        });
     }
 
-    private void send(ProducerRecord<String, byte[]> record, String kind, String outcome, int samples,
-                      MqttMessage message, long arrived, int attempt) {
+    private void send(Delivery delivery, ProducerRecord<String, byte[]> record, String outcome, int samples, Refusal refusal) {
+        send(delivery, record, outcome, samples, refusal, 0);
+    }
+
+    private void send(Delivery delivery, ProducerRecord<String, byte[]> record, String outcome, int samples,
+                      Refusal refusal, int attempt) {
         if (closing) {
             abandoned();
             return;
@@ -316,17 +412,32 @@ public final class Bridge implements AutoCloseable {
         try {
             producer.send(record, (metadata, error) -> {
                 if (error == null) {
-                    acknowledge(message);
-                    settled(kind, outcome, arrived);
+                    acknowledge(delivery.message());
+                    settled(delivery.kind(), outcome, delivery.arrived());
                     if (samples > 0) {
-                        metrics.samples(kind, samples);
+                        metrics.samples(delivery.kind(), samples);
                     }
-                } else {
-                    sendAgainLater(record, kind, outcome, samples, message, arrived, attempt, error);
+                    return;
+                }
+                RejectReason fault = recordFault(error);
+                if (fault == null) {
+                    sendAgainLater(delivery, record, outcome, samples, refusal, attempt, error);
+                    return;
+                }
+                // Off the producer's I/O thread: a send from its callback blocks that thread for as long
+                // as the dead-letter topic's metadata is unknown, and only that thread can fetch it.
+                try {
+                    retries.execute(() -> {
+                        if (!refusal.handle(fault, error)) {
+                            sendAgainLater(delivery, record, outcome, samples, refusal, attempt, error);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    abandoned();
                 }
             });
         } catch (RuntimeException e) { // closed producer, buffer full past max.block.ms: not acknowledged
-            sendAgainLater(record, kind, outcome, samples, message, arrived, attempt, e);
+            sendAgainLater(delivery, record, outcome, samples, refusal, attempt, e);
         }
     }
 
@@ -335,13 +446,13 @@ public final class Bridge implements AutoCloseable {
      * receive maximum (back-pressure), and the record is sent again after a back-off. Reconnecting to
      * MQTT to get the message redelivered instead would only hand the bridge the same message again.
      */
-    private void sendAgainLater(ProducerRecord<String, byte[]> record, String kind, String outcome, int samples,
-                                MqttMessage message, long arrived, int attempt, Exception error) {
-        metrics.kafkaFailure(kind);
+    private void sendAgainLater(Delivery delivery, ProducerRecord<String, byte[]> record, String outcome, int samples,
+                                Refusal refusal, int attempt, Exception error) {
+        metrics.kafkaFailure(delivery.kind());
         logFailure(record.topic(), error);
         long wait = Math.min(RETRY_MAX.toMillis(), RETRY_FIRST.toMillis() << Math.min(attempt, 16));
         try {
-            retries.schedule(() -> send(record, kind, outcome, samples, message, arrived, attempt + 1), wait,
+            retries.schedule(() -> send(delivery, record, outcome, samples, refusal, attempt + 1), wait,
                     TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             abandoned();
@@ -448,9 +559,7 @@ public final class Bridge implements AutoCloseable {
             LOG.info("Reconnected to MQTT broker {}", serverUri);
             try {
                 // The session normally keeps our subscriptions; subscribing again covers an expired one.
-                client.subscribe(routes.stream()
-                        .map(r -> new MqttSubscription(TopicFilters.subscription(r.filter(), settings.shareGroup), QOS))
-                        .toArray(MqttSubscription[]::new));
+                client.subscribe(subscriptions());
             } catch (MqttException e) {
                 LOG.error("Re-subscribing after reconnect failed: {}", e.getMessage());
             }
@@ -458,6 +567,12 @@ public final class Bridge implements AutoCloseable {
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
+            // MQTT 5 brokers may say so (0x8E); mosquitto 2.0.11 just closes the connection
+            if (!closing && response.getReturnCode() == SESSION_TAKEN_OVER) {
+                LOG.error("Another client connected to {} as '{}' and took over this bridge's session; messages in"
+                        + " flight may be lost. Give every bridge its own --client-id, and have the broker tie client"
+                        + " ids to users (SECURITY.md)", settings.brokerUri, settings.clientId);
+            }
             if (!closing) {
                 LOG.warn("MQTT connection lost ({}); reconnecting with back-off from 1 s to 60 s", response.getReasonString() != null
                         ? response.getReasonString()
@@ -487,14 +602,15 @@ public final class Bridge implements AutoCloseable {
                             String shareGroup, int receiveMaximum, Duration sessionExpiry, int maxPayloadBytes,
                             int partitions, Duration initialConnectTimeout, MeterRegistry registry, Clock clock,
                             Map<String, Object> producerOverrides, MqttSecurity mqttSecurity,
-                            Map<String, Object> kafkaClientConfig) {
+                            Map<String, Object> kafkaClientConfig, boolean unknownKinds) {
     }
 
     /** Builds and starts a {@link Bridge}. Every default is here. */
     public static final class Builder {
         public static final String DEFAULT_BROKER = "tcp://localhost:1883";
         public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
-        public static final String DEFAULT_CLIENT_ID = "vigil-bridge";
+        /** Client ids begin with this; {@link #defaultClientId} adds the host name. */
+        public static final String CLIENT_ID_PREFIX = "vigil-bridge";
         public static final int DEFAULT_RECEIVE_MAXIMUM = 1000;
         public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(1);
         public static final int DEFAULT_PARTITIONS = 4;
@@ -502,7 +618,7 @@ public final class Bridge implements AutoCloseable {
         private String brokerUri = DEFAULT_BROKER;
         private String bootstrapServers = DEFAULT_BOOTSTRAP;
         private List<SensorTopology> topologies = List.of();
-        private String clientId = DEFAULT_CLIENT_ID;
+        private String clientId = defaultClientId();
         private String shareGroup;
         private int receiveMaximum = DEFAULT_RECEIVE_MAXIMUM;
         private Duration sessionExpiry = DEFAULT_SESSION_EXPIRY;
@@ -514,8 +630,27 @@ public final class Bridge implements AutoCloseable {
         private Map<String, Object> producerOverrides = Map.of();
         private MqttSecurity mqttSecurity = MqttSecurity.NONE;
         private Map<String, Object> kafkaClientConfig = Map.of();
+        private boolean unknownKinds = true;
 
         private Builder() {
+        }
+
+        /**
+         * {@code vigil-bridge-<host name>}: the same on every restart on this host, so the broker's
+         * persistent session is found again, and different from a bridge on another host, so neither takes
+         * over the other's session. Two bridges on one host need {@link #clientId} each.
+         */
+        public static String defaultClientId() {
+            String host = System.getenv("HOSTNAME");
+            if (host == null || host.isBlank()) {
+                try {
+                    host = java.net.InetAddress.getLocalHost().getHostName();
+                } catch (java.io.IOException e) {
+                    host = "localhost";
+                }
+            }
+            String id = CLIENT_ID_PREFIX + "-" + host.replaceAll("[^A-Za-z0-9_.-]", "-");
+            return id.length() <= 64 ? id : id.substring(0, 64);
         }
 
         /** MQTT server URI, {@code tcp://host:1883}. */
@@ -534,7 +669,11 @@ public final class Bridge implements AutoCloseable {
             return this;
         }
 
-        /** Fixed client id: the broker keeps this id's session (subscriptions, queued messages). */
+        /**
+         * Fixed client id: the broker keeps this id's session (subscriptions, queued messages) while the
+         * bridge is away, so it must stay the same across restarts and differ between bridges; default
+         * {@link #defaultClientId}.
+         */
         public Builder clientId(String clientId) {
             this.clientId = Objects.requireNonNull(clientId);
             return this;
@@ -602,6 +741,16 @@ public final class Bridge implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether a message under the kinds' first topic level that no kind claims ({@code vigil/turbine/t1})
+         * is dead-lettered as UNKNOWN_TOPIC (default). Off for a bridge of some kinds only, whose
+         * neighbours bridge the rest; a topic one level too deep under its own kinds is caught either way.
+         */
+        public Builder unknownKinds(boolean deadLetter) {
+            this.unknownKinds = deadLetter;
+            return this;
+        }
+
         /** Creates missing topics, connects (retrying for up to the initial timeout) and subscribes. */
         public Bridge start() {
             if (topologies.isEmpty()) {
@@ -615,7 +764,7 @@ public final class Bridge implements AutoCloseable {
             }
             Settings settings = new Settings(brokerUri, bootstrapServers, topologies, clientId, shareGroup, receiveMaximum,
                     sessionExpiry, maxPayloadBytes, partitions, initialConnectTimeout, registry, clock, producerOverrides,
-                    mqttSecurity, kafkaClientConfig);
+                    mqttSecurity, kafkaClientConfig, unknownKinds);
             LOG.info("Bridge '{}': MQTT {} {}; Kafka {} client config: {}", clientId, brokerUri, mqttSecurity, bootstrapServers,
                     KafkaClientSecurity.describe(kafkaClientConfig));
             Bridge bridge;

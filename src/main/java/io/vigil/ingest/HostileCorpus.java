@@ -23,7 +23,7 @@ public final class HostileCorpus {
     /** Where the corpus lives on the class path. */
     public static final String RESOURCE = "/hostile/readings.tsv";
 
-    private static final Pattern NOW = Pattern.compile("\\$\\{now(?:\\+(\\d+)([dh]))?}");
+    private static final Pattern NOW = Pattern.compile("\\$\\{now(?:\\+(\\d+)([dhm]))?}");
     private static final Pattern REPEAT = Pattern.compile("\\$\\{repeat:(\\d+):([^}]*)}");
 
     /** One bad message. {@code topic} is a Java string (it may hold characters MQTT refuses). */
@@ -92,7 +92,11 @@ public final class HostileCorpus {
         StringBuilder sb = new StringBuilder();
         while (now.find()) {
             long ahead = now.group(1) == null ? 0
-                    : Long.parseLong(now.group(1)) * (now.group(2).equals("d") ? 86_400_000L : 3_600_000L);
+                    : Long.parseLong(now.group(1)) * switch (now.group(2)) {
+                        case "d" -> 86_400_000L;
+                        case "h" -> 3_600_000L;
+                        default -> 60_000L;
+                    };
             now.appendReplacement(sb, Long.toString(nowMs + ahead));
         }
         now.appendTail(sb);

@@ -47,10 +47,18 @@ public final class PayloadParser {
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
     /** The earliest plausible sensor time: 2000-01-01T00:00:00Z, in epoch ms. */
     public static final long EARLIEST_TIMESTAMP_MS = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
-    /** How far ahead of our clock a sensor's clock may run. */
-    public static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(1);
+    /**
+     * How far ahead of our clock a sensor's clock may run. Well under the hour Kafka refuses by default
+     * ({@code message.timestamp.after.max.ms}), which also holds for topics Vigil does not create
+     * (Kafka Streams' changelogs): a reading the bridge accepts is one every Vigil topic takes.
+     * {@link Topics#TIMESTAMP_AFTER_MAX} is what the topics Vigil creates allow; the difference is room
+     * for Kafka's clock to run behind the bridge's.
+     */
+    public static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(15);
     /** Highest batch rate accepted; beyond this the period is below a microsecond. */
     public static final double MAX_RATE_HZ = 1_000_000;
+    /** Lowest batch rate accepted: one sample a day (SMART's pace), so one period never exceeds a day. */
+    public static final double MIN_RATE_HZ = 1.0 / 86_400;
 
     private static final Set<String> NON_FINITE_WORDS = Set.of("nan", "-nan", "+nan", "infinity", "-infinity",
             "+infinity", "inf", "-inf", "+inf");
@@ -112,6 +120,11 @@ public final class PayloadParser {
         }
         if (!isUtf8(payload)) {
             return new Rejected(RejectReason.NOT_UTF8, "payload is not valid UTF-8");
+        }
+        int nul = wideEncodingNul(payload);
+        if (nul >= 0) {
+            return new Rejected(RejectReason.NOT_UTF8, "NUL byte at offset " + nul
+                    + ": UTF-16 or UTF-32 text, not UTF-8");
         }
         try (JsonParser json = JSON.createParser(payload)) {
             return new Accepted(readReading(json));
@@ -213,8 +226,8 @@ public final class PayloadParser {
     private void checkNotInFuture(long ts, String what) {
         long latest = clock.millis() + MAX_CLOCK_AHEAD.toMillis();
         if (ts > latest) {
-            throw new Reject(RejectReason.BAD_TIMESTAMP, what + " is more than " + MAX_CLOCK_AHEAD.toHours()
-                    + " h ahead of the bridge's clock (" + Instant.ofEpochMilli(ts) + ")");
+            throw new Reject(RejectReason.BAD_TIMESTAMP, what + " is more than " + MAX_CLOCK_AHEAD.toMinutes()
+                    + " min ahead of the bridge's clock (" + Instant.ofEpochMilli(ts) + ")");
         }
     }
 
@@ -223,9 +236,9 @@ public final class PayloadParser {
             throw new Reject(RejectReason.WRONG_TYPE, "'" + rateField + "' must be a number of hertz, got " + describe(value));
         }
         double rate = json.getDoubleValue();
-        if (!(rate > 0) || rate > MAX_RATE_HZ) {
-            throw new Reject(RejectReason.BAD_RATE, "'" + rateField + "' must be above 0 and at most "
-                    + (long) MAX_RATE_HZ + " Hz, got " + json.getText());
+        if (!(rate >= MIN_RATE_HZ) || rate > MAX_RATE_HZ) {
+            throw new Reject(RejectReason.BAD_RATE, "'" + rateField + "' must be at least 1/86400 (one sample a day)"
+                    + " and at most " + (long) MAX_RATE_HZ + " Hz, got " + json.getText());
         }
         return rate;
     }
@@ -316,6 +329,21 @@ public final class PayloadParser {
             out.append("…(").append(text.length()).append(" chars)");
         }
         return out.append('\'').toString();
+    }
+
+    /**
+     * Where UTF-16 or UTF-32 text without a byte-order mark gives itself away, or -1: JSON starts with an
+     * ASCII character, which those encodings write with NUL bytes beside it, so one of the first two
+     * bytes is NUL (RFC 4627, section 3). Such text is also valid UTF-8, and Jackson would detect and
+     * decode it; UTF-8 JSON never has a NUL there. A NUL further on is left to the JSON parser.
+     */
+    static int wideEncodingNul(byte[] bytes) {
+        for (int i = 0; i < Math.min(2, bytes.length); i++) {
+            if (bytes[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Strict UTF-8 check; ASCII payloads (the usual case) take the fast path. */

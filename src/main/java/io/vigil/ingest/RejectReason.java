@@ -30,6 +30,12 @@ public enum RejectReason {
     /** The MQTT topic matches no topology's filter (set by the bridge, never by the parser). */
     UNKNOWN_TOPIC,
     /**
+     * Kafka refused the readings record for a fault of the record's own that no other reason names
+     * (set by the bridge; a record too large is {@link #TOO_LARGE}, a timestamp Kafka refuses
+     * {@link #BAD_TIMESTAMP}).
+     */
+    KAFKA_REFUSED,
+    /**
      * The parser itself failed on this payload (a bug, set by the bridge): the message is dead-lettered
      * rather than left unacknowledged, where the broker would redeliver it forever.
      */

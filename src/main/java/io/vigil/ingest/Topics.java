@@ -1,7 +1,9 @@
 package io.vigil.ingest;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -9,12 +11,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Creates Kafka topics that do not exist yet; existing topics are left exactly as they are. */
 public final class Topics {
+
+    /**
+     * How far ahead of Kafka's clock a record's timestamp may be on the topics Vigil creates
+     * ({@code message.timestamp.after.max.ms}): Kafka 4's default hour, written on each topic so a
+     * stricter broker-wide default cannot refuse readings the bridge accepts
+     * ({@link PayloadParser#MAX_CLOCK_AHEAD}, a quarter of it). docker-compose.yml creates its topics
+     * with the same value.
+     */
+    public static final Duration TIMESTAMP_AFTER_MAX = Duration.ofHours(1);
+    /** The topic settings Vigil creates its topics with. */
+    public static final Map<String, String> CONFIG = Map.of(
+            TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(TIMESTAMP_AFTER_MAX.toMillis()));
 
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
     private static final long TIMEOUT_SECONDS = 30;
@@ -24,7 +39,7 @@ public final class Topics {
 
     /**
      * Ensures every topic in {@code names} exists, creating missing ones with {@code partitions}
-     * partitions and the broker's default replication factor. Safe to race with another bridge.
+     * partitions, the broker's default replication factor and {@link #CONFIG}. Safe to race with another bridge.
      *
      * @return the topics this call created
      */
@@ -35,7 +50,7 @@ public final class Topics {
         try {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<NewTopic> missing = names.stream().distinct().filter(n -> !existing.contains(n))
-                    .map(n -> new NewTopic(n, Optional.of(partitions), Optional.empty()))
+                    .map(n -> new NewTopic(n, Optional.of(partitions), Optional.empty()).configs(CONFIG))
                     .toList();
             if (missing.isEmpty()) {
                 return Set.of();

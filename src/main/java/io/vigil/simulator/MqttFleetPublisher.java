@@ -1,5 +1,6 @@
 package io.vigil.simulator;
 
+import io.vigil.ingest.PayloadParser;
 import io.vigil.publish.MqttQos1Sender;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.security.MqttSecurity;
@@ -28,6 +29,19 @@ public final class MqttFleetPublisher {
      * @param startMs     epoch milliseconds of the first sample
      */
     public record Options(String broker, double speed, int batchMs, int maxInFlight, double seconds, long startMs) {
+    }
+
+    /**
+     * When a fleet started now should start: now, unless publishing {@code seconds} of sensor time at
+     * {@code speed} (0 = as fast as possible) would stamp samples further ahead of the wall clock than
+     * the bridge accepts ({@link PayloadParser#MAX_CLOCK_AHEAD}, less a minute); then that much earlier,
+     * so a fast run's last samples are not dead-lettered as BAD_TIMESTAMP.
+     */
+    public static long startFor(long nowMs, double seconds, double speed) {
+        double wallSeconds = speed > 0 ? seconds / speed : 0;
+        long aheadMs = (long) Math.ceil((seconds - wallSeconds) * 1000); // the last sample's lead over the wall clock
+        long allowedMs = PayloadParser.MAX_CLOCK_AHEAD.minusMinutes(1).toMillis();
+        return nowMs - Math.max(0, aheadMs - allowedMs);
     }
 
     /** Totals so far; also the final result. */

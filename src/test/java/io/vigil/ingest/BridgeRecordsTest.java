@@ -50,6 +50,41 @@ class BridgeRecordsTest {
     }
 
     @Test
+    void deadLetterTooLargeForOneRecordKeepsThePayloadsFirstBytesAndItsSize() {
+        // given a 5 MB payload and records of at most 64 KiB
+        byte[] raw = new byte[5_000_000];
+        java.util.Arrays.fill(raw, (byte) 'a');
+        int maxRecordBytes = 64 * 1024;
+
+        // when
+        ProducerRecord<String, byte[]> record = BridgeRecords.deadLetter("vigil.deadletter", "vibration",
+                "vigil/vibration/b1", "b1", raw, new Rejected(RejectReason.TOO_LARGE, "payload is 5000000 bytes"),
+                maxRecordBytes);
+
+        // then key, value and headers together leave the record overhead's room under the limit
+        long headerBytes = 0;
+        for (Header h : record.headers()) {
+            headerBytes += h.key().length() + h.value().length;
+        }
+        assertThat(record.key().length() + record.value().length + headerBytes)
+                .isEqualTo(maxRecordBytes - BridgeRecords.RECORD_OVERHEAD_BYTES);
+        assertThat(record.value()).containsOnly((byte) 'a');
+        assertThat(record.timestamp()).as("stamped by the producer's wall clock").isNull();
+        assertThat(headers(record)).endsWith(Map.entry("vigil.payload.bytes", "5000000"));
+    }
+
+    @Test
+    void deadLetterThatFitsIsWholeWithoutASizeHeader() {
+        byte[] raw = "{\"ts\": 1}".getBytes(StandardCharsets.UTF_8);
+
+        ProducerRecord<String, byte[]> record = BridgeRecords.deadLetter("vigil.deadletter", "vibration",
+                "vigil/vibration/b1", "b1", raw, new Rejected(RejectReason.MISSING_FIELD, "missing"), 2048);
+
+        assertThat(record.value()).isEqualTo(raw);
+        assertThat(record.headers().lastHeader(BridgeRecords.HEADER_PAYLOAD_BYTES)).isNull();
+    }
+
+    @Test
     void deadLetterOfAnInvalidDeviceIdHasNoKey() {
         ProducerRecord<String, byte[]> record = BridgeRecords.deadLetter("dl", "vibration", "vigil/vibration/a b",
                 "a b", new byte[0], new Rejected(RejectReason.BAD_DEVICE_ID, "bad"));

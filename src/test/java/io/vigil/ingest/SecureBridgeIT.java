@@ -195,6 +195,63 @@ class SecureBridgeIT {
         assertThat(out + err.toString()).doesNotContain("guess");
     }
 
+    @Test
+    void aDeviceConnectingWithTheBridgesIdCannotTakeOverItsSessionUnderSecurityMdsBrokerSettings() throws Exception {
+        // given a broker with SECURITY.md's ACL file and use_username_as_clientid, a bridge and a device user
+        Path passwords = dir.resolve("takeover-passwd");
+        run("mosquitto_passwd", "-c", "-b", passwords.toString(), USER, PASSWORD);
+        run("mosquitto_passwd", "-b", passwords.toString(), "bearing-07", "device-pass");
+        Path acl = dir.resolve("acl");
+        Files.writeString(acl, securityMdBlock("# /etc/mosquitto/acl"));
+        assertThat(securityMdBlock("# /etc/mosquitto/conf.d/vigil.conf")).contains("use_username_as_clientid true");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MqttSecurity bridgeLogin = new MqttSecurity(USER, PASSWORD.getBytes(StandardCharsets.UTF_8), null, null, null);
+        MqttSecurity deviceLogin = new MqttSecurity("bearing-07", "device-pass".getBytes(StandardCharsets.UTF_8), null, null, null);
+        try (MosquittoProcess broker = MosquittoProcess.start(port -> """
+                user root
+                listener %d 127.0.0.1
+                allow_anonymous false
+                password_file %s
+                acl_file %s
+                use_username_as_clientid true
+                persistence false
+                """.formatted(port, passwords, acl));
+             Bridge bridge = Bridge.builder()
+                     .broker(broker.uri())
+                     .bootstrapServers(kafka.bootstrapServers())
+                     .topologies(List.of(VIBRATION))
+                     .clientId(USER)
+                     .mqttSecurity(bridgeLogin)
+                     .metrics(registry)
+                     .start()) {
+            // when the device, with its own valid login, connects as the bridge's client id
+            MqttClient intruder = new MqttClient(broker.uri(), USER, new MemoryPersistence());
+            MqttConnectionOptions cleanStart = new MqttConnectionOptions();
+            cleanStart.setCleanStart(true);
+            intruder.connect(deviceLogin.apply(cleanStart, broker.uri()));
+            long ts = System.currentTimeMillis();
+            intruder.publish("vigil/vibration/bearing-07",
+                    ("{\"ts\": " + ts + ", \"x\": 1, \"y\": 2, \"z\": 3}").getBytes(StandardCharsets.UTF_8), 1, false);
+
+            // then it is just bearing-07: the bridge keeps its session and forwards the device's reading
+            assertThat(TopicReader.await(kafka.bootstrapServers(), VIBRATION.kafka().readings(),
+                    r -> "bearing-07".equals(r.key()), 1, Duration.ofSeconds(60))).extracting(ConsumerRecord::timestamp)
+                    .containsExactly(ts);
+            assertThat(bridge.isConnected()).isTrue();
+            assertThat(registry.counter(BridgeMetrics.RECONNECTS).count()).isZero();
+            intruder.disconnect();
+            intruder.close();
+        }
+    }
+
+    /** The fenced block of SECURITY.md whose first line is {@code firstLine}, without its fences. */
+    private static String securityMdBlock(String firstLine) throws IOException {
+        String doc = Files.readString(Path.of("SECURITY.md"));
+        int start = doc.indexOf(firstLine);
+        assertThat(start).as(firstLine + " in SECURITY.md").isNotNegative();
+        return doc.substring(start, doc.indexOf("```", start));
+    }
+
     private static Bridge bridge(String uri, MqttSecurity security, String clientId) {
         return Bridge.builder()
                 .broker(uri)

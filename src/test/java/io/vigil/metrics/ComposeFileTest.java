@@ -10,6 +10,7 @@ import io.vigil.cli.BridgeCommand;
 import io.vigil.cli.DetectCommand;
 import io.vigil.cli.SimulateCommand;
 import io.vigil.ingest.Bridge;
+import io.vigil.ingest.Topics;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Files;
@@ -59,6 +60,21 @@ class ComposeFileTest {
                 VIBRATION.kafka().alerts(), partitions,
                 VIBRATION.kafka().deadLetter(), partitions));
         assertThat(compose.at("/services/kafka/environment/KAFKA_AUTO_CREATE_TOPICS_ENABLE").asText()).isEqualTo("false");
+    }
+
+    @Test
+    void topicsAreCreatedWithTheSettingsVigilCreatesThemWith() {
+        // given kafka-init's script
+        StringBuilder script = new StringBuilder();
+        compose.at("/services/kafka-init/command").forEach(part -> script.append(part.asText()).append('\n'));
+
+        // then each topic gets every setting of Topics.CONFIG (how far ahead a record's timestamp may be)
+        Topics.CONFIG.forEach((key, value) -> assertThat(script).contains("--config " + key + "=" + value));
+    }
+
+    @Test
+    void bridgeKeepsOneClientIdAcrossContainerRecreation() {
+        assertThat(compose.at("/services/vigil-bridge/command").toString()).contains("\"--client-id\",\"vigil-bridge-1\"");
     }
 
     @Test
