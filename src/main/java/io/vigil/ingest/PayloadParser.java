@@ -188,7 +188,7 @@ public final class PayloadParser {
                         + topology.features().get(i) + "); a reading needs " + featureFields + " or '" + samplesField + "'");
             }
         }
-        return new SampleBatch(ts, 0, new double[][] {single});
+        return inRange(new SampleBatch(ts, 0, new double[][] {single}));
     }
 
     private SampleBatch batch(long ts, boolean hasRate, double rateHz, Rows rows) {
@@ -201,7 +201,24 @@ public final class PayloadParser {
         double periodMs = 1000.0 / rateHz;
         long last = ts + Math.round((rows.count - 1) * periodMs);
         checkNotInFuture(last, "the last sample's time (" + last + ")");
-        return new SampleBatch(ts, periodMs, rows.toArray());
+        return inRange(new SampleBatch(ts, periodMs, rows.toArray()));
+    }
+
+    /** Every value within its feature's range ({@code range} in the topology), or OUT_OF_RANGE. */
+    private SampleBatch inRange(SampleBatch batch) {
+        double[][] samples = batch.samples();
+        for (int f = 0; f < featureFields.size(); f++) {
+            SensorTopology.ValueRange range = topology.range(f);
+            for (int r = 0; r < samples.length; r++) {
+                if (!range.contains(samples[r][f])) {
+                    String where = samples.length == 1 && batch.periodMs() == 0 ? "'" + featureFields.get(f) + "'"
+                            : samplesField + "[" + r + "][" + f + "]";
+                    throw new Reject(RejectReason.OUT_OF_RANGE, where + " is " + samples[r][f] + "; feature "
+                            + topology.features().get(f) + " accepts " + range + " (range in the topology)");
+                }
+            }
+        }
+        return batch;
     }
 
     private long timestamp(JsonParser json, JsonToken value) throws IOException {

@@ -19,6 +19,8 @@ public enum RejectReason {
     WRONG_TYPE,
     /** A sample value is NaN or infinite, as a number or as a string. */
     NON_FINITE,
+    /** A sample value is finite but outside its feature's range ({@code range} in the topology). */
+    OUT_OF_RANGE,
     /** A batch row does not have one value per feature. */
     RAGGED_BATCH,
     /** The timestamp is before 2000, too far in the future, or not epoch milliseconds. */

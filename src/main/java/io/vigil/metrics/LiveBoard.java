@@ -107,6 +107,20 @@ public final class LiveBoard {
                 s.windowEndMs(), s.updatedMs()));
     }
 
+    /**
+     * Sets {@code device}'s alert state without an alert event: an open episode restored from the
+     * detector's alert store ({@code sinceMs}: when it began), or one handed over with its stream task
+     * to another instance ({@code alert} false).
+     */
+    public void alertState(String kind, String device, boolean alert, long sinceMs) {
+        Key key = new Key(kind, device);
+        if (!devices.containsKey(key) && (!alert || !track(key))) {
+            return;
+        }
+        devices.computeIfPresent(key, (k, s) -> new DeviceState(kind, device, s.score(), s.threshold(), alert,
+                alert ? sinceMs : 0, s.windowEndMs(), s.updatedMs()));
+    }
+
     /** Tracked devices, by kind then id. */
     public List<DeviceState> devices() {
         List<DeviceState> all = new ArrayList<>(devices.values());

@@ -17,7 +17,13 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>a sample whose time equals the previous one is a duplicate and is dropped;</li>
  *   <li>a sample older than the previous one is late and is dropped (windows are never re-cut);</li>
- *   <li>a gap longer than {@code maxGapMs} empties the ring: no window spans a gap.</li>
+ *   <li>a gap longer than {@code maxGapMs} empties the ring: no window spans a gap;</li>
+ *   <li>a bad clock value is not trusted until it has made a window: after a forward jump past a gap
+ *   (or the device's first sample), and until the next window is cut, a sample that comes back more
+ *   than {@code maxGapMs} in time and falls strictly between the last time before the jump and the
+ *   jump ({@link Outcome#CLOCK_RESET}) restarts the ring from itself instead of being dropped as late.
+ *   So one reading stamped an hour ahead costs its device one window's fill, not an hour of
+ *   samples. No time at or before the jump's start is accepted again, so duplicates stay dropped.</li>
  * </ul>
  *
  * <p>The whole state serializes to bytes ({@link #toBytes()}/{@link #fromBytes}) so a Kafka
@@ -26,9 +32,12 @@ import java.util.function.Consumer;
 public final class Windower {
 
     /** What happened to one sample. */
-    public enum Outcome { ACCEPTED, DUPLICATE, LATE, GAP_RESET }
+    public enum Outcome { ACCEPTED, DUPLICATE, LATE, GAP_RESET, CLOCK_RESET }
 
-    private static final byte FORMAT = 1;
+    /** Format 2 adds the open jump to format 1; a format 1 state is read with no open jump. */
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_1 = 1;
+    private static final long NONE = Long.MIN_VALUE;
 
     private final Shape shape;
     private final float[] ring;     // [slot * features + feature]
@@ -41,6 +50,9 @@ public final class Windower {
     private final double[] blockSumSq;
     private int blockCount;
     private long blockStart;
+    // The open jump, until a window is cut after it: no sample was accepted strictly between these times.
+    private long jumpFrom = NONE;   // last accepted time before the jump (NONE: the device's start)
+    private long jumpTo = NONE;     // first accepted time after it (NONE: no open jump)
 
     /** The fixed parameters of a windower; one per topology. */
     public record Shape(int features, int window, int hop, int block, BlockStat stat, long maxGapMs) {
@@ -81,15 +93,25 @@ public final class Windower {
             throw new IllegalArgumentException("expected " + shape.features + " values, got " + values.length);
         }
         Outcome outcome = Outcome.ACCEPTED;
-        if (lastTs != Long.MIN_VALUE) {
+        if (lastTs == NONE) {
+            jumpTo = timestampMs; // a device's first time is as untrusted as a jump
+        } else {
             if (timestampMs == lastTs) {
                 return Outcome.DUPLICATE;
             }
             if (timestampMs < lastTs) {
-                return Outcome.LATE;
-            }
-            if (timestampMs - lastTs > shape.maxGapMs) {
+                if (!insideOpenJump(timestampMs)) {
+                    return Outcome.LATE;
+                }
                 reset();
+                jumpTo = NONE; // the jump was the bad clock; older samples are late again
+                outcome = Outcome.CLOCK_RESET;
+            } else if (timestampMs - lastTs > shape.maxGapMs) {
+                reset();
+                if (jumpTo == NONE) { // a second jump before any window keeps the first one's start
+                    jumpFrom = lastTs;
+                    jumpTo = timestampMs;
+                }
                 outcome = Outcome.GAP_RESET;
             }
         }
@@ -105,6 +127,15 @@ public final class Windower {
             push(blockStart, emit);
         }
         return outcome;
+    }
+
+    /**
+     * A sample back in time by more than a gap, after a jump (or start) that has cut no window yet,
+     * and strictly inside the jump, where nothing was accepted: the jump was a bad clock value.
+     */
+    private boolean insideOpenJump(long timestampMs) {
+        return jumpTo != NONE && timestampMs > jumpFrom && timestampMs < jumpTo
+                && lastTs - timestampMs > shape.maxGapMs;
     }
 
     /** Samples currently in the ring (after block reduction). */
@@ -133,6 +164,8 @@ public final class Windower {
         sinceEmit++;
         if (filled == shape.window && (sinceEmit >= shape.hop || sinceEmit == filled)) {
             sinceEmit = 0;
+            jumpFrom = NONE;
+            jumpTo = NONE; // a window confirms the device's time
             emit.accept(snapshot());
         }
     }
@@ -161,8 +194,7 @@ public final class Windower {
 
     /** The whole state, for a state store. */
     public byte[] toBytes() {
-        ByteBuffer buffer = ByteBuffer.allocate(1 + 4 * 4 + 8 * 2 + ring.length * 4 + times.length * 8
-                + blockSum.length * 16);
+        ByteBuffer buffer = ByteBuffer.allocate(formatOneLength() + 8 * 2);
         buffer.put(FORMAT).putInt(head).putInt(filled).putInt(sinceEmit).putInt(blockCount)
                 .putLong(lastTs).putLong(blockStart);
         for (float v : ring) {
@@ -174,7 +206,12 @@ public final class Windower {
         for (int f = 0; f < shape.features; f++) {
             buffer.putDouble(blockSum[f]).putDouble(blockSumSq[f]);
         }
+        buffer.putLong(jumpFrom).putLong(jumpTo);
         return buffer.array();
+    }
+
+    private int formatOneLength() {
+        return 1 + 4 * 4 + 8 * 2 + ring.length * 4 + times.length * 8 + blockSum.length * 16;
     }
 
     /** Restores a state written by {@link #toBytes()} for the same shape. */
@@ -182,10 +219,13 @@ public final class Windower {
         Windower w = new Windower(shape);
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         int expected = w.toBytes().length;
-        if (bytes.length != expected || buffer.get() != FORMAT) {
+        byte format = bytes.length > 0 ? bytes[0] : 0;
+        boolean formatOne = format == FORMAT_1 && bytes.length == w.formatOneLength();
+        if (!formatOne && (bytes.length != expected || format != FORMAT)) {
             throw new IllegalArgumentException("window state of " + bytes.length + " bytes does not match shape "
                     + shape + " (" + expected + " bytes expected)");
         }
+        buffer.get();
         w.head = buffer.getInt();
         w.filled = buffer.getInt();
         w.sinceEmit = buffer.getInt();
@@ -201,6 +241,10 @@ public final class Windower {
         for (int f = 0; f < shape.features; f++) {
             w.blockSum[f] = buffer.getDouble();
             w.blockSumSq[f] = buffer.getDouble();
+        }
+        if (!formatOne) {
+            w.jumpFrom = buffer.getLong();
+            w.jumpTo = buffer.getLong();
         }
         return w;
     }

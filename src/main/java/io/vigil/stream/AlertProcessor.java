@@ -1,6 +1,9 @@
 package io.vigil.stream;
 
 import io.vigil.topology.SensorTopology;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,7 +23,7 @@ public final class AlertProcessor implements Processor<String, ScoreEvent, Strin
 
     private ProcessorContext<String, AlertEvent> context;
     private KeyValueStore<String, AlertState> states;
-    private long activeHere; // active episodes this instance accounts for in the gauge
+    private String task;
 
     public AlertProcessor(SensorTopology topology, DetectorMetrics.Kind meters) {
         this.topology = topology;
@@ -32,7 +35,8 @@ public final class AlertProcessor implements Processor<String, ScoreEvent, Strin
     public void init(ProcessorContext<String, AlertEvent> context) {
         this.context = context;
         this.states = context.getStateStore(names.alertStore());
-        adoptActiveEpisodes();
+        this.task = context.taskId().toString();
+        adoptOpenEpisodes();
     }
 
     @Override
@@ -55,33 +59,33 @@ public final class AlertProcessor implements Processor<String, ScoreEvent, Strin
 
     private void publish(Record<String, ScoreEvent> record, AlertEvent event) {
         if (event.state() == AlertEvent.State.RAISED) {
-            meters.raised();
-            activeHere++;
+            meters.raised(task, event.deviceId());
         } else {
-            meters.cleared();
-            activeHere--;
+            meters.cleared(task, event.deviceId());
         }
         meters.alertChanged(event);
         context.forward(record.withValue(event), names.alertsSink());
     }
 
-    /** Episodes restored with this task's store are active alerts too: count them in the gauge. */
-    private void adoptActiveEpisodes() {
-        long active = 0;
+    /**
+     * Episodes restored with this task's store are open alerts: counted in the active gauge and shown on
+     * the board (per-device series, live page) as they were before the restart or the task's move.
+     */
+    private void adoptOpenEpisodes() {
+        Map<String, Long> open = new LinkedHashMap<>();
         try (KeyValueIterator<String, AlertState> all = states.all()) {
             while (all.hasNext()) {
-                if (all.next().value.active()) {
-                    active++;
+                KeyValue<String, AlertState> entry = all.next();
+                if (entry.value.active()) {
+                    open.put(entry.key, entry.value.firstWindowStart());
                 }
             }
         }
-        activeHere = active;
-        meters.adoptActive(active);
+        meters.adoptEpisodes(task, open);
     }
 
     @Override
     public void close() {
-        meters.adoptActive(-activeHere);
-        activeHere = 0;
+        meters.releaseEpisodes(task);
     }
 }

@@ -67,7 +67,7 @@ public record AlertState(
 
     private AlertState accumulate(ScoreEvent window) {
         Map<String, Double> error = new LinkedHashMap<>(featureError);
-        window.featureShare().forEach((feature, share) -> error.merge(feature, share * window.score(), Double::sum));
+        window.featureShare().forEach((feature, share) -> error.merge(feature, share * window.score(), FiniteScore::sum));
         return new AlertState(active, overRun + 1, 0, firstWindowStart, window.windowEnd(),
                 Math.max(peakScore, window.score()), error);
     }
@@ -92,7 +92,7 @@ public record AlertState(
     }
 
     private Map<String, Double> shares() {
-        double total = featureError.values().stream().mapToDouble(Double::doubleValue).sum();
+        double total = featureError.values().stream().mapToDouble(Double::doubleValue).reduce(0, FiniteScore::sum);
         Map<String, Double> shares = new LinkedHashMap<>();
         featureError.forEach((feature, error) -> shares.put(feature, total > 0 ? error / total : 0.0));
         return shares;

@@ -8,11 +8,11 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.vigil.metrics.LiveBoard;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The detector's domain meters: names defined once here, tagged by sensor {@code kind} (and
@@ -28,10 +28,19 @@ public final class DetectorMetrics {
     public static final String ALERTS_RAISED = "vigil.detector.alerts.raised";
     public static final String ALERTS_CLEARED = "vigil.detector.alerts.cleared";
     public static final String ALERTS_ACTIVE = "vigil.detector.alerts.active";
-    /** Samples not windowed, by reason: {@code duplicate}, {@code late}. */
+    /** Samples not windowed, by reason: {@link #DROP_DUPLICATE}, {@link #DROP_LATE}. */
     public static final String SAMPLES_DROPPED = "vigil.detector.samples.dropped";
-    /** Rings emptied because of a gap in a device's samples. */
+    public static final String DROP_DUPLICATE = "duplicate";
+    public static final String DROP_LATE = "late";
+    /**
+     * Rings emptied, by reason: {@link #RESET_GAP} (a gap in a device's samples), {@link #RESET_CLOCK}
+     * (a sample back in time inside a jump no window has confirmed: the jump was a bad clock value).
+     */
     public static final String WINDOW_RESETS = "vigil.detector.window.resets";
+    public static final String RESET_GAP = "gap";
+    public static final String RESET_CLOCK = "clock";
+    /** Windows whose reconstruction error was not finite, published with the largest double as score. */
+    public static final String SCORES_OVERFLOWED = "vigil.detector.scores.overflowed";
     /** Readings records sent to the dead-letter topic, by {@link ReadingParser.Reason}. */
     public static final String RECORDS_DEAD_LETTERED = "vigil.detector.records.deadlettered";
     /** Timer: wall-clock time of a score's publication minus the sensor time of the window's last sample. */
@@ -80,8 +89,10 @@ public final class DetectorMetrics {
         private final Timer scoringLatency;
         private final Counter alertsRaised;
         private final Counter alertsCleared;
-        private final AtomicLong activeAlerts = new AtomicLong();
-        private final Counter gapResets;
+        // Stream task → devices with an open episode in that task's alert store. Replaced whole when a task
+        // (re)initializes from its store, so a task revived after an aborted transaction is not counted twice.
+        private final Map<String, Set<String>> openEpisodes = new ConcurrentHashMap<>();
+        private final Counter scoresOverflowed;
         private final Timer endToEnd;
         private final DistributionSummary scoreRatio;
         // Grows with the fleet (about 100 bytes a device): a count of distinct ids needs the ids.
@@ -110,8 +121,19 @@ public final class DetectorMetrics {
             Gauge.builder(DEVICES_SEEN, devicesSeen, Set::size).tags(tags).register(registry);
             this.alertsRaised = registry.counter(ALERTS_RAISED, tags);
             this.alertsCleared = registry.counter(ALERTS_CLEARED, tags);
-            this.gapResets = registry.counter(WINDOW_RESETS, tags.and(TAG_REASON, "gap"));
-            registry.gauge(ALERTS_ACTIVE, tags, activeAlerts);
+            this.scoresOverflowed = registry.counter(SCORES_OVERFLOWED, tags);
+            Gauge.builder(ALERTS_ACTIVE, openEpisodes, m -> m.values().stream().mapToInt(Set::size).sum())
+                    .tags(tags).register(registry);
+            // Every reason's series from the start, at 0, so that dashboards show "none" instead of "no data".
+            for (String reason : List.of(DROP_DUPLICATE, DROP_LATE)) {
+                registry.counter(SAMPLES_DROPPED, tags.and(TAG_REASON, reason));
+            }
+            for (String reason : List.of(RESET_GAP, RESET_CLOCK)) {
+                registry.counter(WINDOW_RESETS, tags.and(TAG_REASON, reason));
+            }
+            for (ReadingParser.Reason reason : ReadingParser.Reason.values()) {
+                registry.counter(RECORDS_DEAD_LETTERED, tags.and(TAG_REASON, reason.tag()));
+            }
         }
 
         void scored(int windows, long nanos) {
@@ -120,19 +142,41 @@ public final class DetectorMetrics {
             scoringLatency.record(nanos, TimeUnit.NANOSECONDS);
         }
 
-        void raised() {
+        void raised(String task, String deviceId) {
             alertsRaised.increment();
-            activeAlerts.incrementAndGet();
+            openEpisodes.computeIfAbsent(task, t -> ConcurrentHashMap.newKeySet()).add(deviceId);
         }
 
-        void cleared() {
+        void cleared(String task, String deviceId) {
             alertsCleared.increment();
-            activeAlerts.decrementAndGet();
+            Set<String> open = openEpisodes.get(task);
+            if (open != null) {
+                open.remove(deviceId);
+            }
         }
 
-        /** Active alerts found in (positive) or handed back with (negative) a task's store. */
-        void adoptActive(long delta) {
-            activeAlerts.addAndGet(delta);
+        /**
+         * The open episodes found in {@code task}'s alert store when the task starts here (process start,
+         * rebalance, revival): device id → start of the episode's first window. They replace whatever this
+         * task counted before, and the board shows those devices in alert, without a new alert event.
+         */
+        void adoptEpisodes(String task, Map<String, Long> openSince) {
+            Set<String> open = ConcurrentHashMap.newKeySet();
+            open.addAll(openSince.keySet());
+            openEpisodes.put(task, open);
+            openSince.forEach((device, since) -> board.alertState(kind, device, true, since));
+        }
+
+        /** {@code task} leaves this process: its episodes are counted, and shown, by its next owner. */
+        void releaseEpisodes(String task) {
+            Set<String> open = openEpisodes.remove(task);
+            if (open != null) {
+                open.forEach(device -> board.alertState(kind, device, false, 0));
+            }
+        }
+
+        void scoreOverflowed() {
+            scoresOverflowed.increment();
         }
 
         /** A reading of {@code deviceId} arrived (counted once per device). */
@@ -155,7 +199,7 @@ public final class DetectorMetrics {
         /** One window's score was published at {@code nowMs}. */
         void windowScored(String deviceId, double score, double threshold, long windowEndMs, long nowMs) {
             endToEnd.record(Math.max(0, nowMs - windowEndMs), TimeUnit.MILLISECONDS);
-            if (threshold > 0) {
+            if (threshold > 0 && Double.isFinite(score / threshold)) {
                 scoreRatio.record(score / threshold);
             }
             board.scored(kind, deviceId, score, threshold, windowEndMs, nowMs);
@@ -169,8 +213,8 @@ public final class DetectorMetrics {
                     event.threshold(), event.detectedAt()));
         }
 
-        void gapReset() {
-            gapResets.increment();
+        void windowReset(String reason) {
+            registry.counter(WINDOW_RESETS, tags.and(TAG_REASON, reason)).increment();
         }
 
         void sampleDropped(String reason) {

@@ -161,7 +161,11 @@ public final class DetectorTopology {
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
         // No global stores here; opting in now is what Kafka 5 will do anyway, and it silences a warning.
+        // The partition assignor builds a second StreamsConfig from the main consumer's settings alone, and
+        // warns again unless the option is there too.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                true);
         return props;
     }
 }

@@ -2,6 +2,7 @@ package io.vigil.stream;
 
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
+import io.vigil.topology.SensorTopology;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -14,7 +15,8 @@ public final class ReadingParser {
 
     /** Why a record was rejected; {@link #tag()} is the metric tag and the reason header's prefix. */
     public enum Reason {
-        MISSING_DEVICE_ID, EMPTY_VALUE, NOT_A_SAMPLE_BATCH, WRONG_FEATURE_COUNT, NOT_FINITE, BAD_PERIOD, BAD_TIMESTAMP;
+        MISSING_DEVICE_ID, EMPTY_VALUE, NOT_A_SAMPLE_BATCH, WRONG_FEATURE_COUNT, NOT_FINITE, OUT_OF_RANGE, BAD_PERIOD,
+        BAD_TIMESTAMP;
 
         public String tag() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -37,10 +39,13 @@ public final class ReadingParser {
 
     private static final Deserializer<SampleBatch> BATCHES = new SampleBatchSerde().deserializer();
 
+    private final SensorTopology topology;
     private final int featureCount;
 
-    public ReadingParser(int featureCount) {
-        this.featureCount = featureCount;
+    /** Checks each value against its feature's range too: the bridge does, but not every writer is the bridge. */
+    public ReadingParser(SensorTopology topology) {
+        this.topology = topology;
+        this.featureCount = topology.featureCount();
     }
 
     public Result parse(String deviceId, String topic, byte[] value) {
@@ -75,9 +80,14 @@ public final class ReadingParser {
                 return new Rejected(Reason.WRONG_FEATURE_COUNT, "sample " + i + " has "
                         + (samples[i] == null ? 0 : samples[i].length) + " values, expected " + featureCount);
             }
-            for (double v : samples[i]) {
+            for (int f = 0; f < featureCount; f++) {
+                double v = samples[i][f];
                 if (!Double.isFinite(v)) {
                     return new Rejected(Reason.NOT_FINITE, "sample " + i + " holds " + v);
+                }
+                if (!topology.range(f).contains(v)) {
+                    return new Rejected(Reason.OUT_OF_RANGE, "sample " + i + " holds " + v + " for "
+                            + topology.features().get(f) + ", outside its range " + topology.range(f));
                 }
             }
         }

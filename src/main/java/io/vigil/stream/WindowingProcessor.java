@@ -64,7 +64,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         this.topology = topology;
         this.names = new DetectorTopology.Names(topology.kind());
         this.shape = Windower.Shape.of(topology);
-        this.parser = new ReadingParser(topology.featureCount());
+        this.parser = new ReadingParser(topology);
         this.scorerFactory = scorerFactory;
         this.settings = settings;
         this.meters = meters;
@@ -123,9 +123,10 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         Windower windower = windowerOf(deviceId);
         for (int i = 0; i < samples.size(); i++) {
             switch (windower.add(samples.timestampOf(i), samples.samples()[i], w -> enqueue(deviceId, w))) {
-                case DUPLICATE -> meters.sampleDropped("duplicate");
-                case LATE -> meters.sampleDropped("late");
-                case GAP_RESET -> meters.gapReset();
+                case DUPLICATE -> meters.sampleDropped(DetectorMetrics.DROP_DUPLICATE);
+                case LATE -> meters.sampleDropped(DetectorMetrics.DROP_LATE);
+                case GAP_RESET -> meters.windowReset(DetectorMetrics.RESET_GAP);
+                case CLOCK_RESET -> meters.windowReset(DetectorMetrics.RESET_CLOCK);
                 case ACCEPTED -> { }
             }
         }
@@ -180,12 +181,16 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
             throw new IllegalStateException("scorer returned " + score.featureShare().length + " feature shares for "
                     + features.size() + " features " + features);
         }
+        if (!Double.isFinite(score.score())) {
+            meters.scoreOverflowed();
+        }
+        double[] finiteShares = FiniteScore.shares(score.featureShare());
         Map<String, Double> shares = new LinkedHashMap<>();
         for (int f = 0; f < features.size(); f++) {
-            shares.put(features.get(f), score.featureShare()[f]);
+            shares.put(features.get(f), finiteShares[f]);
         }
         return new ScoreEvent(cut.deviceId(), topology.kind(), cut.window().startMs(), cut.window().endMs(),
-                score.score(), threshold, scorer.modelVersion(), shares);
+                FiniteScore.score(score.score()), threshold, scorer.modelVersion(), shares);
     }
 
     private void deadLetter(Record<String, byte[]> record, ReadingParser.Rejected rejected) {

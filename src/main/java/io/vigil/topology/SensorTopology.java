@@ -23,6 +23,9 @@ import java.util.Map;
  * @param kafka        Kafka topic names
  * @param sources      feature → raw column and transform, for kinds whose readings are derived from
  *                     recorded columns (SMART); empty when features are the raw values themselves
+ * @param ranges       feature → accepted values ({@code range} in the file); a feature not listed gets
+ *                     {@link ValueRange#DEFAULT}. The bridge dead-letters a reading outside its range
+ *                     ({@code OUT_OF_RANGE}), and so does the detector.
  */
 public record SensorTopology(
         String kind,
@@ -37,11 +40,22 @@ public record SensorTopology(
         AlertPolicy alert,
         String mqttTopicFilter,
         KafkaTopics kafka,
-        Map<String, FeatureSource> sources) {
+        Map<String, FeatureSource> sources,
+        Map<String, ValueRange> ranges) {
 
     public SensorTopology {
         features = List.copyOf(features);
         sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
+        ranges = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(ranges));
+    }
+
+    /** A topology whose features all have the {@link ValueRange#DEFAULT} range. */
+    public SensorTopology(String kind, List<String> features, double sampleRateHz, int window, int hop,
+                          Preprocess preprocess, PayloadMapping payload, CsvMapping csv, Path modelPath,
+                          AlertPolicy alert, String mqttTopicFilter, KafkaTopics kafka,
+                          Map<String, FeatureSource> sources) {
+        this(kind, features, sampleRateHz, window, hop, preprocess, payload, csv, modelPath, alert, mqttTopicFilter,
+                kafka, sources, Map.of());
     }
 
     /** A topology whose features are the raw values (no {@code sources} block). */
@@ -54,6 +68,35 @@ public record SensorTopology(
 
     public int featureCount() {
         return features.size();
+    }
+
+    /** The accepted values of feature {@code index} (in feature order). */
+    public ValueRange range(int index) {
+        return ranges.getOrDefault(features.get(index), ValueRange.DEFAULT);
+    }
+
+    /**
+     * The values a reading may carry for one feature, bounds included. A bound keeps a broken or hostile
+     * sensor's value (say 1e200) out of the model, whose float arithmetic would overflow.
+     */
+    public record ValueRange(double min, double max) {
+        /** For features without a {@code range} entry: beyond any physical sensor's reading. */
+        public static final ValueRange DEFAULT = new ValueRange(-1e9, 1e9);
+
+        public ValueRange {
+            if (!Double.isFinite(min) || !Double.isFinite(max) || !(min < max)) {
+                throw new IllegalArgumentException("range needs finite min < max, got [" + min + ", " + max + "]");
+            }
+        }
+
+        public boolean contains(double value) {
+            return value >= min && value <= max;
+        }
+
+        @Override
+        public String toString() {
+            return "[" + min + ", " + max + "]";
+        }
     }
 
     /** Reduction of every {@code block} consecutive raw samples to one, per feature. */

@@ -9,6 +9,7 @@ import io.vigil.topology.SensorTopology.BlockStat;
 import io.vigil.topology.SensorTopology.CsvMapping;
 import io.vigil.topology.SensorTopology.FeatureSource;
 import io.vigil.topology.SensorTopology.Transform;
+import io.vigil.topology.SensorTopology.ValueRange;
 import io.vigil.topology.SensorTopology.KafkaTopics;
 import io.vigil.topology.SensorTopology.PayloadMapping;
 import io.vigil.topology.SensorTopology.Preprocess;
@@ -35,7 +36,7 @@ public final class TopologyLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> KNOWN_FIELDS = Set.of("kind", "features", "sampleRateHz", "window", "hop",
-            "preprocess", "payload", "csv", "model", "alert", "mqtt", "kafka", "sources");
+            "preprocess", "payload", "csv", "model", "alert", "mqtt", "kafka", "sources", "range");
 
     private TopologyLoader() {
     }
@@ -87,8 +88,9 @@ public final class TopologyLoader {
                 f.text(kafka, "kafka.alerts", "vigil.alerts"),
                 f.text(kafka, "kafka.deadLetter", "vigil.deadletter"));
         Map<String, FeatureSource> sources = sources(f, root.get("sources"), features);
+        Map<String, ValueRange> ranges = ranges(f, root.get("range"), features);
         return new SensorTopology(kind, features, rate, window, hop, preprocess, payload, csv, model, alert,
-                topicFilter, topics, sources);
+                topicFilter, topics, sources, ranges);
     }
 
     /** Loads every {@code *.yaml} in {@code dir}, sorted by kind. */
@@ -152,6 +154,30 @@ public final class TopologyLoader {
             }
         }
         return sources;
+    }
+
+    /** Optional {@code range: {x: [-1e6, 1e6]}}; features not listed keep {@link ValueRange#DEFAULT}. */
+    private static Map<String, ValueRange> ranges(Fields f, JsonNode node, List<String> features) {
+        if (node == null) {
+            return Map.of();
+        }
+        f.requireObject(node, "range");
+        Map<String, ValueRange> ranges = new LinkedHashMap<>();
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            String path = "range." + name;
+            if (!features.contains(name)) {
+                throw ConfigException.field(f.file, path, "one of the features " + features, name);
+            }
+            JsonNode bounds = node.get(name);
+            if (!bounds.isArray() || bounds.size() != 2 || !bounds.get(0).isNumber() || !bounds.get(1).isNumber()
+                    || !Double.isFinite(bounds.get(0).asDouble()) || !Double.isFinite(bounds.get(1).asDouble())
+                    || !(bounds.get(0).asDouble() < bounds.get(1).asDouble())) {
+                throw ConfigException.field(f.file, path, "[min, max], two finite numbers with min < max", bounds);
+            }
+            ranges.put(name, new ValueRange(bounds.get(0).asDouble(), bounds.get(1).asDouble()));
+        }
+        return ranges;
     }
 
     private static PayloadMapping payload(Fields f, JsonNode node, List<String> features) {

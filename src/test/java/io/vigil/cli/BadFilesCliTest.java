@@ -31,6 +31,7 @@ class BadFilesCliTest {
                 topology("window is negative", GOOD_TOPOLOGY.replaceFirst("(?m)^window:.*$", "window: -64"), "field 'window'"),
                 topology("no features", GOOD_TOPOLOGY.replaceFirst("(?m)^features:.*$", "features: []"), "field 'features'"),
                 topology("unknown field", GOOD_TOPOLOGY + "\nretention: 7d\n", "field 'retention'"),
+                topology("range with min above max", GOOD_TOPOLOGY + "\nrange: {x: [1e6, -1e6]}\n", "field 'range.x'"),
                 topology("empty file", "", "vibration.yaml"),
                 topology("binary garbage", "\u0000\u0001\u0002PK\u0003\u0004", "vibration.yaml"),
                 // scenarios, through `vigil simulate --scenario`

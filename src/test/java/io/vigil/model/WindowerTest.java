@@ -123,6 +123,72 @@ class WindowerTest {
                 .hasSize(5);
     }
 
+    @Test
+    void aSampleBackInsideAJumpNoWindowConfirmedRestartsTheRingAndOlderSamplesStayLate() {
+        // given windows up to sample 5, then one sample stamped 50 minutes ahead
+        Windower windower = new Windower(ONE_FEATURE);
+        feed(windower, 0, 6);
+        long ahead = ts(6) + 3_000_000;
+
+        // when the device's clock is right again from sample 6 on, then samples 3 (late) and 9 (duplicate) again
+        List<Outcome> outcomes = new ArrayList<>();
+        outcomes.add(windower.add(ahead, new double[] {99}, emitted::add));
+        for (int i = 6; i < 10; i++) {
+            outcomes.add(windower.add(ts(i), new double[] {i}, emitted::add));
+        }
+        outcomes.add(windower.add(ts(3), new double[] {3}, emitted::add));
+        outcomes.add(windower.add(ts(9), new double[] {9}, emitted::add));
+
+        // then the ring restarts at sample 6 and cuts its first window at sample 9; the bad value is in none
+        assertThat(outcomes).containsExactly(Outcome.GAP_RESET, Outcome.CLOCK_RESET, Outcome.ACCEPTED,
+                Outcome.ACCEPTED, Outcome.ACCEPTED, Outcome.LATE, Outcome.DUPLICATE);
+        assertThat(emitted).usingRecursiveFieldByFieldElementComparator().isEqualTo(List.of(
+                window(0, 0, 1, 2, 3), window(2, 2, 3, 4, 5), window(6, 6, 7, 8, 9)));
+    }
+
+    @Test
+    void aJumpConfirmedByAWindowIsTheDevicesTimeAndOlderSamplesAreLate() {
+        // given a jump forward by an hour, followed by a whole window of samples on the new clock
+        Windower windower = new Windower(ONE_FEATURE);
+        feed(windower, 0, 4);
+        feed(windower, 360_000, 360_004);
+
+        // when a sample on the old clock comes
+        Outcome outcome = windower.add(ts(4), new double[] {4}, emitted::add);
+
+        // then it is late: nothing older than the confirmed jump restarts the ring
+        assertThat(outcome).isEqualTo(Outcome.LATE);
+        assertThat(emitted).hasSize(2);
+    }
+
+    @Test
+    void aSmallStepBackIsLateEvenBeforeTheFirstWindow() {
+        // given a new device's first samples
+        Windower windower = new Windower(ONE_FEATURE);
+        feed(windower, 10, 12);
+
+        // when one comes 20 ms back (less than a gap): out of order, not a clock fault
+        Outcome outcome = windower.add(ts(9), new double[] {9}, emitted::add);
+
+        // then
+        assertThat(outcome).isEqualTo(Outcome.LATE);
+    }
+
+    @Test
+    void anOpenJumpSurvivesTheStateStore() {
+        // given a windower that has just seen a sample an hour ahead, stored and restored
+        Windower windower = new Windower(ONE_FEATURE);
+        feed(windower, 0, 6);
+        windower.add(ts(6) + 3_600_000, new double[] {99}, emitted::add);
+        Windower restored = Windower.fromBytes(ONE_FEATURE, windower.toBytes());
+
+        // when the next good sample comes
+        Outcome outcome = restored.add(ts(6), new double[] {6}, emitted::add);
+
+        // then the restored state still knows the jump is unconfirmed
+        assertThat(outcome).isEqualTo(Outcome.CLOCK_RESET);
+    }
+
     private void feed(Windower windower, int from, int to) {
         for (int i = from; i < to; i++) {
             windower.add(ts(i), new double[] {i}, emitted::add);

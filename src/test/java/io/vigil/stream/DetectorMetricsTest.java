@@ -53,4 +53,47 @@ class DetectorMetricsTest {
         assertThat(board.devices().get(0).alert()).isTrue();
         assertThat(board.recentAlerts()).extracting(LiveBoard.AlertNote::alertId).containsExactly("bearing-01@9360");
     }
+
+    @Test
+    void everyDropResetAndDeadLetterSeriesExistsAtZeroBeforeAnythingHappened() {
+        // given the meters of a kind that has seen nothing yet
+
+        // then dashboards find a series for every reason, at 0, and no alert is active
+        String scrape = registry.scrape();
+        assertThat(scrape)
+                .contains("vigil_detector_samples_dropped_total{kind=\"vibration\",reason=\"duplicate\"} 0.0")
+                .contains("vigil_detector_samples_dropped_total{kind=\"vibration\",reason=\"late\"} 0.0")
+                .contains("vigil_detector_window_resets_total{kind=\"vibration\",reason=\"gap\"} 0.0")
+                .contains("vigil_detector_window_resets_total{kind=\"vibration\",reason=\"clock\"} 0.0")
+                .contains("vigil_detector_scores_overflowed_total{kind=\"vibration\"} 0.0")
+                .contains("vigil_detector_alerts_active{kind=\"vibration\"} 0.0");
+        for (ReadingParser.Reason reason : ReadingParser.Reason.values()) {
+            assertThat(scrape).contains("vigil_detector_records_deadlettered_total{kind=\"vibration\",reason=\""
+                    + reason.tag() + "\"} 0.0");
+        }
+    }
+
+    @Test
+    void openEpisodesAreCountedPerTaskAndATaskStartingAgainReplacesWhatItCounted() {
+        // given a task that raised two episodes
+        meters.raised("0_1", "bearing-01");
+        meters.raised("0_1", "bearing-02");
+
+        // when the task starts again from its store (one still open there), and another task adopts one
+        meters.adoptEpisodes("0_1", Map.of("bearing-01", 9_360L));
+        meters.adoptEpisodes("0_2", Map.of("bearing-03", 1_000L));
+
+        // then each open episode is counted once and shown in alert, since the start of its first window
+        assertThat(registry.get(DetectorMetrics.ALERTS_ACTIVE).gauge().value()).isEqualTo(2);
+        assertThat(board.devices()).extracting(LiveBoard.DeviceState::device, LiveBoard.DeviceState::alert,
+                LiveBoard.DeviceState::alertSinceMs).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("bearing-01", true, 9_360L),
+                org.assertj.core.groups.Tuple.tuple("bearing-03", true, 1_000L));
+
+        // and when task 0_2 moves to another process, its episode is that process's to count and show
+        meters.releaseEpisodes("0_2");
+        assertThat(registry.get(DetectorMetrics.ALERTS_ACTIVE).gauge().value()).isEqualTo(1);
+        assertThat(board.devices()).filteredOn(LiveBoard.DeviceState::alert).extracting(LiveBoard.DeviceState::device)
+                .containsExactly("bearing-01");
+    }
 }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.demo.Pipeline;
 import io.vigil.embedded.EmbeddedKafka;
+import io.vigil.embedded.FreePorts;
 import io.vigil.ingest.TopicReader;
 import io.vigil.model.TestModels;
 import io.vigil.publish.KafkaReadingSink;
@@ -15,6 +18,10 @@ import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,6 +142,29 @@ class DetectorRestartIT {
                     assertThat(second.isAlive()).as("restarted detector still running: %s", second.log()).isTrue();
                     assertThat(Duration.ofNanos(running - killed)).as("restart to RUNNING, static membership")
                             .isLessThan(SESSION_TIMEOUT);
+
+                    // and the restarted process shows what its alert store holds: both episodes open, counted
+                    // once, on the live page and in the per-device series
+                    String metrics = second.get("/metrics");
+                    assertThat(series(metrics, "vigil_detector_alerts_active\\{kind=\"vibration\"} (\\S+)"))
+                            .containsExactly("2.0");
+                    assertThat(series(metrics, "vigil_device_alert\\{device=\"([^\"]+)\",kind=\"vibration\"} 1\\.0"))
+                            .containsExactlyInAnyOrder(FAILS_BEFORE_KILL, FAILS_AFTER_KILL);
+                    JsonNode live = new ObjectMapper().readTree(second.get("/api/live"));
+                    assertThat(live.get("devices")).filteredOn(d -> d.get("alert").asBoolean())
+                            .extracting(d -> d.get("device").asText())
+                            .containsExactlyInAnyOrder(FAILS_BEFORE_KILL, FAILS_AFTER_KILL);
+                    // every drop, reset and dead-letter series is there from the start, whether or not it happened
+                    assertThat(series(metrics, "vigil_detector_samples_dropped_total\\{kind=\"vibration\",reason=\"([a-z-]+)\"} \\S+"))
+                            .containsExactlyInAnyOrder("duplicate", "late");
+                    assertThat(series(metrics, "vigil_detector_window_resets_total\\{kind=\"vibration\",reason=\"([a-z-]+)\"} \\S+"))
+                            .containsExactlyInAnyOrder("gap", "clock");
+                    assertThat(series(metrics,
+                            "vigil_detector_records_deadlettered_total\\{kind=\"vibration\",reason=\"([a-z-]+)\"} \\S+"))
+                            .containsExactlyInAnyOrder(java.util.Arrays.stream(ReadingParser.Reason.values())
+                                    .map(ReadingParser.Reason::tag).toArray(String[]::new));
+                    // and neither start logged Kafka's GlobalThread warning (issue 15)
+                    assertThat(first.log() + second.log()).doesNotContain("Processing exception handler is not enabled");
                 } finally {
                     second.kill();
                 }
@@ -143,6 +173,12 @@ class DetectorRestartIT {
                 sensors.cancel(true);
             }
         }
+    }
+
+    /** Group 1 of every line of Prometheus text {@code metrics} that matches {@code line} whole. */
+    private static List<String> series(String metrics, String line) {
+        Pattern pattern = Pattern.compile(line);
+        return metrics.lines().map(pattern::matcher).filter(Matcher::matches).map(m -> m.group(1)).toList();
     }
 
     /** The vibration topology, its model path replaced by the test model's absolute path. */
@@ -193,23 +229,24 @@ class DetectorRestartIT {
     }
 
     /** {@code vigil detect} in a child JVM, as an operator runs it; its output goes to a log file. */
-    private record Detector(Process process, Path logFile) {
+    private record Detector(Process process, Path logFile, int metricsPort) {
 
         static Detector start(EmbeddedKafka kafka, Path topologies, Path dir, int launch) throws Exception {
             Path log = dir.resolve("detect-" + launch + ".log");
+            int metricsPort = FreePorts.pick();
             ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                     "-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-Dorg.bytedeco.javacpp.maxbytes=0",
                     "-cp", System.getProperty("java.class.path"), "io.vigil.cli.Vigil", "detect",
                     "--bootstrap", kafka.bootstrapServers(), "--topologies", topologies.toString(),
                     "--application-id", APPLICATION_ID, "--state-dir", dir.resolve("state").toString(),
-                    "--metrics-port", "0", "--instance-id", INSTANCE_ID)
+                    "--metrics-port", String.valueOf(metricsPort), "--instance-id", INSTANCE_ID)
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("OMP_NUM_THREADS", "1");
             // Without --instance-id the restarted instance could only take the partitions once the group
             // dropped the killed member, after its session timeout (45 s by default: RUNNING 46-50 s after
             // the kill). Set here longer than the wait below, so only static membership can pass.
             builder.environment().put("VIGIL_KAFKA_SESSION_TIMEOUT_MS", String.valueOf(SESSION_TIMEOUT.toMillis()));
-            Detector detector = new Detector(builder.start(), log);
+            Detector detector = new Detector(builder.start(), log, metricsPort);
             await().atMost(Duration.ofSeconds(120)).until(() -> !detector.isAlive() || detector.log().contains("-> RUNNING"));
             assertThat(detector.isAlive()).as("detector %d started: %s", launch, detector.log()).isTrue();
             return detector;
@@ -217,6 +254,14 @@ class DetectorRestartIT {
 
         boolean isAlive() {
             return process.isAlive();
+        }
+
+        /** The body of a GET on the detector's metrics server. */
+        String get(String path) throws Exception {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + metricsPort + path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+            return response.body();
         }
 
         /** SIGKILL: no commit, no close, no goodbye. */

@@ -72,7 +72,8 @@ class EventSchemaTest {
         assertThat(event.get("featureShare").fieldNames()).toIterable().containsExactly("x", "y", "z");
     }
 
-    private static void assertMatches(JsonNode event, JsonNode schema) {
+    /** {@code event} has exactly the schema's properties, each of its type (a number is a JSON number, never "NaN"). */
+    static void assertMatches(JsonNode event, JsonNode schema) {
         Set<String> required = new TreeSet<>();
         schema.get("required").forEach(name -> required.add(name.asText()));
         Set<String> declared = new TreeSet<>();

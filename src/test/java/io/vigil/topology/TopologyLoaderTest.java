@@ -110,6 +110,50 @@ class TopologyLoaderTest {
                 .hasMessageStartingWith(invalid + ": not valid YAML at line ").hasMessageNotContaining("\n");
     }
 
+    @Test
+    void rangesBoundFeaturesAndTheRestKeepTheDefault() throws IOException {
+        // given
+        Path file = write("pump", """
+                kind: pump
+                features: [x, y]
+                sampleRateHz: 100
+                window: 4
+                hop: 2
+                range:
+                  x: [-1e6, 1e6]
+                """);
+
+        // when
+        SensorTopology t = TopologyLoader.load(file);
+
+        // then
+        assertThat(List.of(t.range(0), t.range(1))).containsExactly(new SensorTopology.ValueRange(-1e6, 1e6),
+                SensorTopology.ValueRange.DEFAULT);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "'{x: [1, -1]}'    | field 'range.x': expected [min, max], two finite numbers with min < max, got '[1,-1]'",
+            "'{x: [0, \"1\"]}'  | field 'range.x': expected [min, max], two finite numbers with min < max, got '[0,\"1\"]'",
+            "'{x: 5}'          | field 'range.x': expected [min, max], two finite numbers with min < max, got '5'",
+            "'{w: [0, 1]}'     | field 'range.w': expected one of the features [x, y], got 'w'",
+            "'[0, 1]'          | field 'range': expected a mapping, got '[0,1]'"})
+    void aBadRangeIsOneLineNamingFileFieldAndExpectation(String range, String message) throws IOException {
+        // given
+        Path file = write("pump", """
+                kind: pump
+                features: [x, y]
+                sampleRateHz: 100
+                window: 4
+                hop: 2
+                range: %s
+                """.formatted(range));
+
+        // when / then
+        assertThatThrownBy(() -> TopologyLoader.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": " + message);
+    }
+
     private Path write(String name, String yaml) throws IOException {
         return Files.writeString(dir.resolve(name + ".yaml"), yaml);
     }
