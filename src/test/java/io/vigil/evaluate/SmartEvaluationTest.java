@@ -25,7 +25,7 @@ class SmartEvaluationTest {
 
     @Test
     void sixRealDaysGiveAReportWithVigilAndTheRuleOnTheSameDrives(@TempDir Path tmp) throws Exception {
-        // given the first 6 days (two windows per drive, no failure yet: this checks the plumbing, not quality)
+        // given the first 6 days (several windows per drive, no failure yet: this checks the plumbing, not quality)
         Path days = firstDays(tmp, 6);
         Trainer.Settings trainer = QUICK;
         List<String> lines = new ArrayList<>();
@@ -40,7 +40,7 @@ class SmartEvaluationTest {
         assertThat(r.vigil().failed() + r.vigil().healthy()).isEqualTo(r.testDrives());
         assertThat(r.ruleSameDays().failed()).isEqualTo(r.vigil().failed());
         assertThat(r.ruleAllDays().healthy()).isEqualTo(r.vigil().healthy());
-        assertThat(r.drives()).allSatisfy(d -> assertThat(d.windows().size()).isLessThanOrEqualTo(Math.max(0, d.history().days() - 4)));
+        assertThat(r.drives()).allSatisfy(d -> assertThat(d.windows().size()).isLessThanOrEqualTo(Math.max(0, d.history().days() - (SMART.window() - 1))));
         assertThat(r.trainDrives() + r.testDrives()).isBetween(10_000, 11_500);
         assertThat(r.sweep()).isNotEmpty();
         assertThat(lines).anyMatch(l -> l.startsWith("read 6/6 days"));

@@ -45,19 +45,19 @@ import picocli.CommandLine;
  * --to mqtt} → mosquitto → bridge → Kafka → the production detector (Kafka Streams on
  * {@link DetectorTopology#buildTopology}, exactly-once) with a SMART model trained here on the same
  * days. Every drive-day row of the files must be exactly one record on the readings topic, and every
- * drive with at least a window of readings must get exactly one score per reading from its fifth on
- * (window 5, hop 1), keyed by its serial. The whole fleet, about 65,000 rows: expectations come from
+ * drive with at least a window of readings must get exactly one score per reading from its third on
+ * (window 3, hop 1), keyed by its serial. The whole fleet, about 65,000 rows: expectations come from
  * the files, read independently of the replay.
  */
 class ReplayIT {
 
     static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
-    /** Window 5, hop 1: six days give each drive seen every day two windows. */
+    /** Window 3, hop 1: six days give each drive seen every day four windows. */
     static final int DAYS = 6;
     static final Duration DELIVERY = Duration.ofSeconds(180);
 
     @Test
-    void sixRealDaysOverMqttArriveOneRecordPerRowAndScoreEveryDriveOncePerReadingFromItsFifth(@TempDir Path tmp)
+    void sixRealDaysOverMqttArriveOneRecordPerRowAndScoreEveryDriveOncePerReadingFromItsThird(@TempDir Path tmp)
             throws Exception {
         assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
         // given six real days, what their files hold per drive, and a SMART model trained on their healthy drives
@@ -68,7 +68,7 @@ class ReplayIT {
         ModelBundle bundle = new Trainer(SMART, Trainer.Settings.defaults(SMART).withEpochs(1)
                 .withMaxTrainWindows(2000).withSplitByDevice(true), Trainer.Progress.NONE)
                 .train(SmartReadings.neverFailed(days, SMART), List.of(days.toString()));
-        assertThat(SMART.window()).isEqualTo(5);
+        assertThat(SMART.window()).isEqualTo(3);
         assertThat(SMART.hop()).isEqualTo(1);
 
         SimpleMeterRegistry bridgeMeters = new SimpleMeterRegistry();
@@ -116,7 +116,7 @@ class ReplayIT {
                         .hasSize((int) rowCount);
                 assertThat(arrived).isEqualTo(rows);
 
-                // and every drive with a full window is scored once per reading from its fifth on
+                // and every drive with a full window is scored once per reading from its third on
                 Map<String, List<Long>> expectedEnds = new TreeMap<>();
                 rows.forEach((serial, ts) -> {
                     if (ts.size() >= SMART.window()) {
@@ -139,7 +139,7 @@ class ReplayIT {
                 assertThat(detector.state()).isEqualTo(KafkaStreams.State.RUNNING);
                 assertThat(wrong).as("score events not keyed by serial or without the model's version and threshold")
                         .isEmpty();
-                assertThat(ends).as("window ends: each drive's readings from its fifth on, in order")
+                assertThat(ends).as("window ends: each drive's readings from its third on, in order")
                         .isEqualTo(expectedEnds);
             }
         }
