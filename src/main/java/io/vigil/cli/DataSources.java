@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Reads the {@code --data} arguments of train, score and bench: a simulator scenario (*.yaml) is
  * generated, anything else (CSV, ADXL356 *.Wfm.csv, or a folder of them) is read as a recording; for a
- * SMART topology (one with {@code sources}) every path is Backblaze data and only never-failing drives are kept.
+ * SMART topology (one with {@code sources}) every path is Backblaze data: every drive, a failed drive labelled on
+ * its failure day (score sees it; {@link #healthyOnly} leaves it out of training).
  */
 final class DataSources {
 
@@ -51,11 +52,11 @@ final class DataSources {
         }
     }
 
-    /** A SMART topology reads Backblaze folders or zips: drives that never fail there, features per its sources. */
+    /** A SMART topology reads Backblaze folders or zips: every drive, features per its sources, failures labelled. */
     private static List<DeviceSeries> smart(List<Path> paths, SensorTopology topology) {
         List<DeviceSeries> series = new ArrayList<>();
         for (Path path : paths) {
-            series.addAll(SmartReadings.neverFailed(path, topology));
+            series.addAll(SmartReadings.every(path, topology));
         }
         return series;
     }

@@ -92,12 +92,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (!topology.sources().isEmpty()) {
             SmartEvaluation.Result result = new SmartEvaluation(topology,
                     new SmartEvaluation.Settings(testShare, settings, selection), line -> progress(err, line)).run(data, bundle);
-            report = SmartReport.write(result, out, data.toString());
+            report = SmartReport.write(result, out, data.toString(), commandLine());
             used = result.bundle();
             summary(String.format(Locale.ROOT, "Vigil: %d of %d failed drives caught >=1 day ahead, %d of %d healthy "
-                            + "alerted; rule: %d caught, %d alerted", result.vigil().caught(), result.vigil().failed(),
-                    result.vigil().falseAlarms(), result.vigil().healthy(), result.ruleSameDays().caught(),
-                    result.ruleSameDays().falseAlarms()));
+                            + "alerted; rule: %d caught, %d alerted; sector count grew: %d caught, %d alerted",
+                    result.vigil().caught(), result.vigil().failed(), result.vigil().falseAlarms(),
+                    result.vigil().healthy(), result.ruleSameDays().caught(), result.ruleSameDays().falseAlarms(),
+                    result.grewSameDays().caught(), result.grewSameDays().falseAlarms()));
         } else {
             SensorEvaluation.Result result = new SensorEvaluation(topology, settings, line -> progress(err, line))
                     .run(data, bundle);
@@ -110,6 +111,22 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         summary(String.format(Locale.ROOT, "report: %s (%.0f s)", report, (System.nanoTime() - started) / 1e9));
         return 0;
+    }
+
+    /** This run as a command line with every option that shapes a SMART report spelled out, defaults included. */
+    String commandLine() {
+        StringBuilder line = new StringBuilder("vigil evaluate --topology " + topologyName + " --data " + data
+                + " --out " + out);
+        if (model != null) {
+            line.append(" --model ").append(model);
+        } else {
+            line.append(" --epochs ").append(epochs).append(" --max-train-windows ").append(maxTrainWindows);
+        }
+        line.append(" --test-share ").append(testShare);
+        if (selection) {
+            line.append(" --selection");
+        }
+        return line.toString();
     }
 
     private void summary(String line) {

@@ -24,14 +24,18 @@ import java.util.function.Consumer;
  * Drive-failure evaluation on Backblaze history: drives split into training and test by serial
  * ({@link DriveSplit}); the model trains only on training drives that never fail; every test drive
  * is windowed ({@link Windows#cut}, the stream's {@link Windower}), scored by the bundle's scorer and
- * alerted by the stream's {@link io.vigil.stream.AlertState}. Backblaze's rule (raw SMART 5, 187,
- * 188, 197 or 198 above zero) is judged on the same test drives, on the same days (days that end a
- * scored window) and on all days.
+ * alerted by the stream's {@link io.vigil.stream.AlertState}. Two simple baselines are judged on the
+ * same drives, on the same days (days that end a scored window) and on all days: Backblaze's rule (raw
+ * SMART 5, 187, 188, 197 or 198 above zero) and "sector count grew" (raw SMART 5 or 197 above a value
+ * the drive reported earlier).
  */
 public final class SmartEvaluation {
 
     /** Failed drives count as caught when flagged at least this many days before the failure day. */
     public static final int MIN_LEAD_DAYS = 1;
+
+    /** The "sector count grew" baseline's columns: reallocated and pending sectors. */
+    public static final List<String> GREW_COLUMNS = List.of("smart_5_raw", "smart_197_raw");
 
     /**
      * @param testShare share of drives (by serial hash) held out for testing
@@ -56,9 +60,10 @@ public final class SmartEvaluation {
     public interface Progress extends Consumer<String> {
     }
 
-    /** One test drive: its scored windows and both detectors' first alerts. */
+    /** One judged drive: its scored windows and the first alert of Vigil and of each baseline. */
     public record Drive(DriveHistory history, List<Window> windows, double[] scores, LocalDate vigilAlert,
-                        LocalDate ruleAlertSameDays, LocalDate ruleAlertAllDays) {
+                        LocalDate ruleAlertSameDays, LocalDate ruleAlertAllDays, LocalDate grewAlertSameDays,
+                        LocalDate grewAlertAllDays) {
     }
 
     /** One threshold of the sweep. */
@@ -66,9 +71,10 @@ public final class SmartEvaluation {
     }
 
     /** {@code testDrives}: the drives judged, test or selection ({@link Settings#judged}). */
-    public record Result(String judged, ModelBundle bundle, int trainDrives, int testDrives, List<Drive> drives,
+    public record Result(Settings settings, String judged, ModelBundle bundle, int trainDrives, int testDrives, List<Drive> drives,
                          DriveMetrics vigil, DriveMetrics ruleSameDays, DriveMetrics ruleAllDays,
-                         List<SweepPoint> sweep, SweepPoint atRuleFalseAlarms, BackblazeReader.Report read) {
+                         DriveMetrics grewSameDays, DriveMetrics grewAllDays, List<SweepPoint> sweep,
+                         SweepPoint atRuleFalseAlarms, SweepPoint atGrewFalseAlarms, BackblazeReader.Report read) {
     }
 
     private final SensorTopology topology;
@@ -161,8 +167,10 @@ public final class SmartEvaluation {
             List<Window> windows = perDrive.get(d);
             double[] own = Arrays.copyOfRange(scores, offset, offset + windows.size());
             offset += windows.size();
+            java.util.Set<Integer> ends = windowEndDays(windows);
             drives.add(new Drive(h, windows, own, vigilAlert(h, windows, own, scorer.threshold()),
-                    ruleAlert(h, columns, windowEndDays(windows)), ruleAlert(h, columns, null)));
+                    ruleAlert(h, columns, ends), ruleAlert(h, columns, null), grewAlert(h, columns, ends),
+                    grewAlert(h, columns, null)));
         }
         return drives;
     }
@@ -197,21 +205,55 @@ public final class SmartEvaluation {
         return null;
     }
 
+    /**
+     * First day a {@link #GREW_COLUMNS} value is above the lowest value the drive reported for it on
+     * an earlier day (a pending count may fall when sectors are remapped; growth from its low counts);
+     * only {@code days} when given, else every day. Earlier days always count as history.
+     */
+    static LocalDate grewAlert(DriveHistory h, List<String> columns, java.util.Set<Integer> days) {
+        int[] grew = GREW_COLUMNS.stream().mapToInt(columns::indexOf).toArray();
+        double[] low = new double[grew.length];
+        Arrays.fill(low, Double.NaN);
+        for (int r = 0; r < h.days(); r++) {
+            boolean judged = days == null || days.contains(h.epochDays()[r]);
+            for (int i = 0; i < grew.length; i++) {
+                double v = h.value(r, grew[i]);
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                if (judged && v > low[i]) {   // NaN low (nothing earlier) compares false
+                    return h.date(r);
+                }
+                low[i] = Double.isNaN(low[i]) ? v : Math.min(low[i], v);
+            }
+        }
+        return null;
+    }
+
     private Result summarize(ModelBundle bundle, int trainDrives, List<Drive> drives, BackblazeReader.Report read,
                              List<String> columns) {
         double threshold = bundle.metadata().threshold();
         DriveMetrics vigil = DriveMetrics.of(outcomes(drives, d -> d.vigilAlert()), MIN_LEAD_DAYS);
         DriveMetrics ruleSame = DriveMetrics.of(outcomes(drives, Drive::ruleAlertSameDays), MIN_LEAD_DAYS);
         DriveMetrics ruleAll = DriveMetrics.of(outcomes(drives, Drive::ruleAlertAllDays), MIN_LEAD_DAYS);
+        DriveMetrics grewSame = DriveMetrics.of(outcomes(drives, Drive::grewAlertSameDays), MIN_LEAD_DAYS);
+        DriveMetrics grewAll = DriveMetrics.of(outcomes(drives, Drive::grewAlertAllDays), MIN_LEAD_DAYS);
         List<SweepPoint> sweep = sweep(drives, threshold);
-        SweepPoint matched = null;
+        return new Result(settings, settings.judged(), bundle, trainDrives, drives.size(), drives, vigil, ruleSame, ruleAll,
+                grewSame, grewAll, sweep, mostCaughtWithin(sweep, ruleSame.falseAlarmShare()),
+                mostCaughtWithin(sweep, grewSame.falseAlarmShare()), read);
+    }
+
+    /** The sweep point catching the most failed drives at no more than {@code share} healthy drives alerted. */
+    static SweepPoint mostCaughtWithin(List<SweepPoint> sweep, double share) {
+        SweepPoint best = null;
         for (SweepPoint p : sweep) {
-            if (p.metrics().falseAlarmShare() <= ruleSame.falseAlarmShare()
-                    && (matched == null || p.metrics().caught() > matched.metrics().caught())) {
-                matched = p;
+            if (p.metrics().falseAlarmShare() <= share
+                    && (best == null || p.metrics().caught() > best.metrics().caught())) {
+                best = p;
             }
         }
-        return new Result(settings.judged(), bundle, trainDrives, drives.size(), drives, vigil, ruleSame, ruleAll, sweep, matched, read);
+        return best;
     }
 
     /** Drive metrics at thresholds spread over the quantiles of all test window scores. */

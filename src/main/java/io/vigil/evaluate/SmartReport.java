@@ -31,18 +31,21 @@ public final class SmartReport {
     private SmartReport() {
     }
 
-    public static Path write(Result r, Path out, String data) throws IOException {
+    /**
+     * @param command the command line that produced {@code r}, every option spelled out (defaults too),
+     *                so that running it again regenerates the report
+     */
+    public static Path write(Result r, Path out, String data, String command) throws IOException {
         Files.createDirectories(out);
         StringBuilder md = new StringBuilder();
-        ThresholdCalibration cal = r.bundle().metadata().calibration();
-        md.append("# Vigil SMART evaluation\n\n");
-        BundleMetadata.TrainingSummary t = r.bundle().metadata().training();
-        md.append(String.format(Locale.ROOT, "Produced by `vigil evaluate --topology %s --data %s --out %s` (model "
-                        + "trained %d epochs, best epoch %d, on %,d windows). ", r.bundle().metadata().kind(), data, out,
-                t.epochs(), t.bestEpoch(), t.trainWindows()));
+        BundleMetadata meta = r.bundle().metadata();
+        ThresholdCalibration cal = meta.calibration();
+        md.append("# Vigil SMART evaluation (" + r.judged() + " drives)\n\n");
+        md.append("Produced by `" + command + "`.\n\n");
+        md.append(settingsText(r)).append("\n\n");
         md.append(String.format(Locale.ROOT, "Data: `%s` (%d days, %,d rows, %d rows skipped). Model `%s`, "
                         + "threshold %.4g (calibrated without labels: %s).%n%n",
-                data, r.read().days(), r.read().rows(), r.read().badRows(), r.bundle().metadata().version(),
+                data, r.read().days(), r.read().rows(), r.read().badRows(), meta.version(),
                 cal.threshold(), calibrationText(cal)));
         md.append(String.format(Locale.ROOT, "Split by drive serial: %d healthy training drives (none fails in the "
                 + "data); %d %s drives, %d of them failed.%s A failed drive is caught when first flagged at least "
@@ -58,10 +61,22 @@ public final class SmartReport {
             row(md, String.format(Locale.ROOT, "Vigil at the rule's false-alarm share (threshold %.4g, chosen "
                     + "with labels)", r.atRuleFalseAlarms().threshold()), r.atRuleFalseAlarms().metrics());
         }
+        if (r.atGrewFalseAlarms() != null) {
+            row(md, String.format(Locale.ROOT, "Vigil at \"sector count grew\"'s false-alarm share (threshold %.4g, "
+                    + "chosen with labels)", r.atGrewFalseAlarms().threshold()), r.atGrewFalseAlarms().metrics());
+        }
         row(md, "Backblaze rule, same days as Vigil", r.ruleSameDays());
         row(md, "Backblaze rule, all days", r.ruleAllDays());
-        md.append("\nThe rule is raw SMART 5/187/188/197/198 > 0 (in 2013 only 5 and 197 are filled). \"Same days\" "
-                + "judges it only on days that end one of Vigil's windows (a drive's 5th reported day on).\n\n");
+        row(md, "\"Sector count grew\", same days as Vigil", r.grewSameDays());
+        row(md, "\"Sector count grew\", all days", r.grewAllDays());
+        md.append("\nBackblaze's rule: raw SMART 5/187/188/197/198 > 0 (in 2013 only 5 and 197 are filled). \"Sector "
+                + "count grew\": raw SMART 5 or 197 above the lowest value the drive reported for it on an earlier day. "
+                + "\"Same days\" judges a baseline only on days that end one of Vigil's windows (from a drive's "
+                + "reported day " + meta.window() + " on).\n\n");
+        md.append("**Vigil against the baselines** (calibrated threshold; same drives, same days):\n\n");
+        md.append("- ").append(verdict("Backblaze's rule", r.vigil(), r.ruleSameDays())).append('\n');
+        md.append("- ").append(verdict("\"sector count grew\"", r.vigil(), r.grewSameDays())).append('\n');
+        md.append("- ").append(target(r.vigil(), r.ruleSameDays(), r.grewSameDays())).append("\n\n");
 
         md.append("## Per drive model (" + r.judged() + " drives)\n\n\"Alerted both\": healthy drives that Vigil and the rule "
                 + "both alerted on.\n\n| model | failed | caught Vigil | caught rule | healthy | alerted Vigil "
@@ -72,8 +87,9 @@ public final class SmartReport {
                     v[1], v[2], v[3], v[4], v[5], v[6]));
         }
 
-        md.append("\n## Failed " + r.judged() + " drives\n\n| serial | model | failure | first alert Vigil | lead | first alert rule "
-                + "| lead |\n|---|---|---|---|---|---|---|\n");
+        md.append("\n## Failed " + r.judged() + " drives\n\nFirst alerts of Vigil and of both baselines on the same days; "
+                + "lead in days before the failure.\n\n| serial | model | failure | first alert Vigil | lead "
+                + "| first alert rule | lead | first alert grew | lead |\n|---|---|---|---|---|---|---|---|---|\n");
         List<Drive> failed = r.drives().stream().filter(d -> d.history().failed())
                 .sorted(Comparator.comparing(d -> d.history().failureDate())).toList();
         for (Drive d : failed) {
@@ -81,10 +97,13 @@ public final class SmartReport {
                     d.vigilAlert());
             DriveOutcome u = new DriveOutcome(d.history().serial(), d.history().model(), d.history().failureDate(),
                     d.ruleAlertSameDays());
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", d.history().serial(),
-                    d.history().model(), d.history().failureDate(), text(d.vigilAlert()),
+            DriveOutcome g = new DriveOutcome(d.history().serial(), d.history().model(), d.history().failureDate(),
+                    d.grewAlertSameDays());
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    d.history().serial(), d.history().model(), d.history().failureDate(), text(d.vigilAlert()),
                     v.leadDays() == null ? "–" : v.leadDays(), text(d.ruleAlertSameDays()),
-                    u.leadDays() == null ? "–" : u.leadDays()));
+                    u.leadDays() == null ? "–" : u.leadDays(), text(d.grewAlertSameDays()),
+                    g.leadDays() == null ? "–" : g.leadDays()));
         }
 
         Charts.lines(out.resolve("precision-recall.png"), "Vigil over thresholds (" + r.judged() + " drives)", "threshold",
@@ -163,6 +182,76 @@ public final class SmartReport {
                 new Charts.Line("precision", x, sweep.stream().mapToDouble(p -> p.metrics().precision()).toArray()),
                 new Charts.Line("false-alarm share", x, sweep.stream().mapToDouble(p -> p.metrics().falseAlarmShare())
                         .toArray()));
+    }
+
+    /** Where the model's run came from: split, training options and network, or the bundle given. */
+    static String settingsText(Result r) {
+        BundleMetadata meta = r.bundle().metadata();
+        BundleMetadata.TrainingSummary t = meta.training();
+        io.vigil.model.AutoencoderSpec spec = meta.spec();
+        String model = String.format(Locale.ROOT, "LSTM autoencoder (engine %s; hidden %d, bottleneck %d, learning rate "
+                        + "%s, seed %d), trained at most %d epochs (best epoch %d) on %,d windows (cap %s)",
+                meta.engine(), spec.hidden(), spec.bottleneck(), spec.learningRate(), spec.seed(), t.epochs(),
+                t.bestEpoch(), t.trainWindows(), r.settings().trainer().maxTrainWindows() == 0 ? "none"
+                        : String.format(Locale.ROOT, "%,d", r.settings().trainer().maxTrainWindows()));
+        return String.format(Locale.ROOT, "Settings: drives split by a CRC32 hash of the serial, test share %s; "
+                        + "features %s, window %d, hop %d; model: %s.", r.settings().testShare(),
+                meta.features(), meta.window(), meta.hop(), model);
+    }
+
+    /** One plain sentence: Vigil against one baseline on catches, healthy drives alerted and precision. */
+    static String verdict(String baseline, DriveMetrics vigil, DriveMetrics base) {
+        List<String> wins = new ArrayList<>();
+        List<String> losses = new ArrayList<>();
+        List<String> ties = new ArrayList<>();
+        compare("catches", vigil.caught(), base.caught(), wins, losses, ties);
+        compare("false alarms", -vigil.falseAlarmShare(), -base.falseAlarmShare(), wins, losses, ties);
+        compare("precision", vigil.precision(), base.precision(), wins, losses, ties);
+        return String.format(Locale.ROOT, "Against %s: Vigil catches %d of %d failed drives >=1 day ahead, the baseline "
+                        + "%d; Vigil alerts %.1f %% of healthy drives, the baseline %.1f %%; precision %.3f against "
+                        + "%.3f. Vigil %s.", baseline, vigil.caught(), vigil.failed(), base.caught(),
+                100 * vigil.falseAlarmShare(), 100 * base.falseAlarmShare(), vigil.precision(), base.precision(),
+                outcome(wins, losses, ties));
+    }
+
+    private static void compare(String what, double vigil, double base, List<String> wins, List<String> losses,
+                                List<String> ties) {
+        (vigil > base ? wins : vigil < base ? losses : ties).add(what);
+    }
+
+    private static String outcome(List<String> wins, List<String> losses, List<String> ties) {
+        List<String> parts = new ArrayList<>();
+        if (!wins.isEmpty()) {
+            parts.add("wins on " + String.join(" and ", wins));
+        }
+        if (!losses.isEmpty()) {
+            parts.add("loses on " + String.join(" and ", losses));
+        }
+        if (!ties.isEmpty()) {
+            parts.add("ties on " + String.join(" and ", ties));
+        }
+        return String.join(", ", parts);
+    }
+
+    /**
+     * The target Vigil is held to: at least the rule's catches, at most half the rule's share of healthy
+     * drives alerted, and precision above "sector count grew"; says which parts fail.
+     */
+    static String target(DriveMetrics vigil, DriveMetrics rule, DriveMetrics grew) {
+        List<String> missed = new ArrayList<>();
+        if (vigil.caught() < rule.caught()) {
+            missed.add(String.format(Locale.ROOT, "catches %d < the rule's %d", vigil.caught(), rule.caught()));
+        }
+        if (vigil.falseAlarmShare() > rule.falseAlarmShare() / 2) {
+            missed.add(String.format(Locale.ROOT, "healthy drives alerted %.1f %% > half the rule's (%.1f %%)",
+                    100 * vigil.falseAlarmShare(), 50 * rule.falseAlarmShare()));
+        }
+        if (!(vigil.precision() > grew.precision())) {
+            missed.add(String.format(Locale.ROOT, "precision %.3f <= \"sector count grew\"'s %.3f", vigil.precision(),
+                    grew.precision()));
+        }
+        return "Target (at least the rule's catches, at most half its share of healthy drives alerted, precision above "
+                + "\"sector count grew\"): " + (missed.isEmpty() ? "met." : "not met: " + String.join("; ", missed) + ".");
     }
 
     static String calibrationText(ThresholdCalibration cal) {

@@ -12,6 +12,10 @@ import java.util.List;
  * readings it publishes, and the offline path (training, evaluation) to build series, so the stream
  * and the report see the same numbers.
  *
+ * <p>Growth transforms measure against the device's first reading (the values of its first emitted
+ * features), so each device is its own normal: the state is per device, kept wherever readings are
+ * made (the replayer for the stream, the offline series for training and evaluation).
+ *
  * <p>Empty-cell policy: a NaN column value ("not reported") is replaced by the device's last reported
  * value for that column, so a delta over it is 0. Until a device has reported every column once, it
  * yields no features ({@link Device#apply} returns null) — never a made-up 0.
@@ -55,9 +59,10 @@ public final class FeatureTransformer {
         return Math.copySign(Math.log1p(Math.abs(v)), v);
     }
 
-    /** One device's transform state: its last reported value per column. Not thread-safe. */
+    /** One device's transform state: its first and last reported value per column. Not thread-safe. */
     public final class Device {
         private final double[] last = new double[columns.size()];
+        private final double[] first = new double[columns.size()]; // at the device's first reading
         private boolean emitted;            // a reading was produced: deltas have a previous value
 
         private Device() {
@@ -79,6 +84,9 @@ public final class FeatureTransformer {
             }
             double[] features = null;
             if (complete) {
+                if (!emitted) {
+                    System.arraycopy(current, 0, first, 0, current.length);
+                }
                 features = new double[columnOf.length];
                 for (int f = 0; f < features.length; f++) {
                     int c = columnOf[f];
@@ -88,6 +96,8 @@ public final class FeatureTransformer {
                         case LOG1P -> signedLog1p(current[c]);
                         case DELTA -> current[c] - previous;
                         case LOG1P_OF_DELTA -> signedLog1p(current[c] - previous);
+                        case GROWTH -> current[c] - first[c];
+                        case LOG1P_OF_GROWTH -> signedLog1p(current[c] - first[c]);
                     };
                 }
             }

@@ -75,9 +75,28 @@ public final class SmartReadings {
      * fails there (a drive that fails later still trains as healthy: its early days look healthy).
      */
     public static List<DeviceSeries> neverFailed(java.nio.file.Path dirOrZip, SensorTopology topology) {
+        return every(dirOrZip, topology).stream().filter(s -> java.util.Arrays.stream(s.labels()).allMatch(l -> l == 0))
+                .map(s -> new DeviceSeries(s.device(), s.ts(), s.values(), null)).toList();
+    }
+
+    /**
+     * Every drive in {@code dirOrZip}, failed ones included (offline scoring must see them): labelled
+     * 1 on the reading of its failure day, 0 on every other reading, so training can leave failed drives out.
+     */
+    public static List<DeviceSeries> every(java.nio.file.Path dirOrZip, SensorTopology topology) {
         SmartReadings readings = new SmartReadings(topology, readerColumns(topology, List.of()));
         return BackblazeReader.readHistories(dirOrZip, readings.readerColumns()).values().stream()
-                .filter(h -> !h.failed()).map(readings::series).toList();
+                .map(readings::labelled).toList();
+    }
+
+    private DeviceSeries labelled(DriveHistory history) {
+        DeviceSeries s = series(history);
+        long failure = history.failed() ? history.failureDate().toEpochDay() * DAY_MS : Long.MIN_VALUE;
+        int[] labels = new int[s.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = s.ts()[i] == failure ? 1 : 0;
+        }
+        return new DeviceSeries(s.device(), s.ts(), s.values(), labels);
     }
 
     /** Per-drive transform state for a replay in date order. */

@@ -150,7 +150,9 @@ public record SensorTopology(
     /**
      * Counter-friendly transforms of a raw column. {@code log1p} is signed:
      * {@code sign(v)·ln(1+|v|)}. Deltas are taken against the device's previous reading (whatever the
-     * days between), and are 0 on a device's first reading.
+     * days between), and are 0 on a device's first reading. Growth is taken against the device's first
+     * reading: each device is its own baseline, so a counter that sits at 50 from the start reads 0 and
+     * one that climbs from 0 to 50 reads 50.
      */
     public enum Transform {
         /** The value as reported. */
@@ -160,7 +162,11 @@ public record SensorTopology(
         /** Change since the previous reading, in raw units. */
         DELTA,
         /** Change since the previous reading, compressed: 8 new bad sectors weigh the same on 0 or on 1,000. */
-        LOG1P_OF_DELTA
+        LOG1P_OF_DELTA,
+        /** Change since the device's first reading, in raw units. */
+        GROWTH,
+        /** Change since the device's first reading, compressed like {@link #LOG1P_OF_DELTA}. */
+        LOG1P_OF_GROWTH
     }
 
     public record KafkaTopics(String readings, String scores, String alerts, String deadLetter) {

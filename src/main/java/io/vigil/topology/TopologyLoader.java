@@ -150,7 +150,7 @@ public final class TopologyLoader {
                 sources.put(feature, new FeatureSource(column, Transform.valueOf(transform.toUpperCase(Locale.ROOT))));
             } catch (IllegalArgumentException e) {
                 throw ConfigException.field(f.file, "sources." + feature + ".transform",
-                        "one of raw, log1p, delta, log1p_of_delta", transform);
+                        "one of raw, log1p, delta, log1p_of_delta, growth, log1p_of_growth", transform);
             }
         }
         return sources;

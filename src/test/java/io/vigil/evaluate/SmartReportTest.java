@@ -98,9 +98,30 @@ class SmartReportTest {
         assertThat(rows.get("ST31500541AS")).containsExactly(1, 1, 1, 4, 2, 2, 1);
     }
 
+    @Test
+    void verdictAndTargetSayPlainlyWhereVigilWinsAndLoses() {
+        // given Vigil with the rule's catches at fewer false alarms, and a "grew" rule with better precision
+        DriveMetrics vigil = new DriveMetrics(1, 30, 18, 5744, 334, 18);
+        DriveMetrics rule = new DriveMetrics(1, 30, 18, 5744, 502, 18);
+        DriveMetrics grew = new DriveMetrics(1, 30, 16, 5744, 191, 10);
+
+        // then
+        assertThat(SmartReport.verdict("Backblaze's rule", vigil, rule)).isEqualTo("Against Backblaze's rule: Vigil "
+                + "catches 18 of 30 failed drives >=1 day ahead, the baseline 18; Vigil alerts 5.8 % of healthy drives, "
+                + "the baseline 8.7 %; precision 0.051 against 0.035. Vigil wins on false alarms and precision, ties on "
+                + "catches.");
+        assertThat(SmartReport.verdict("grew", vigil, grew)).endsWith("Vigil wins on catches, loses on false alarms "
+                + "and precision.");
+        assertThat(SmartReport.target(vigil, rule, grew)).isEqualTo("Target (at least the rule's catches, at most "
+                + "half its share of healthy drives alerted, precision above \"sector count grew\"): not met: healthy "
+                + "drives alerted 5.8 % > half the rule's (4.4 %); precision 0.051 <= \"sector count grew\"'s 0.077.");
+        assertThat(SmartReport.target(new DriveMetrics(1, 30, 18, 5744, 200, 18), rule, grew)).endsWith("met.")
+                .doesNotContain("not met");
+    }
+
     private static Drive withRule(Drive d, String ruleAlert) {
         LocalDate rule = ruleAlert == null ? null : LocalDate.parse(ruleAlert);
-        return new Drive(d.history(), d.windows(), d.scores(), d.vigilAlert(), rule, rule);
+        return new Drive(d.history(), d.windows(), d.scores(), d.vigilAlert(), rule, rule, null, null);
     }
 
     private static double day(String date) {
@@ -117,6 +138,6 @@ class SmartReportTest {
             ws.add(new Window(end - 4 * SmartReadings.DAY_MS, end, new float[1][1]));
         }
         double[] scores = IntStream.range(0, windows).mapToDouble(i -> score).toArray();
-        return new Drive(h, ws, scores, alert == null ? null : LocalDate.parse(alert), null, null);
+        return new Drive(h, ws, scores, alert == null ? null : LocalDate.parse(alert), null, null, null, null);
     }
 }

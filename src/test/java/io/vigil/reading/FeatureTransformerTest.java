@@ -75,12 +75,40 @@ class FeatureTransformerTest {
     }
 
     @Test
+    void growthIsMeasuredFromTheDrivesFirstReading(@TempDir Path dir) throws Exception {
+        // given a drive that first reports both columns on its second day, with 50 sectors already
+        FeatureTransformer.Device drive = new FeatureTransformer(topology(dir, """
+                  level:     {column: smart_194_raw}
+                  log:       {column: smart_5_raw, transform: log1p}
+                  growth:    {column: smart_5_raw, transform: growth}
+                  logGrowth: {column: smart_5_raw, transform: log1p_of_growth}
+                """)).newDevice();
+        double[][] days = {{30, NAN}, {30, 50}, {30, 50}, {30, NAN}, {30, 58}, {30, 40}};
+
+        // when
+        List<double[]> out = new ArrayList<>();
+        for (double[] day : days) {
+            out.add(drive.apply(day));
+        }
+
+        // then: its first reading (50) is its baseline: unchanged days read 0 however high the counter,
+        // an empty cell carries the last value, a drop below the baseline is negative (signed log1p)
+        assertThat(out).usingRecursiveFieldByFieldElementComparator().containsExactly(
+                null,
+                new double[] {30, Math.log1p(50), 0, 0},
+                new double[] {30, Math.log1p(50), 0, 0},
+                new double[] {30, Math.log1p(50), 0, 0},
+                new double[] {30, Math.log1p(58), 8, Math.log1p(8)},
+                new double[] {30, Math.log1p(40), -10, -Math.log1p(10)});
+    }
+
+    @Test
     void smartTopologyDeclaresASourceForEveryFeature() {
         SensorTopology smart = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
         assertThat(smart.sources().keySet()).containsExactlyElementsOf(smart.features());
         assertThat(new FeatureTransformer(smart).columns())
                 .containsExactly("smart_5_raw", "smart_9_raw", "smart_197_raw");
-        assertThat(Arrays.asList(SensorTopology.Transform.values())).hasSize(4);
+        assertThat(Arrays.asList(SensorTopology.Transform.values())).hasSize(6);
     }
 
     @Test
@@ -92,7 +120,7 @@ class FeatureTransformerTest {
                   logGrowth: {column: smart_5_raw}
                 """)).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("t.yaml") + ": field 'sources.level.transform': expected one of raw, log1p, "
-                        + "delta, log1p_of_delta, got 'sqrt'");
+                        + "delta, log1p_of_delta, growth, log1p_of_growth, got 'sqrt'");
     }
 
     @Test

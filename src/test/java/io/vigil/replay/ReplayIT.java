@@ -46,22 +46,22 @@ import picocli.CommandLine;
  * --to mqtt} → mosquitto → bridge → Kafka → the production detector (Kafka Streams on
  * {@link DetectorTopology#buildTopology}, exactly-once) with a SMART model trained here on the same
  * days. Every drive-day row of the files must be exactly one record on the readings topic, and every
- * drive with at least a window of readings must get exactly one score per reading from its fifth on
- * (window 5, hop 1), keyed by its serial. The whole fleet, about 65,000 rows: expectations come from
+ * drive with at least a window of readings must get exactly one score per reading from its third on
+ * (window 3, hop 1), keyed by its serial. The whole fleet, about 43,000 rows over four days: expectations come from
  * the files, read independently of the replay.
  */
 @ExtendWith(MosquittoRequired.class)
 class ReplayIT {
 
     static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
-    /** Window 5, hop 1: six days give each drive seen every day two windows. */
-    static final int DAYS = 6;
+    /** Window 3, hop 1: four days give each drive seen every day two windows. */
+    static final int DAYS = 4;
     static final Duration DELIVERY = Duration.ofSeconds(180);
 
     @Test
-    void sixRealDaysOverMqttArriveOneRecordPerRowAndScoreEveryDriveOncePerReadingFromItsFifth(@TempDir Path tmp)
+    void fourRealDaysOverMqttArriveOneRecordPerRowAndScoreEveryDriveOncePerReadingFromItsThird(@TempDir Path tmp)
             throws Exception {
-        // given six real days, what their files hold per drive, and a SMART model trained on their healthy drives
+        // given four real days, what their files hold per drive, and a SMART model trained on their healthy drives
         Path days = copyDays(tmp, DAYS);
         Map<String, TreeSet<Long>> rows = new TreeMap<>();
         long rowCount = new BackblazeReader(SmartReadings.readerColumns(SMART, List.of())).forEachRow(days, row -> rows.computeIfAbsent(row.serial(), s -> new TreeSet<>())
@@ -69,7 +69,7 @@ class ReplayIT {
         ModelBundle bundle = new Trainer(SMART, Trainer.Settings.defaults(SMART).withEpochs(1)
                 .withMaxTrainWindows(2000).withSplitByDevice(true), Trainer.Progress.NONE)
                 .train(SmartReadings.neverFailed(days, SMART), List.of(days.toString()));
-        assertThat(SMART.window()).isEqualTo(5);
+        assertThat(SMART.window()).isEqualTo(3);
         assertThat(SMART.hop()).isEqualTo(1);
 
         SimpleMeterRegistry bridgeMeters = new SimpleMeterRegistry();
@@ -103,9 +103,9 @@ class ReplayIT {
                 assertThat(out.toString()).contains(String.format(Locale.ROOT,
                         "replay: done, %d days, %,d rows -> %,d readings", DAYS, rowCount, rowCount));
                 List<String> progress = err.toString().lines().toList();
-                assertThat(progress).allMatch(line -> line.matches("\\[#*\\.*] \\d/6 days  [\\d,]+ rows  [\\d,]+ rows/s"));
+                assertThat(progress).allMatch(line -> line.matches("\\[#*\\.*] \\d/" + DAYS + " days  [\\d,]+ rows  [\\d,]+ rows/s"));
                 assertThat(progress.get(progress.size() - 1)).startsWith(String.format(Locale.ROOT,
-                        "[####################] 6/6 days  %,d rows  ", rowCount));
+                        "[####################] %d/%d days  %,d rows  ", DAYS, DAYS, rowCount));
 
                 // and every row is exactly one Kafka record: the same (serial, day) pairs, none twice
                 List<ConsumerRecord<String, byte[]>> readings = TopicReader.readUntil(kafka.bootstrapServers(),
@@ -117,7 +117,7 @@ class ReplayIT {
                         .hasSize((int) rowCount);
                 assertThat(arrived).isEqualTo(rows);
 
-                // and every drive with a full window is scored once per reading from its fifth on
+                // and every drive with a full window is scored once per reading from its third on
                 Map<String, List<Long>> expectedEnds = new TreeMap<>();
                 rows.forEach((serial, ts) -> {
                     if (ts.size() >= SMART.window()) {
@@ -140,7 +140,7 @@ class ReplayIT {
                 assertThat(detector.state()).isEqualTo(KafkaStreams.State.RUNNING);
                 assertThat(wrong).as("score events not keyed by serial or without the model's version and threshold")
                         .isEmpty();
-                assertThat(ends).as("window ends: each drive's readings from its fifth on, in order")
+                assertThat(ends).as("window ends: each drive's readings from its third on, in order")
                         .isEqualTo(expectedEnds);
             }
         }
