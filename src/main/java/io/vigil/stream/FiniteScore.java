@@ -14,9 +14,15 @@ final class FiniteScore {
     private FiniteScore() {
     }
 
-    /** {@code score} if finite and not negative, else {@link #OVERFLOW}. */
+    /**
+     * {@code score} held in [0, {@link #OVERFLOW}]: infinity and NaN (what float arithmetic makes of an
+     * overflow, e.g. infinity minus infinity) become {@link #OVERFLOW}; an error is never negative.
+     */
     static double score(double score) {
-        return Double.isFinite(score) && score >= 0 ? score : OVERFLOW;
+        if (Double.isNaN(score) || score > OVERFLOW) {
+            return OVERFLOW;
+        }
+        return Math.max(0, score);
     }
 
     /**
