@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 import io.vigil.reading.DeviceSeries;
+import io.vigil.replay.Adxl356Format;
 import io.vigil.replay.RecordingReader;
 import io.vigil.replay.SharedData;
 import io.vigil.topology.SensorTopology;
@@ -11,64 +12,121 @@ import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Quality on real recordings (Analog Devices ADXL356 on a SpectraQuest rig, 1800 rpm): train on the
- * first 80 % of both healthy files, then compare the held-out last 20 % with the six fault files.
- * Measured when written (seed 42): every fault file AUC ≥ 0.995 against held-out healthy windows,
- * every fault file's median score ≥ 1.18 × threshold, no held-out healthy window over threshold.
- * Each run prints its own numbers. Without the recordings (see {@link SharedData}) the class is skipped
- * and says so.
+ * Quality on real recordings (Analog Devices ADXL356 on a SpectraQuest rig, ../shared/data/vibration-adxl356),
+ * one speed at a time: train on the first {@value #TRAIN_SHARE} of that speed's two healthy files (00 lb, 11 lb),
+ * then compare the held-out rest of them with every fault file of the same speed, by ROC AUC, next to the
+ * per-window RMS z-score baseline on the same windows (z of each axis's RMS against the training windows' RMS
+ * mean and std, combined as the sum of z²).
+ *
+ * <p>The bar (issue 12): every fault file's AUC at least the baseline's and at least 0.90. The topology's
+ * front-end, window and hop were chosen on the 1200 rpm files only ({@code chosenOn} in
+ * {@code topologies/adxl356.yaml}); 2400 and 1800 rpm are test data. Each run prints its own table. A slow
+ * quality test (a model per speed): an {@code *IT}, run by failsafe, not among the fast unit tests. Without
+ * the recordings (see {@link SharedData}) it is skipped and says so.
  */
-class Adxl356QualityTest {
+class Adxl356QualityIT {
 
-    static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/adxl356.yaml"));
-    static final double TRAIN_SHARE = 0.8;
+    static final SensorTopology TOPOLOGY = TopologyLoader.load(
+            Path.of(System.getProperty("adxl356.topology", "topologies/adxl356.yaml")));
+    static final double TRAIN_SHARE = 0.6;
+    static final double MIN_AUC = 0.90;
+    static final List<String> SPEEDS = List.of(System.getProperty("adxl356.speeds", "1200,2400,1800").split(","));
+    static final int EPOCHS = 30;
 
-    static ModelBundle bundle;
-    static List<Double> heldOutHealthy = new ArrayList<>();
-    static Map<String, List<Double>> faults = new TreeMap<>();
+    /** One fault file's separation from its speed's held-out healthy windows. */
+    record FileResult(String file, int windows, double modelAuc, double baselineAuc, double overThreshold) {
+    }
+
+    static final Map<String, List<FileResult>> RESULTS = new LinkedHashMap<>();
+    static final Map<String, Double> HEALTHY_OVER = new LinkedHashMap<>();
 
     /** Why the tests skip, or null when the recordings are there. */
     static String absent;
 
     @BeforeAll
-    static void trainOnHealthyRecordings() {
+    static void trainAndScoreEverySpeed() {
         Path dir;
         try {
             dir = SharedData.folder("vibration-adxl356");
         } catch (TestAbortedException e) {
             absent = e.getMessage();
-            System.out.println("Adxl356QualityTest: skipped: " + absent);
+            System.out.println("Adxl356QualityIT: skipped: " + absent);
             return;
         }
         List<DeviceSeries> all = RecordingReader.readAll(List.of(dir), TOPOLOGY);
+        for (String speed : SPEEDS) {
+            RESULTS.put(speed, evaluateSpeed(dir, speed, all.stream()
+                    .filter(s -> s.device().startsWith(speed + "_")).toList()));
+        }
+        System.out.printf(Locale.ROOT, "Adxl356QualityIT: %s; topology chosen on %s%n", TOPOLOGY.frontEnd().describe(),
+                TOPOLOGY.chosenOn());
+        RESULTS.forEach((speed, files) -> {
+            String part = TOPOLOGY.chosenOn() != null && TOPOLOGY.chosenOn().startsWith(speed) ? "selection" : "test";
+            System.out.printf(Locale.ROOT, "Adxl356QualityIT: %s rpm (%s part): held-out healthy windows over the "
+                    + "threshold %.1f %%%n", speed, part, 100 * HEALTHY_OVER.get(speed));
+            for (FileResult r : files) {
+                System.out.printf(Locale.ROOT, "Adxl356QualityIT: %-26s %3d windows  model AUC %.3f  RMS-z AUC %.3f  "
+                        + "over threshold %5.1f %%%s%n", r.file(), r.windows(), r.modelAuc(), r.baselineAuc(),
+                        100 * r.overThreshold(), r.modelAuc() >= Math.max(MIN_AUC, r.baselineAuc()) ? "" : "  BELOW BAR");
+            }
+        });
+    }
+
+    private static List<FileResult> evaluateSpeed(Path dir, String speed, List<DeviceSeries> files) {
         List<DeviceSeries> train = new ArrayList<>();
         List<DeviceSeries> heldOut = new ArrayList<>();
-        for (DeviceSeries s : all) {
-            if (s.labels()[0] == 0) {
+        for (DeviceSeries s : files) {
+            if (s.device().contains(Adxl356Format.HEALTHY)) {
                 int cut = (int) (s.size() * TRAIN_SHARE);
                 train.add(slice(s, 0, cut));
                 heldOut.add(slice(s, cut, s.size()));
             }
         }
-        assertThat(train).hasSize(2);
-        bundle = new Trainer(TOPOLOGY, Trainer.Settings.defaults(TOPOLOGY).withEpochs(30), Trainer.Progress.NONE)
-                .train(train, List.of(dir.toString()));
+        assertThat(train).as(speed + " rpm healthy files").hasSize(2);
+        ModelBundle bundle = new Trainer(TOPOLOGY, Trainer.Settings.defaults(TOPOLOGY).withEpochs(EPOCHS),
+                Trainer.Progress.NONE).train(train, List.of(dir.toString()));
+        System.out.printf(Locale.ROOT, "Adxl356QualityIT: %s rpm: %d training windows, best epoch %d of %d, explained "
+                        + "variance %.3f%n", speed, bundle.metadata().training().trainWindows(),
+                bundle.metadata().training().bestEpoch(), bundle.metadata().training().epochs(),
+                bundle.metadata().training().explainedVariance());
+        System.out.printf(Locale.ROOT, "Adxl356QualityIT: %s rpm: validation loss per epoch %s%n", speed,
+                bundle.metadata().training().validationLosses().stream()
+                        .map(v -> String.format(Locale.ROOT, "%.3f", v)).toList());
         WindowScorer scorer = bundle.scorer();
         Windower.Shape shape = Windower.Shape.of(TOPOLOGY);
-        heldOut.forEach(s -> heldOutHealthy.addAll(scores(scorer, Windows.cut(s, shape))));
-        all.stream().filter(s -> s.labels()[0] == 1)
-                .forEach(s -> faults.put(s.device(), scores(scorer, Windows.cut(s, shape))));
-        printMeasurements();
+        RmsBaseline baseline = RmsBaseline.fit(train, shape);
+        List<Double> healthyScores = new ArrayList<>();
+        List<Double> healthyBaseline = new ArrayList<>();
+        for (DeviceSeries s : heldOut) {
+            List<Window> windows = Windows.cut(s, shape);
+            healthyScores.addAll(scores(scorer, windows));
+            windows.forEach(w -> healthyBaseline.add(baseline.score(s, w)));
+        }
+        double threshold = bundle.metadata().threshold();
+        HEALTHY_OVER.put(speed, healthyScores.stream().filter(v -> v > threshold).count() / (double) healthyScores.size());
+        List<FileResult> results = new ArrayList<>();
+        for (DeviceSeries s : files) {
+            if (s.device().contains(Adxl356Format.HEALTHY)) {
+                continue;
+            }
+            List<Window> windows = Windows.cut(s, shape);
+            List<Double> faultScores = scores(scorer, windows);
+            List<Double> faultBaseline = windows.stream().map(w -> baseline.score(s, w)).toList();
+            results.add(new FileResult(s.device(), windows.size(), auc(faultScores, healthyScores),
+                    auc(faultBaseline, healthyBaseline),
+                    faultScores.stream().filter(v -> v > threshold).count() / (double) faultScores.size()));
+        }
+        return results;
     }
 
     /**
@@ -82,36 +140,85 @@ class Adxl356QualityTest {
         }
     }
 
-    /** The numbers the assertions judge, for the build log: AUC and median/threshold per fault file, healthy share over. */
-    private static void printMeasurements() {
-        double threshold = bundle.metadata().threshold();
-        long over = heldOutHealthy.stream().filter(s -> s > threshold).count();
-        System.out.printf(Locale.ROOT, "Adxl356QualityTest: threshold %.5f; held-out healthy windows over it: %d of %d "
-                + "(%.1f %%)%n", threshold, over, heldOutHealthy.size(), 100.0 * over / heldOutHealthy.size());
-        faults.forEach((file, scores) -> System.out.printf(Locale.ROOT,
-                "Adxl356QualityTest: %-34s AUC %.4f, median score %.2f x threshold (%d windows)%n", file,
-                auc(scores, heldOutHealthy), median(scores) / threshold, scores.size()));
+    @Test
+    void everySpeedHasItsFaultFiles() {
+        Map<String, Integer> expected = Map.of("1200", 24, "2400", 24, "1800", 6);
+        RESULTS.forEach((speed, files) -> assertThat(files).as(speed + " rpm").hasSize(expected.get(speed)));
     }
 
     @Test
-    void everyFaultFileSeparatesFromHeldOutHealthyWindows() {
-        assertThat(faults).hasSize(6);
-        faults.forEach((file, scores) -> assertThat(auc(scores, heldOutHealthy)).as(file).isGreaterThanOrEqualTo(0.95));
-    }
+    void everyFaultFileBeatsTheRmsBaselineAndReachesTheBar() {
+        List<String> below = new ArrayList<>();
+        RESULTS.values().forEach(files -> files.stream()
+                .filter(r -> r.modelAuc() < Math.max(MIN_AUC, r.baselineAuc()))
+                .forEach(r -> below.add(String.format(Locale.ROOT, "%s AUC %.3f (RMS-z %.3f)", r.file(), r.modelAuc(),
+                        r.baselineAuc()))));
 
-    @Test
-    void mostWindowsOfEveryFaultFileScoreAboveTheCalibratedThreshold() {
-        double threshold = bundle.metadata().threshold();
-        faults.forEach((file, scores) -> assertThat(median(scores)).as(file).isGreaterThan(threshold));
+        assertThat(below).as("fault files below max(0.90, RMS z-score baseline)").isEmpty();
     }
 
     @Test
     void heldOutHealthyWindowsStayUnderTheThreshold() {
-        double threshold = bundle.metadata().threshold();
-        long over = heldOutHealthy.stream().filter(s -> s > threshold).count();
+        HEALTHY_OVER.forEach((speed, over) -> assertThat(over).as(speed + " rpm").isLessThanOrEqualTo(0.05));
+    }
 
-        assertThat(heldOutHealthy).hasSizeGreaterThan(40);
-        assertThat(over / (double) heldOutHealthy.size()).isLessThanOrEqualTo(0.05);
+    /** Per-window RMS z-score: each axis's RMS (around the window's mean) as a z against the training windows'. */
+    record RmsBaseline(double[] mean, double[] std) {
+
+        static RmsBaseline fit(List<DeviceSeries> train, Windower.Shape shape) {
+            List<double[]> rms = new ArrayList<>();
+            for (DeviceSeries s : train) {
+                Windows.cut(s, shape).forEach(w -> rms.add(rms(s, w)));
+            }
+            int axes = rms.get(0).length;
+            double[] mean = new double[axes];
+            double[] std = new double[axes];
+            for (int a = 0; a < axes; a++) {
+                int axis = a;
+                mean[a] = rms.stream().mapToDouble(r -> r[axis]).average().orElseThrow();
+                std[a] = Math.sqrt(rms.stream().mapToDouble(r -> (r[axis] - mean[axis]) * (r[axis] - mean[axis]))
+                        .average().orElseThrow());
+            }
+            return new RmsBaseline(mean, std);
+        }
+
+        double score(DeviceSeries s, Window w) {
+            double[] r = rms(s, w);
+            double sum = 0;
+            for (int a = 0; a < r.length; a++) {
+                double z = (r[a] - mean[a]) / std[a];
+                sum += z * z;
+            }
+            return sum;
+        }
+
+        /** RMS of each axis over the raw samples the window covers (its first frame's first to its last's last). */
+        static double[] rms(DeviceSeries s, Window w) {
+            int from = index(s, w.startMs());
+            int to = index(s, w.endMs());
+            int axes = s.values()[0].length;
+            double[] out = new double[axes];
+            for (int a = 0; a < axes; a++) {
+                double sum = 0;
+                double sumSq = 0;
+                for (int i = from; i <= to; i++) {
+                    sum += s.values()[i][a];
+                    sumSq += s.values()[i][a] * s.values()[i][a];
+                }
+                int n = to - from + 1;
+                double mean = sum / n;
+                out[a] = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+            }
+            return out;
+        }
+
+        private static int index(DeviceSeries s, long ts) {
+            int i = Arrays.binarySearch(s.ts(), ts);
+            if (i < 0) {
+                throw new IllegalStateException(s.device() + ": no sample at " + ts);
+            }
+            return i;
+        }
     }
 
     /** Probability that a random fault window scores above a random healthy one (ties count half). */
@@ -123,11 +230,6 @@ class Adxl356QualityTest {
             }
         }
         return wins / ((double) positives.size() * negatives.size());
-    }
-
-    private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted[sorted.length / 2];
     }
 
     private static List<Double> scores(WindowScorer scorer, List<Window> windows) {
