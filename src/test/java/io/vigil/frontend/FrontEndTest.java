@@ -18,6 +18,7 @@ class FrontEndTest {
     /** 20 kHz, frames of 1,024 (19.5 Hz bins), 8 bands 40 Hz - 10 kHz, 5 envelope bands to 500 Hz of 2-9 kHz. */
     static final Spectrum SPECTRUM = new Spectrum(20_000, 1024, 256, 8, 40, 10_000, 5, 2_000, 9_000, 500);
     static final int WIDTH = 8 + 5 + 4;
+    static final Spectrum SPECTRUM_EVERY_128 = new Spectrum(20_000, 1024, 128, 8, 40, 10_000, 5, 2_000, 9_000, 500);
 
     @Test
     void aSineLandsInItsBandWithTheStatisticsOfASine() {
