@@ -149,16 +149,17 @@ public final class EvaluateCommand implements Callable<Integer> {
                 topology.kind(), topology.frontEnd().describe(), topology.window(), topology.hop()));
         List<String> devices = result.recordings().stream().map(SensorEvaluation.Scored::device).distinct().toList();
         if (topology.chosenOn() == null) {
-            lines.add("Recordings: " + String.join(", ", devices) + "; the topology names no selection part (chosenOn)");
+            lines.add("Recordings: " + String.join(", ", devices) + ". The topology names no selection part (chosenOn)");
         } else {
             java.nio.file.PathMatcher chosen = java.nio.file.FileSystems.getDefault()
                     .getPathMatcher("glob:" + topology.chosenOn());
             long selection = devices.stream().filter(d -> chosen.matches(Path.of(d))).count();
-            String part = selection == devices.size() ? "all in the selection part: the numbers below are not a test"
-                    : selection == 0 ? "none in the selection part: test data, never used for a choice"
-                    : selection + " of " + devices.size() + " in the selection part";
-            lines.add(String.format(Locale.ROOT, "Recordings: %s; the topology's parameters were chosen on `%s` "
-                    + "(chosenOn), so these are %s", String.join(", ", devices), topology.chosenOn(), part));
+            String part = selection == devices.size()
+                    ? "all of these recordings are in it: the numbers below are the selection's, not a test"
+                    : selection == 0 ? "none of these recordings is in it: test data, never used for a choice"
+                    : selection + " of these " + devices.size() + " recordings are in it";
+            lines.add(String.format(Locale.ROOT, "Recordings: %s. The topology's parameters were chosen on `%s` "
+                    + "(chosenOn): %s", String.join(", ", devices), topology.chosenOn(), part));
         }
         return lines;
     }

@@ -41,7 +41,7 @@ class EvaluateCommandTest {
                 "- Model: the bundle " + model + " (not trained here)",
                 "- Split: each healthy recording's first 60 % trains, the rest is test; every fault recording is test",
                 "- Topology `vibration`: front-end blocks 1 mean; window 64, hop 16 frames",
-                "- Recordings: eval-01, eval-02; the topology names no selection part (chosenOn)",
+                "- Recordings: eval-01, eval-02. The topology names no selection part (chosenOn)",
                 "");
     }
 
