@@ -123,17 +123,17 @@ final class SpectrumFrontEnd implements FrontEnd {
         int o = at;
         o = bands(x, w, bandOf, spec.bands(), frame, o);
         if (spec.envelopeBands() > 0) {
+            // Band-pass and analytic signal at once: the band's positive-frequency bins doubled, every other bin
+            // (negative frequencies included) zeroed, transformed back. The band lies strictly between 0 and
+            // n/2, so the real FFT's packed bins (re k at 2k, im k at 2k+1) hold all of it: half a complex FFT.
+            double[] r = w.spectrum;
+            System.arraycopy(x, 0, r, 0, n);
+            w.fft.realForward(r);
             double[] c = w.complex;
-            for (int i = 0; i < n; i++) {
-                c[2 * i] = x[i];
-                c[2 * i + 1] = 0;
-            }
-            w.fft.complexForward(c);
-            // Band-pass and analytic signal at once: positive frequencies in the band doubled, the rest zeroed.
-            for (int k = 0; k < n; k++) {
-                double gain = k >= envelopeLowBin && k <= envelopeHighBin ? 2 : 0;
-                c[2 * k] *= gain;
-                c[2 * k + 1] *= gain;
+            java.util.Arrays.fill(c, 0);
+            for (int k = Math.max(1, envelopeLowBin); k <= envelopeHighBin; k++) {
+                c[2 * k] = 2 * r[2 * k];
+                c[2 * k + 1] = 2 * r[2 * k + 1];
             }
             w.fft.complexInverse(c, true);
             double[] envelope = w.envelope;
