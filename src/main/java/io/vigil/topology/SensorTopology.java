@@ -12,8 +12,8 @@ import java.util.Map;
  * @param kind         sensor kind, also the file's base name (e.g. {@code vibration})
  * @param features     feature names in model order
  * @param sampleRateHz expected raw sample rate
- * @param window       samples per window (after {@link Preprocess})
- * @param hop          samples between the starts of consecutive windows
+ * @param window       frames per window (a frame is what the front-end makes: a sample, a block, a spectrum)
+ * @param hop          frames between the starts of consecutive windows
  * @param preprocess   reduction of raw samples before windowing (block of 1 = none)
  * @param payload      how a JSON payload maps to features
  * @param csv          how a recorded CSV file maps to timestamp, device and label
