@@ -66,7 +66,7 @@ public final class BenchModelCommand implements Callable<Integer> {
         for (DeviceSeries series : DataSources.read(List.of(data), topology)) {
             windows.addAll(Windows.cut(series, Windower.Shape.of(topology)));
         }
-        AutoencoderSpec shape = AutoencoderSpec.of(topology.featureCount(), topology.window());
+        AutoencoderSpec shape = AutoencoderSpec.of(topology.modelFeatures().size(), topology.window());
         ModelBench bench = new ModelBench(windows, shape);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "bench model: %s, %d features x %d steps, hidden %d, bottleneck %d; %d cores, %s, OMP_NUM_THREADS=%s%n",

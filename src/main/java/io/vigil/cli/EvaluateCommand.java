@@ -3,6 +3,7 @@ package io.vigil.cli;
 import io.vigil.evaluate.SensorEvaluation;
 import io.vigil.evaluate.SmartEvaluation;
 import io.vigil.evaluate.SmartReport;
+import io.vigil.model.AutoencoderSpec;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.Trainer;
 import io.vigil.topology.SensorTopology;
@@ -10,6 +11,8 @@ import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +33,7 @@ import picocli.CommandLine.Spec;
                 "",
                 "Examples:",
                 "  vigil evaluate --topology smart --data ../shared/data/backblaze-2013 --out report/smart",
-                "  vigil evaluate --topology adxl356 --data ../shared/data/vibration-adxl356 --out report/adxl356",
+                "  vigil evaluate --topology adxl356 --data ../shared/data/vibration-adxl356 --include '1200_*' --out report/adxl356/1200",
                 "  vigil evaluate --topology smart --data D --out R --model report/smart/model.zip",
                 "  vigil evaluate --topology smart --data D --out R --selection   (compare variants, not on test drives)"})
 public final class EvaluateCommand implements Callable<Integer> {
@@ -63,6 +66,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--test-share", defaultValue = "0.5", paramLabel = "S",
             description = "SMART: share of drives held out for testing (default: ${DEFAULT-VALUE}).")
     double testShare;
+
+    @Option(names = "--include", paramLabel = "GLOB",
+            description = "Sensor recordings: only those whose name matches, e.g. '1200_*' (one ADXL356 shaft speed).")
+    String include;
 
     @Option(names = "--selection",
             description = "SMART: judge the selection drives (the training half's failed drives and its healthy "
@@ -100,9 +107,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                     result.vigil().healthy(), result.ruleSameDays().caught(), result.ruleSameDays().falseAlarms(),
                     result.grewSameDays().caught(), result.grewSameDays().falseAlarms()));
         } else {
-            SensorEvaluation.Result result = new SensorEvaluation(topology, settings, line -> progress(err, line))
-                    .run(data, bundle);
-            report = SensorEvaluation.writeReport(result, out, data.toString());
+            SensorEvaluation.Result result;
+            try {
+                result = new SensorEvaluation(topology, settings, line -> progress(err, line)).run(data, bundle, include);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            report = SensorEvaluation.writeReport(result, out, data.toString(), provenance(topology, settings, result));
             used = result.bundle();
             summary(result.summary());
         }
@@ -127,6 +138,51 @@ public final class EvaluateCommand implements Callable<Integer> {
             line.append(" --selection");
         }
         return line.toString();
+    }
+
+    /** Everything that shaped a sensor report, for its header: written by the code, never by hand. */
+    private List<String> provenance(SensorTopology topology, Trainer.Settings settings, SensorEvaluation.Result result) {
+        List<String> lines = new ArrayList<>();
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (args.isEmpty() || !args.get(0).equals("evaluate")) { // the whole command line, or this command's part
+            args.add(0, "evaluate");
+        }
+        lines.add("Command: `vigil " + String.join(" ", args.stream().map(EvaluateCommand::quoted).toList()) + "`");
+        if (model != null) {
+            lines.add("Model: the bundle " + model + " (not trained here)");
+        } else {
+            AutoencoderSpec net = result.bundle().metadata().spec();
+            lines.add(String.format(Locale.ROOT, "Training: at most %d epochs (--epochs), early stopping after %d "
+                            + "without improvement, at least %d steps an epoch, batch %d, Adam learning rate %s, hidden "
+                            + "%d, bottleneck %d, seed %d, at most %d training windows (--max-train-windows); "
+                            + "validation: the last %.0f %% of each healthy training recording's windows",
+                    settings.maxEpochs(), settings.patience(), Trainer.MIN_STEPS_PER_EPOCH, settings.batchSize(),
+                    net.learningRate(), net.hidden(), net.bottleneck(), net.seed(), settings.maxTrainWindows(),
+                    100 * settings.validationShare()));
+        }
+        lines.add(String.format(Locale.ROOT, "Split: each healthy recording's first %.0f %% trains, the rest is test; "
+                + "every fault recording is test", 100 * SensorEvaluation.TRAIN_SHARE));
+        lines.add(String.format(Locale.ROOT, "Topology `%s`: front-end %s; window %d, hop %d frames",
+                topology.kind(), topology.frontEnd().describe(), topology.window(), topology.hop()));
+        List<String> devices = result.recordings().stream().map(SensorEvaluation.Scored::device).distinct().toList();
+        if (topology.chosenOn() == null) {
+            lines.add("Recordings: " + String.join(", ", devices) + ". The topology names no selection part (chosenOn)");
+        } else {
+            java.nio.file.PathMatcher chosen = java.nio.file.FileSystems.getDefault()
+                    .getPathMatcher("glob:" + topology.chosenOn());
+            long selection = devices.stream().filter(d -> chosen.matches(Path.of(d))).count();
+            String part = selection == devices.size()
+                    ? "all of these recordings are in it: the numbers below are the selection's, not a test"
+                    : selection == 0 ? "none of these recordings is in it: test data, never used for a choice"
+                    : selection + " of these " + devices.size() + " recordings are in it";
+            lines.add(String.format(Locale.ROOT, "Recordings: %s. The topology's parameters were chosen on `%s` "
+                    + "(chosenOn): %s", String.join(", ", devices), topology.chosenOn(), part));
+        }
+        return lines;
+    }
+
+    private static String quoted(String arg) {
+        return arg.matches("[A-Za-z0-9_./=:-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     private void summary(String line) {

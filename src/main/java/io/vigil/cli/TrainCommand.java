@@ -1,5 +1,6 @@
 package io.vigil.cli;
 
+import io.vigil.evaluate.Charts;
 import io.vigil.model.AutoencoderSpec;
 import io.vigil.model.BundleMetadata;
 import io.vigil.model.ModelBundle;
@@ -63,6 +64,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--bottleneck", defaultValue = "" + AutoencoderSpec.DEFAULT_BOTTLENECK, description = "Size of the window summary (default: ${DEFAULT-VALUE}).")
     int bottleneck;
 
+    /** {@code models/adxl356.zip} -> {@code models/adxl356-loss.png}: next to the bundle. */
+    static Path lossCurvePath(Path bundle) {
+        String name = bundle.getFileName().toString();
+        String base = name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+        return bundle.resolveSibling(base + "-loss.png");
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!engine.equals("samediff") && !engine.equals("layers")) {
@@ -87,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .withEngine(engine)
                 .withSplitByDevice(split.equals("device") || !topology.sources().isEmpty()) // drives: never split by row
                 .withMaxTrainWindows(maxWindows)
-                .withSpec(new AutoencoderSpec(topology.featureCount(), topology.window(), hidden, bottleneck,
+                .withSpec(new AutoencoderSpec(topology.modelFeatures().size(), topology.window(), hidden, bottleneck,
                         AutoencoderSpec.DEFAULT_LEARNING_RATE, AutoencoderSpec.DEFAULT_SEED));
         ModelBundle bundle;
         try {
@@ -105,6 +113,11 @@ public final class TrainCommand implements Callable<Integer> {
         log.printf(Locale.ROOT, "train: threshold %.5f = q%.1f %.5f + %.1f x (q - median %.5f)%n", m.threshold(),
                 100 * m.calibration().quantile(), m.calibration().quantileValue(), m.calibration().margin(),
                 m.calibration().median());
+        log.println("train: " + Console.explained(m));
+        Path png = lossCurvePath(target);
+        Charts.lossCurve(png, "Loss per epoch: " + m.version(), m.training().trainLosses(),
+                m.training().validationLosses(), m.training().bestEpoch());
+        log.printf(Locale.ROOT, "train: loss curve %s%n", png);
         log.flush();
         return 0;
     }

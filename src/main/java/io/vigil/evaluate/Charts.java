@@ -130,6 +130,31 @@ public final class Charts {
         write(png, title, plot);
     }
 
+    /**
+     * A training run's loss curve: training and validation MSE (normalized units, log scale) per epoch,
+     * the kept epoch marked.
+     */
+    public static void lossCurve(Path png, String title, List<Double> train, List<Double> validation, int bestEpoch)
+            throws IOException {
+        double[] epochs = new double[train.size()];
+        for (int i = 0; i < epochs.length; i++) {
+            epochs[i] = i + 1;
+        }
+        LogAxis y = new LogAxis("mean squared error (normalized, log scale)");
+        y.setSmallestValue(1e-4);
+        NumberAxis x = new NumberAxis("epoch");
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        XYPlot plot = plot(List.of(new Line("training", epochs, train.stream().mapToDouble(Double::doubleValue).toArray()),
+                new Line("validation", epochs, validation.stream().mapToDouble(Double::doubleValue).toArray())), x, y);
+        ((XYLineAndShapeRenderer) plot.getRenderer()).setDefaultShapesVisible(true);
+        ValueMarker kept = new ValueMarker(bestEpoch, THRESHOLD, DASHED);
+        kept.setLabel("kept: epoch " + bestEpoch);
+        kept.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        kept.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        plot.addDomainMarker(kept);
+        write(png, title, plot);
+    }
+
     private static org.jfree.chart.axis.ValueAxis valueAxis(String label, boolean log) {
         if (log) {
             LogAxis axis = new LogAxis(label);

@@ -1,5 +1,6 @@
 package io.vigil.evaluate;
 
+import io.vigil.model.BundleMetadata;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.Trainer;
 import io.vigil.model.Window;
@@ -68,7 +69,21 @@ public final class SensorEvaluation {
     }
 
     public Result run(Path data, ModelBundle bundle) {
-        List<DeviceSeries> all = RecordingReader.readAll(List.of(data), topology);
+        return run(data, bundle, null);
+    }
+
+    /**
+     * @param include a glob on recording (device) names, e.g. {@code 1200_*} for one ADXL356 shaft speed; null
+     *                for every recording
+     */
+    public Result run(Path data, ModelBundle bundle, String include) {
+        java.nio.file.PathMatcher matcher = include == null ? null
+                : java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + include);
+        List<DeviceSeries> all = RecordingReader.readAll(List.of(data), topology).stream()
+                .filter(s -> matcher == null || matcher.matches(Path.of(s.device()))).toList();
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException(data + ": no recording matches '" + include + "'");
+        }
         List<DeviceSeries> train = new ArrayList<>();
         List<DeviceSeries> test = new ArrayList<>();
         for (DeviceSeries s : all) {
@@ -156,9 +171,21 @@ public final class SensorEvaluation {
     }
 
     public static Path writeReport(Result r, Path out, String data) throws IOException {
+        return writeReport(r, out, data, List.of());
+    }
+
+    /**
+     * @param provenance lines naming everything that shaped the report (command, options, seeds, which part of
+     *                   the data the topology was chosen on), written under the title as a list
+     */
+    public static Path writeReport(Result r, Path out, String data, List<String> provenance) throws IOException {
         Files.createDirectories(out);
         double threshold = r.bundle().metadata().threshold();
         StringBuilder md = new StringBuilder("# Vigil evaluation: " + r.bundle().metadata().kind() + "\n\n");
+        provenance.forEach(line -> md.append("- ").append(line).append('\n'));
+        if (!provenance.isEmpty()) {
+            md.append('\n');
+        }
         md.append(String.format(Locale.ROOT, "Data: `%s`. Model `%s`, threshold %.4g (calibrated on healthy "
                         + "validation windows, no labels). Healthy recordings: first %.0f%% trained, the rest is test.%n%n",
                 data, r.bundle().metadata().version(), threshold, TRAIN_SHARE * 100));
@@ -197,6 +224,14 @@ public final class SensorEvaluation {
                 + "its windows and reach `raiseAfter` on a recording that is faulty from the start, not how fast an "
                 + "onset is detected.\n");
         md.append("\n![](scores.png)\n");
+        BundleMetadata.TrainingSummary t = r.bundle().metadata().training();
+        if (t.trainLosses() != null && !t.trainLosses().isEmpty()) {
+            Charts.lossCurve(out.resolve("loss.png"), "Loss per epoch: " + r.bundle().metadata().version(),
+                    t.trainLosses(), t.validationLosses(), t.bestEpoch());
+            md.append(String.format(Locale.ROOT, "%nTraining: %d windows, %d epochs run, epoch %d kept; the network "
+                            + "reconstructs %.3f of the healthy validation windows' variance.%n%n![](loss.png)%n",
+                    t.trainWindows(), t.epochs(), t.bestEpoch(), t.explainedVariance()));
+        }
         Path report = out.resolve("report.md");
         Files.writeString(report, md.toString());
         return report;

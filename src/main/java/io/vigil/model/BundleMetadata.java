@@ -20,10 +20,13 @@ import java.util.List;
  * @param calibration the threshold and how it was chosen
  * @param training    a summary of the training data and run
  * @param createdAt   ISO-8601 instant
+ * @param frontEnd    the topology's front-end with every parameter ({@code FrontEndSpec#describe}); null in
+ *                    bundles written before front-ends, whose {@code block} and {@code blockStat} say it
  */
 public record BundleMetadata(int format, String version, String kind, List<String> features, int window, int hop,
                              int block, String blockStat, String engine, AutoencoderSpec spec, Normalizer normalizer,
-                             ThresholdCalibration calibration, TrainingSummary training, String createdAt) {
+                             ThresholdCalibration calibration, TrainingSummary training, String createdAt,
+                             String frontEnd) {
 
     public double threshold() {
         return calibration.threshold();
@@ -40,9 +43,17 @@ public record BundleMetadata(int format, String version, String kind, List<Strin
      * @param trainLoss      training MSE at the best epoch
      * @param validationLoss validation MSE at the best epoch
      * @param seconds        wall-clock training time
+     * @param trainLosses    training MSE after each epoch (on up to 1,024 training windows)
+     * @param validationLosses validation MSE after each epoch
+     * @param explainedVariance share of the normalized validation windows' variance the kept network
+     *                       reconstructs, {@code 1 - MSE / variance} over all features; null in older bundles
+     * @param explainedPerFeature the same per model feature, in feature order (NaN where a feature does not
+     *                       vary in validation)
      */
     public record TrainingSummary(List<String> sources, int devices, long samples, int trainWindows,
                                   int validationWindows, int epochs, int bestEpoch, double trainLoss,
-                                  double validationLoss, double seconds) {
+                                  double validationLoss, double seconds, List<Double> trainLosses,
+                                  List<Double> validationLosses, Double explainedVariance,
+                                  List<Double> explainedPerFeature) {
     }
 }

@@ -190,9 +190,14 @@ public final class ModelBundle {
 
     /** Fails with one line when this bundle was not trained for the topology's features and window. */
     public void checkCompatible(SensorTopology topology, Path file) {
-        if (!metadata.features().equals(topology.features())) {
+        if (!metadata.features().equals(topology.modelFeatures())) {
             throw new ConfigException(file + ": model features " + metadata.features() + " do not match topology '"
-                    + topology.kind() + "' features " + topology.features());
+                    + topology.kind() + "' features " + topology.modelFeatures());
+        }
+        // Bundles written before front-ends carry no description; their blocks are checked below.
+        if (metadata.frontEnd() != null && !metadata.frontEnd().equals(topology.frontEnd().describe())) {
+            throw new ConfigException(file + ": model front-end '" + metadata.frontEnd() + "' does not match topology '"
+                    + topology.kind() + "' front-end '" + topology.frontEnd().describe() + "'; retrain with 'vigil train'");
         }
         if (metadata.window() != topology.window() || metadata.block() != topology.preprocess().block()) {
             throw new ConfigException(file + ": model window " + metadata.window() + " (block " + metadata.block()

@@ -1,7 +1,10 @@
 package io.vigil.model;
 
+import io.vigil.frontend.FrontEnd;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.SensorTopology.BlockStat;
+import io.vigil.topology.SensorTopology.FrontEndSpec;
+import io.vigil.topology.SensorTopology.Preprocess;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -9,9 +12,10 @@ import java.util.function.Consumer;
  * Cuts one device's sample stream into fixed-length, overlapping windows: the single windowing
  * implementation shared by the stream detector, offline scoring, training and evaluation.
  *
- * <p>Raw samples are first reduced in blocks of {@code block} (mean, or RMS around the block mean),
- * then kept in a ring of {@code window} samples; once the ring is full a window is emitted, and
- * then again every {@code hop} samples.
+ * <p>Raw samples first go through the topology's {@link FrontEnd} (blocks reduced to their mean or
+ * RMS, spectral frames of vibration, rolling statistics of a slow sensor); its frames are kept in a
+ * ring of {@code window} frames; once the ring is full a window is emitted, and then again every
+ * {@code hop} frames.
  *
  * <p>Sample policy (documented in the README):
  * <ul>
@@ -34,49 +38,60 @@ public final class Windower {
     /** What happened to one sample. */
     public enum Outcome { ACCEPTED, DUPLICATE, LATE, GAP_RESET, CLOCK_RESET }
 
-    /** Format 2 adds the open jump to format 1; a format 1 state is read with no open jump. */
-    private static final byte FORMAT = 2;
-    private static final byte FORMAT_1 = 1;
+    /** Format 3: the front-end's frames and state (format 2) plus the open jump of the clock rule. */
+    private static final byte FORMAT = 3;
     private static final long NONE = Long.MIN_VALUE;
 
     private final Shape shape;
-    private final float[] ring;     // [slot * features + feature]
-    private final long[] times;     // time of each ring slot
+    private final FrontEnd frontEnd;
+    private final int width;        // values per frame
+    private final float[] frame;    // the front-end's output, reused
+    private final float[] ring;     // [slot * width + value]
+    private final long[] starts;    // first sample time of each ring slot's frame
+    private long newestEnd;         // end time of the newest frame (older frames' ends are never needed)
     private int head;               // next slot to write
     private int filled;             // valid slots, at most window
-    private int sinceEmit;          // samples added since the last emitted window
+    private int sinceEmit;          // frames added since the last emitted window
     private long lastTs = Long.MIN_VALUE;
-    private final double[] blockSum;
-    private final double[] blockSumSq;
-    private int blockCount;
-    private long blockStart;
     // The open jump, until a window is cut after it: no sample was accepted strictly between these times.
     private long jumpFrom = NONE;   // last accepted time before the jump (NONE: the device's start)
     private long jumpTo = NONE;     // first accepted time after it (NONE: no open jump)
 
-    /** The fixed parameters of a windower; one per topology. */
-    public record Shape(int features, int window, int hop, int block, BlockStat stat, long maxGapMs) {
+    /**
+     * The fixed parameters of a windower; one per topology.
+     *
+     * @param features raw values per sample
+     * @param window   frames per window
+     * @param hop      frames between window starts
+     */
+    public record Shape(int features, int window, int hop, FrontEndSpec frontEnd, long maxGapMs) {
         public Shape {
-            if (features < 1 || window < 1 || hop < 1 || hop > window || block < 1 || maxGapMs < 1) {
+            if (features < 1 || window < 1 || hop < 1 || hop > window || maxGapMs < 1
+                    || (frontEnd instanceof Preprocess p && p.block() < 1)) {
                 throw new IllegalArgumentException("bad window shape: " + features + " features, window " + window
-                        + ", hop " + hop + ", block " + block + ", max gap " + maxGapMs + " ms");
+                        + ", hop " + hop + ", " + frontEnd.describe() + ", max gap " + maxGapMs + " ms");
             }
+        }
+
+        /** Blocks of {@code block} raw samples reduced by {@code stat}. */
+        public Shape(int features, int window, int hop, int block, BlockStat stat, long maxGapMs) {
+            this(features, window, hop, new Preprocess(block, stat), maxGapMs);
         }
 
         /** The topology's shape; a gap of more than 10 raw sample periods (at least 1 s) resets the window. */
         public static Shape of(SensorTopology topology) {
             long gap = Math.max(1000L, Math.round(10_000.0 / topology.sampleRateHz()));
-            return new Shape(topology.featureCount(), topology.window(), topology.hop(),
-                    topology.preprocess().block(), topology.preprocess().stat(), gap);
+            return new Shape(topology.featureCount(), topology.window(), topology.hop(), topology.frontEnd(), gap);
         }
     }
 
     public Windower(Shape shape) {
         this.shape = shape;
-        this.ring = new float[shape.window * shape.features];
-        this.times = new long[shape.window];
-        this.blockSum = new double[shape.features];
-        this.blockSumSq = new double[shape.features];
+        this.frontEnd = FrontEnd.of(shape.frontEnd(), shape.features());
+        this.width = frontEnd.width();
+        this.frame = new float[width];
+        this.ring = new float[shape.window * width];
+        this.starts = new long[shape.window];
     }
 
     public Shape shape() {
@@ -116,15 +131,8 @@ public final class Windower {
             }
         }
         lastTs = timestampMs;
-        if (blockCount == 0) {
-            blockStart = timestampMs;
-        }
-        for (int f = 0; f < shape.features; f++) {
-            blockSum[f] += values[f];
-            blockSumSq[f] += values[f] * values[f];
-        }
-        if (++blockCount == shape.block) {
-            push(blockStart, emit);
+        if (frontEnd.add(timestampMs, values, frame)) {
+            push(emit);
         }
         return outcome;
     }
@@ -138,7 +146,7 @@ public final class Windower {
                 && lastTs - timestampMs > shape.maxGapMs;
     }
 
-    /** Samples currently in the ring (after block reduction). */
+    /** Frames currently in the ring. */
     public int filled() {
         return filled;
     }
@@ -147,18 +155,10 @@ public final class Windower {
         return lastTs;
     }
 
-    private void push(long time, Consumer<Window> emit) {
-        int base = head * shape.features;
-        for (int f = 0; f < shape.features; f++) {
-            double mean = blockSum[f] / blockCount;
-            double value = shape.stat == BlockStat.MEAN ? mean
-                    : Math.sqrt(Math.max(0, blockSumSq[f] / blockCount - mean * mean));
-            ring[base + f] = (float) value;
-            blockSum[f] = 0;
-            blockSumSq[f] = 0;
-        }
-        blockCount = 0;
-        times[head] = time;
+    private void push(Consumer<Window> emit) {
+        System.arraycopy(frame, 0, ring, head * width, width);
+        starts[head] = frontEnd.frameStartMs();
+        newestEnd = frontEnd.frameEndMs();
         head = (head + 1) % shape.window;
         filled = Math.min(filled + 1, shape.window);
         sinceEmit++;
@@ -171,81 +171,66 @@ public final class Windower {
     }
 
     private Window snapshot() {
-        float[][] values = new float[shape.features][shape.window];
+        float[][] values = new float[width][shape.window];
         int oldest = head; // ring is full: head is the oldest slot
         for (int t = 0; t < shape.window; t++) {
             int slot = (oldest + t) % shape.window;
-            for (int f = 0; f < shape.features; f++) {
-                values[f][t] = ring[slot * shape.features + f];
+            for (int f = 0; f < width; f++) {
+                values[f][t] = ring[slot * width + f];
             }
         }
-        int newest = (head + shape.window - 1) % shape.window;
-        return new Window(times[oldest], times[newest], values);
+        return new Window(starts[oldest], newestEnd, values);
     }
 
     private void reset() {
         head = 0;
         filled = 0;
         sinceEmit = 0;
-        blockCount = 0;
-        java.util.Arrays.fill(blockSum, 0);
-        java.util.Arrays.fill(blockSumSq, 0);
+        frontEnd.reset();
     }
 
     /** The whole state, for a state store. */
     public byte[] toBytes() {
-        ByteBuffer buffer = ByteBuffer.allocate(formatOneLength() + 8 * 2);
-        buffer.put(FORMAT).putInt(head).putInt(filled).putInt(sinceEmit).putInt(blockCount)
-                .putLong(lastTs).putLong(blockStart);
+        ByteBuffer buffer = ByteBuffer.allocate(stateLength());
+        buffer.put(FORMAT).putInt(head).putInt(filled).putInt(sinceEmit).putLong(lastTs).putLong(newestEnd);
         for (float v : ring) {
             buffer.putFloat(v);
         }
-        for (long t : times) {
+        for (long t : starts) {
             buffer.putLong(t);
         }
-        for (int f = 0; f < shape.features; f++) {
-            buffer.putDouble(blockSum[f]).putDouble(blockSumSq[f]);
-        }
+        frontEnd.write(buffer);
         buffer.putLong(jumpFrom).putLong(jumpTo);
         return buffer.array();
     }
 
-    private int formatOneLength() {
-        return 1 + 4 * 4 + 8 * 2 + ring.length * 4 + times.length * 8 + blockSum.length * 16;
+    private int stateLength() {
+        return 1 + 3 * 4 + 2 * 8 + ring.length * 4 + starts.length * 8 + frontEnd.stateBytes() + 2 * 8;
     }
 
     /** Restores a state written by {@link #toBytes()} for the same shape. */
     public static Windower fromBytes(Shape shape, byte[] bytes) {
         Windower w = new Windower(shape);
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        int expected = w.toBytes().length;
-        byte format = bytes.length > 0 ? bytes[0] : 0;
-        boolean formatOne = format == FORMAT_1 && bytes.length == w.formatOneLength();
-        if (!formatOne && (bytes.length != expected || format != FORMAT)) {
+        int expected = w.stateLength();
+        if (bytes.length != expected || buffer.get() != FORMAT) {
             throw new IllegalArgumentException("window state of " + bytes.length + " bytes does not match shape "
                     + shape + " (" + expected + " bytes expected)");
         }
-        buffer.get();
         w.head = buffer.getInt();
         w.filled = buffer.getInt();
         w.sinceEmit = buffer.getInt();
-        w.blockCount = buffer.getInt();
         w.lastTs = buffer.getLong();
-        w.blockStart = buffer.getLong();
+        w.newestEnd = buffer.getLong();
         for (int i = 0; i < w.ring.length; i++) {
             w.ring[i] = buffer.getFloat();
         }
-        for (int i = 0; i < w.times.length; i++) {
-            w.times[i] = buffer.getLong();
+        for (int i = 0; i < w.starts.length; i++) {
+            w.starts[i] = buffer.getLong();
         }
-        for (int f = 0; f < shape.features; f++) {
-            w.blockSum[f] = buffer.getDouble();
-            w.blockSumSq[f] = buffer.getDouble();
-        }
-        if (!formatOne) {
-            w.jumpFrom = buffer.getLong();
-            w.jumpTo = buffer.getLong();
-        }
+        w.frontEnd.read(buffer);
+        w.jumpFrom = buffer.getLong();
+        w.jumpTo = buffer.getLong();
         return w;
     }
 }

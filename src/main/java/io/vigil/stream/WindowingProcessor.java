@@ -176,7 +176,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
     }
 
     private ScoreEvent scoreEvent(PendingWindow cut, WindowScore score, double threshold) {
-        List<String> features = topology.features();
+        List<String> features = topology.modelFeatures();
         if (score.featureShare().length != features.size()) {
             throw new IllegalStateException("scorer returned " + score.featureShare().length + " feature shares for "
                     + features.size() + " features " + features);

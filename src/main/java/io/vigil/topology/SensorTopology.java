@@ -12,8 +12,8 @@ import java.util.Map;
  * @param kind         sensor kind, also the file's base name (e.g. {@code vibration})
  * @param features     feature names in model order
  * @param sampleRateHz expected raw sample rate
- * @param window       samples per window (after {@link Preprocess})
- * @param hop          samples between the starts of consecutive windows
+ * @param window       frames per window (a frame is what the front-end makes: a sample, a block, a spectrum)
+ * @param hop          frames between the starts of consecutive windows
  * @param preprocess   reduction of raw samples before windowing (block of 1 = none)
  * @param payload      how a JSON payload maps to features
  * @param csv          how a recorded CSV file maps to timestamp, device and label
@@ -26,6 +26,11 @@ import java.util.Map;
  * @param ranges       feature → accepted values ({@code range} in the file); a feature not listed gets
  *                     {@link ValueRange#DEFAULT}. The bridge dead-letters a reading outside its range
  *                     ({@code OUT_OF_RANGE}), and so does the detector.
+ * @param frontEnd     what turns raw samples into the frames the model windows: {@code preprocess}
+ *                     blocks (the default), a {@link Spectrum} of full-rate vibration, or {@link Rolling}
+ *                     statistics of a slow sensor
+ * @param chosenOn     the recordings (a file-name glob) on which this file's parameters were chosen, or
+ *                     null; {@code vigil evaluate} names it in its report so selection and test stay apart
  */
 public record SensorTopology(
         String kind,
@@ -41,21 +46,24 @@ public record SensorTopology(
         String mqttTopicFilter,
         KafkaTopics kafka,
         Map<String, FeatureSource> sources,
-        Map<String, ValueRange> ranges) {
+        Map<String, ValueRange> ranges,
+        FrontEndSpec frontEnd,
+        String chosenOn) {
 
     public SensorTopology {
         features = List.copyOf(features);
         sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
         ranges = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(ranges));
+        frontEnd = frontEnd == null ? preprocess : frontEnd;
     }
 
-    /** A topology whose features all have the {@link ValueRange#DEFAULT} range. */
+    /** A topology whose front-end is its {@code preprocess} blocks and whose features all have the {@link ValueRange#DEFAULT} range. */
     public SensorTopology(String kind, List<String> features, double sampleRateHz, int window, int hop,
                           Preprocess preprocess, PayloadMapping payload, CsvMapping csv, Path modelPath,
                           AlertPolicy alert, String mqttTopicFilter, KafkaTopics kafka,
                           Map<String, FeatureSource> sources) {
         this(kind, features, sampleRateHz, window, hop, preprocess, payload, csv, modelPath, alert, mqttTopicFilter,
-                kafka, sources, Map.of());
+                kafka, sources, Map.of(), preprocess, null);
     }
 
     /** A topology whose features are the raw values (no {@code sources} block). */
@@ -99,9 +107,103 @@ public record SensorTopology(
         }
     }
 
+    /** The names of the model's inputs: one per value of a front-end frame (the raw features for blocks). */
+    public List<String> modelFeatures() {
+        return frontEnd.outputNames(features);
+    }
+
+    /**
+     * A front-end's parameters: how raw samples (one value per feature) become frames (one value per
+     * model feature). The stateful code that applies it is {@code io.vigil.frontend.FrontEnd}.
+     */
+    public sealed interface FrontEndSpec permits Preprocess, Spectrum, Rolling {
+
+        /** The model feature names for these raw features, in frame order. */
+        List<String> outputNames(List<String> inputs);
+
+        /** Every parameter in one line; saved in the model bundle and compared when it is loaded. */
+        String describe();
+    }
+
     /** Reduction of every {@code block} consecutive raw samples to one, per feature. */
-    public record Preprocess(int block, BlockStat stat) {
+    public record Preprocess(int block, BlockStat stat) implements FrontEndSpec {
         public static final Preprocess NONE = new Preprocess(1, BlockStat.MEAN);
+
+        @Override
+        public List<String> outputNames(List<String> inputs) {
+            return List.copyOf(inputs);
+        }
+
+        @Override
+        public String describe() {
+            return "blocks " + block + " " + stat.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Full-rate vibration: every {@code frameHop} raw samples, the last {@code frame} samples of each
+     * axis become log band energies (bands log-spaced from {@code lowHz} to {@code highHz}), log energies
+     * of its envelope spectrum ({@code envelopeBands} equal bands up to {@code envelopeMaxHz}, the envelope
+     * of the signal band-passed to {@code envelopeLowHz..envelopeHighHz}; none when 0 bands), then RMS,
+     * kurtosis, crest factor and peak.
+     *
+     * @param rateHz the real sample rate the band edges refer to (a replay clock may run slower)
+     */
+    public record Spectrum(double rateHz, int frame, int frameHop, int bands, double lowHz, double highHz,
+                           int envelopeBands, double envelopeLowHz, double envelopeHighHz, double envelopeMaxHz)
+            implements FrontEndSpec {
+
+        /** Per-axis statistics of the frame's samples, after the bands. */
+        public static final List<String> STATS = List.of("rms", "kurtosis", "crest", "peak");
+
+        @Override
+        public List<String> outputNames(List<String> inputs) {
+            List<String> names = new java.util.ArrayList<>();
+            for (String axis : inputs) {
+                for (int b = 0; b < bands; b++) {
+                    names.add(axis + "_band" + b);
+                }
+                for (int b = 0; b < envelopeBands; b++) {
+                    names.add(axis + "_env" + b);
+                }
+                for (String stat : STATS) {
+                    names.add(axis + "_" + stat);
+                }
+            }
+            return names;
+        }
+
+        @Override
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "spectrum rate %s Hz, frame %d, frameHop %d, %d bands %s-%s Hz, "
+                    + "%d envelope bands to %s Hz of %s-%s Hz", num(rateHz), frame, frameHop, bands, num(lowHz),
+                    num(highHz), envelopeBands, num(envelopeMaxHz), num(envelopeLowHz), num(envelopeHighHz));
+        }
+    }
+
+    /**
+     * A slow sensor: per feature, its level, its change since the previous sample, and the mean and
+     * standard deviation of its last {@code span} samples. A frame per sample, from the {@code span}-th on.
+     */
+    public record Rolling(int span) implements FrontEndSpec {
+
+        @Override
+        public List<String> outputNames(List<String> inputs) {
+            List<String> names = new java.util.ArrayList<>();
+            for (String f : inputs) {
+                names.addAll(List.of(f, f + "_rate", f + "_mean", f + "_std"));
+            }
+            return names;
+        }
+
+        @Override
+        public String describe() {
+            return "rolling " + span;
+        }
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** How a block of raw samples is reduced. RMS is taken around the block's mean (AC energy). */

@@ -8,6 +8,7 @@ import io.vigil.topology.SensorTopology.AlertPolicy;
 import io.vigil.topology.SensorTopology.BlockStat;
 import io.vigil.topology.SensorTopology.CsvMapping;
 import io.vigil.topology.SensorTopology.FeatureSource;
+import io.vigil.topology.SensorTopology.FrontEndSpec;
 import io.vigil.topology.SensorTopology.Transform;
 import io.vigil.topology.SensorTopology.ValueRange;
 import io.vigil.topology.SensorTopology.KafkaTopics;
@@ -36,7 +37,7 @@ public final class TopologyLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> KNOWN_FIELDS = Set.of("kind", "features", "sampleRateHz", "window", "hop",
-            "preprocess", "payload", "csv", "model", "alert", "mqtt", "kafka", "sources", "range");
+            "preprocess", "frontEnd", "chosenOn", "payload", "csv", "model", "alert", "mqtt", "kafka", "sources", "range");
 
     private TopologyLoader() {
     }
@@ -71,6 +72,11 @@ public final class TopologyLoader {
             throw ConfigException.field(file, "hop", "at most window (" + window + ")", hop);
         }
         Preprocess preprocess = preprocess(f, root.get("preprocess"));
+        if (root.has("preprocess") && root.has("frontEnd")) {
+            throw ConfigException.field(file, "frontEnd", "either preprocess or frontEnd, not both", "both given");
+        }
+        FrontEndSpec frontEnd = root.has("frontEnd") ? FrontEnds.read(f, root.get("frontEnd")) : preprocess;
+        String chosenOn = root.has("chosenOn") ? f.text(root, "chosenOn", null) : null;
         PayloadMapping payload = payload(f, root.get("payload"), features);
         CsvMapping csv = csv(f, root.get("csv"));
         Path model = Path.of(f.text(root, "model", "models/" + kind + ".zip"));
@@ -90,7 +96,7 @@ public final class TopologyLoader {
         Map<String, FeatureSource> sources = sources(f, root.get("sources"), features);
         Map<String, ValueRange> ranges = ranges(f, root.get("range"), features);
         return new SensorTopology(kind, features, rate, window, hop, preprocess, payload, csv, model, alert,
-                topicFilter, topics, sources, ranges);
+                topicFilter, topics, sources, ranges, frontEnd, chosenOn);
     }
 
     /** Loads every {@code *.yaml} in {@code dir}, sorted by kind. */
@@ -230,7 +236,7 @@ public final class TopologyLoader {
     }
 
     /** Field readers that know the file, so every error names file and field. */
-    private record Fields(Path file) {
+    record Fields(Path file) {
 
         JsonNode requireObject(JsonNode node, String path) {
             if (!node.isObject()) {
@@ -299,6 +305,10 @@ public final class TopologyLoader {
                 throw ConfigException.field(file, path, "a positive integer", node);
             }
             return node.asInt();
+        }
+
+        double positiveNumber(JsonNode parent, String path, Double fallback) {
+            return parent.get(last(path)) == null && fallback != null ? fallback : positiveNumber(parent, path);
         }
 
         double positiveNumber(JsonNode parent, String path) {

@@ -101,6 +101,11 @@ class AnySensorKindCliTest {
                 .containsExactly(kind.name(), kind.features(), kind.window(), kind.hop(), "samediff", 2);
         assertThat(m.spec().features()).isEqualTo(kind.features().size());
         assertThat(m.threshold()).isPositive();
+        // training shows what it learned: explained variance on stdout, the loss curve next to the bundle
+        assertThat(train.out().lines().filter(l -> l.startsWith("train: explained variance of the validation windows ")))
+                .hasSize(1);
+        assertThat(dir.resolve(kind.name() + "-loss.png")).isNotEmptyFile();
+        assertThat(m.training().validationLosses()).hasSize(m.training().epochs());
         assertThat(bundle.scorer().engine()).isEqualTo(Backend.isGpu() ? "nd4j" : "java");
 
         // then: a header and one line per window, each device's windows in time order

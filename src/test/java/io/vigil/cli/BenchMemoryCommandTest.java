@@ -22,7 +22,7 @@ class BenchMemoryCommandTest {
         // when
         int exit = run("bench", "memory", "--devices", "4,2", "--warmup-devices", "0", "--temp-dir", tmp.toString());
 
-        // then: smallest first; a vibration ring is 1,377 bytes and a device id 13, so 1,390 bytes a device
+        // then: smallest first; a vibration ring is 1,385 bytes and a device id 13, so 1,398 bytes a device
         // are stored, and 4 ring writes plus a pending window and its tombstone are logged
         assertThat(exit).isZero();
         String table = out.toString();
@@ -30,7 +30,7 @@ class BenchMemoryCommandTest {
         assertThat(table.lines().filter(l -> l.startsWith("| 2 |") || l.startsWith("| 4 |")))
                 .hasSize(6) // per-device rows as each size finishes and again at the end, plus the totals
                 .filteredOn(l -> l.contains(" s |"))
-                .allSatisfy(l -> assertThat(l).endsWith("| 1,390 B | 6,436 B |"));
+                .allSatisfy(l -> assertThat(l).endsWith("| 1,398 B | 6,468 B |"));
     }
 
     @Test

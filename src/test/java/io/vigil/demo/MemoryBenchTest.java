@@ -40,7 +40,9 @@ class MemoryBenchTest {
         // then: one 64 x 3 ring per device, exactly as Windower serializes it; nothing pending, no alert state
         var names = new DetectorTopology.Names(VIBRATION.kind());
         int ring = new Windower(Windower.Shape.of(VIBRATION)).toBytes().length;
-        assertThat(ring).isEqualTo(1 + 4 * 4 + 2 * 8 + 64 * 3 * 4 + 64 * 8 + 3 * 2 * 8 + 2 * 8); // last: the open clock jump
+        // header (format, head, filled, sinceEmit, last time, newest frame's end), ring, frame starts, the
+        // block front-end's count, block start and per-axis sum and sum of squares, and the open clock jump
+        assertThat(ring).isEqualTo(1 + 3 * 4 + 2 * 8 + 64 * 3 * 4 + 64 * 8 + (4 + 8 + 3 * 2 * 8) + 2 * 8);
         assertThat(result.stores()).containsExactly(
                 new MemoryBench.StoreSize(names.windowStore(), DEVICES, idBytes(DEVICES), (long) DEVICES * ring),
                 new MemoryBench.StoreSize(names.pendingStore(), 0, 0, 0),

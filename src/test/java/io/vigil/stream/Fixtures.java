@@ -46,6 +46,14 @@ final class Fixtures {
                         "vigil.deadletter"));
     }
 
+    /** {@link #vibration()} with another front-end. */
+    static SensorTopology withFrontEnd(SensorTopology.FrontEndSpec frontEnd) {
+        SensorTopology t = vibration();
+        return new SensorTopology(t.kind(), t.features(), t.sampleRateHz(), t.window(), t.hop(), t.preprocess(),
+                t.payload(), t.csv(), t.modelPath(), t.alert(), t.mqttTopicFilter(), t.kafka(), t.sources(), t.ranges(), frontEnd,
+                null);
+    }
+
     static long ts(int sample) {
         return T0 + sample * PERIOD_MS;
     }

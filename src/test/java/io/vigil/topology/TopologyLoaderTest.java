@@ -35,6 +35,33 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void theShippedAdxl356TopologyFramesTheFullRateSignal() {
+        SensorTopology t = TopologyLoader.load(Path.of("topologies"), "adxl356");
+
+        assertThat(t.frontEnd()).isEqualTo(new SensorTopology.Spectrum(20_000, 1024, 128, 12, 15, 10_000, 5, 2_000,
+                9_000, 500));
+        assertThat(t.chosenOn()).isEqualTo("1200_*");
+        assertThat(t.modelFeatures()).hasSize(3 * (12 + 5 + 4)).startsWith("x_band0").contains("y_env4", "z_kurtosis")
+                .endsWith("z_peak");
+    }
+
+    @Test
+    void preprocessAndFrontEndTogetherAreAnError() throws IOException {
+        Path file = write("both", """
+                kind: both
+                features: [x]
+                sampleRateHz: 100
+                window: 4
+                hop: 1
+                preprocess: {block: 2}
+                frontEnd: {type: rolling, span: 3}
+                """);
+
+        assertThatThrownBy(() -> TopologyLoader.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": field 'frontEnd': expected either preprocess or frontEnd, not both, got 'both given'");
+    }
+
+    @Test
     void everyShippedTopologyLoads() {
         assertThat(TopologyLoader.loadAll(Path.of("topologies"))).extracting(SensorTopology::kind)
                 .contains("adxl356", "vibration");
@@ -79,6 +106,13 @@ class TopologyLoaderTest {
             "preprocess: {stat: median}  | field 'preprocess.stat': expected one of mean, rms, got 'median'",
             "mqtt: {topicFilter: a/b}    | field 'mqtt.topicFilter': expected a filter ending in '/+' (the device id level), got 'a/b'",
             "payload: {fields: {w: q}}   | field 'payload.fields.w': expected one of the features [x, y, z], got 'w'",
+            "frontEnd: {type: fft}       | field 'frontEnd.type': expected one of spectrum, rolling, got 'fft'",
+            "frontEnd: {type: spectrum, rateHz: 20000, frame: 1000} | field 'frontEnd.frame': expected a power of two, at least 16, got '1000'",
+            "frontEnd: {type: spectrum, rateHz: 20000, frame: 1024, bands: 12, lowHz: 5} | field 'frontEnd.lowHz': expected a first band (5-9 Hz) at least one FFT bin (19.53125 Hz) wide: raise lowHz or frame, or use fewer bands, got '5'",
+            "frontEnd: {type: spectrum, rateHz: 20000, frame: 1024, highHz: 12000} | field 'frontEnd.highHz': expected above lowHz (19.53125) and at most half of rateHz (10000), got '12000'",
+            "frontEnd: {type: spectrum, rateHz: 20000, frame: 1024, envelopeBands: 5} | field 'frontEnd.envelopeLowHz': expected a positive number, but it is missing",
+            "frontEnd: {type: spectrum, rateHz: 20000, frame: 1024, colour: red} | field 'frontEnd.colour': expected one of [bands, envelopeBands, envelopeHighHz, envelopeLowHz, envelopeMaxHz, frame, frameHop, highHz, lowHz, rateHz, type], got 'unknown'",
+            "frontEnd: {type: rolling, span: 1} | field 'frontEnd.span': expected at least 2 samples, got '1'",
     })
     void aBrokenFieldFailsWithFileFieldAndExpectation(String line, String message) throws IOException {
         // given: a valid file with one field replaced (or added)
