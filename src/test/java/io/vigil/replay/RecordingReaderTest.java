@@ -106,8 +106,15 @@ class RecordingReaderTest {
 
         Recording recording = RecordingReader.readAllRecordings(List.of(folder), ADXL356);
 
+        // then: the folder holds 1800 rpm (4 conditions) and 1200 and 2400 rpm (13 conditions each), two loads
+        // each; only the six GoB_GS_BaLo_WA recordings are healthy, and every file is read whole
         assertThat(recording.problems()).isEmpty();
-        assertThat(recording.series()).extracting(DeviceSeries::device, s -> s.labels()[0], DeviceSeries::size)
+        assertThat(recording.series()).hasSize(2 * (4 + 13 + 13)).allSatisfy(s -> assertThat(s.size()).isEqualTo(40_000));
+        assertThat(recording.series()).filteredOn(s -> s.labels()[0] == 0).extracting(DeviceSeries::device)
+                .containsExactly("1200_GoB_GS_BaLo_WA_00lb", "1200_GoB_GS_BaLo_WA_11lb", "1800_GoB_GS_BaLo_WA_00lb",
+                        "1800_GoB_GS_BaLo_WA_11lb", "2400_GoB_GS_BaLo_WA_00lb", "2400_GoB_GS_BaLo_WA_11lb");
+        assertThat(recording.series()).filteredOn(s -> s.device().startsWith("1800_"))
+                .extracting(DeviceSeries::device, s -> s.labels()[0], DeviceSeries::size)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("1800_GoB_GS_BaLo_MA_00lb", 1, 40_000),
                         org.assertj.core.groups.Tuple.tuple("1800_GoB_GS_BaLo_MA_11lb", 1, 40_000),
