@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.evaluate.SensorEvaluation;
+import io.vigil.evaluate.SensorReport;
 import io.vigil.evaluate.SmartEvaluation;
 import io.vigil.evaluate.SmartReport;
 import io.vigil.model.ModelBundle;
@@ -10,6 +11,8 @@ import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,13 +27,17 @@ import picocli.CommandLine.Spec;
         description = {
                 "SMART (a topology with sources): Backblaze daily files, drives split by serial; Vigil versus "
                         + "Backblaze's rule (raw SMART 5/187/188/197/198 > 0).",
-                "Other kinds: labelled recordings (label column, or ADXL356 file names); ROC AUC per fault, "
-                        + "precision/recall/F1 at the calibrated threshold, detection delay."},
+                "Other kinds: labelled recordings (label column, NAB labels.json, or ADXL356 file names); the model "
+                        + "next to simple baselines (RMS z-score, robust z, windowed Gaussian, flag everything) on the "
+                        + "same windows: point and window F1, AUC, labelled spans alerted, false alarms, and the "
+                        + "model's recall at each baseline's false-alarm rate."},
         footer = {
                 "",
                 "Examples:",
                 "  vigil evaluate --topology smart --data ../shared/data/backblaze-2013 --out report/smart",
                 "  vigil evaluate --topology adxl356 --data ../shared/data/vibration-adxl356 --out report/adxl356",
+                "  vigil evaluate --topology skab --data ../shared/data/skab/valve1 --train-data ../shared/data/skab/anomaly-free --choose-on '[0-7]' --out report/skab",
+                "  vigil evaluate --topology nab --data ../shared/data/nab/artificialWithAnomaly ../shared/data/nab/realTraffic --choose-on 'art_*' --out report/nab",
                 "  vigil evaluate --topology smart --data D --out R --model report/smart/model.zip",
                 "  vigil evaluate --topology smart --data D --out R --selection   (compare variants, not on test drives)"})
 public final class EvaluateCommand implements Callable<Integer> {
@@ -41,8 +48,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--topology", required = true, paramLabel = "KIND", description = "Sensor kind or topology file.")
     String topologyName;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Recorded data: Backblaze folder or zip, or recordings.")
-    Path data;
+    @Option(names = "--data", required = true, arity = "1..*", paramLabel = "PATH",
+            description = "Recorded data: a Backblaze folder or zip, or labelled recordings (files or folders).")
+    List<Path> data;
+
+    @Option(names = "--train-data", arity = "1..*", paramLabel = "PATH",
+            description = "Sensors: recordings that only train (their healthy rows), e.g. SKAB's anomaly-free run; "
+                    + "without it, the warm-up part of each recording trains when the topology calibrates each device.")
+    List<Path> trainData = new ArrayList<>();
+
+    @Option(names = "--choose-on", paramLabel = "GLOB",
+            description = "Sensors: device ids (file base names) of the recordings settings were chosen on; the report "
+                    + "gives them apart (selection part) from the rest (test part), e.g. 'art_*' or '[0-7]'.")
+    String chooseOn;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report folder (created).")
     Path out;
@@ -74,8 +92,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (model != null && train) {
             throw new UsageException("give either --model FILE or --train, not both");
         }
-        if (!Files.exists(data)) {
-            throw new UsageException(data + ": data not found");
+        for (Path p : data) {
+            if (!Files.exists(p)) {
+                throw new UsageException(p + ": data not found");
+            }
+        }
+        for (Path p : trainData) {
+            if (!Files.exists(p)) {
+                throw new UsageException(p + ": training data not found");
+            }
         }
         SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
         ModelBundle bundle = null;
@@ -90,9 +115,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         Path report;
         ModelBundle used;
         if (!topology.sources().isEmpty()) {
+            if (data.size() > 1 || !trainData.isEmpty() || chooseOn != null) {
+                throw new UsageException("topology '" + topology.kind() + "' (SMART) takes one --data folder or zip and "
+                        + "no --train-data or --choose-on");
+            }
             SmartEvaluation.Result result = new SmartEvaluation(topology,
-                    new SmartEvaluation.Settings(testShare, settings, selection), line -> progress(err, line)).run(data, bundle);
-            report = SmartReport.write(result, out, data.toString());
+                    new SmartEvaluation.Settings(testShare, settings, selection), line -> progress(err, line)).run(data.get(0), bundle);
+            report = SmartReport.write(result, out, data.get(0).toString());
             used = result.bundle();
             summary(String.format(Locale.ROOT, "Vigil: %d of %d failed drives caught >=1 day ahead, %d of %d healthy "
                             + "alerted; rule: %d caught, %d alerted", result.vigil().caught(), result.vigil().failed(),
@@ -100,8 +129,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     result.ruleSameDays().falseAlarms()));
         } else {
             SensorEvaluation.Result result = new SensorEvaluation(topology, settings, line -> progress(err, line))
-                    .run(data, bundle);
-            report = SensorEvaluation.writeReport(result, out, data.toString());
+                    .run(new SensorEvaluation.Options(data, trainData, chooseOn), bundle);
+            report = SensorReport.write(result, topology, out, commandLine());
             used = result.bundle();
             summary(result.summary());
         }
@@ -110,6 +139,25 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         summary(String.format(Locale.ROOT, "report: %s (%.0f s)", report, (System.nanoTime() - started) / 1e9));
         return 0;
+    }
+
+    /** The command as given, for the report's header. */
+    private String commandLine() {
+        StringBuilder s = new StringBuilder("vigil evaluate --topology " + topologyName + " --data");
+        data.forEach(p -> s.append(' ').append(p));
+        if (!trainData.isEmpty()) {
+            s.append(" --train-data");
+            trainData.forEach(p -> s.append(' ').append(p));
+        }
+        if (chooseOn != null) {
+            s.append(" --choose-on '").append(chooseOn).append('\'');
+        }
+        s.append(" --out ").append(out);
+        if (model != null) {
+            s.append(" --model ").append(model);
+        }
+        s.append(" --epochs ").append(epochs).append(" --max-train-windows ").append(maxTrainWindows);
+        return s.toString();
     }
 
     private void summary(String line) {

@@ -75,7 +75,7 @@ class RecordingReaderTest {
 
         assertThatThrownBy(() -> RecordingReader.read(file, VIBRATION))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(file + ": column 'z' missing; topology 'vibration' expects a header with 'ts' (epoch ms)"
+                .hasMessage(file + ": column 'z' missing; topology 'vibration' expects a header with 'ts' (epoch ms or ISO-8601)"
                         + " and [x, y, z], found [ts, x, y]");
     }
 
