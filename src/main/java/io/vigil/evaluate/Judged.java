@@ -82,6 +82,23 @@ public record Judged(DeviceSeries series, List<Window> windows, double[] scores,
     /** End times of the windows that RAISED an alert, through the stream's own alert rule; warm-up windows skipped. */
     public List<Long> raisedAt(String kind, AlertPolicy policy) {
         List<Long> raised = new ArrayList<>();
+        alertFlags(kind, policy, raised);
+        return raised;
+    }
+
+    /**
+     * Per sample: 1 while the device is in alert — from the window that RAISED it up to, not including,
+     * the window that CLEARED it: what the stream's alerts say about each sample.
+     */
+    public int[] alertPointFlags(String kind, AlertPolicy policy) {
+        return alertFlags(kind, policy, new ArrayList<>());
+    }
+
+    private int[] alertFlags(String kind, AlertPolicy policy, List<Long> raised) {
+        long[] ts = series.ts();
+        int[] flags = new int[ts.length];
+        int p = 0;
+        boolean active = false;
         AlertState state = null;
         for (int i = 0; i < scores.length; i++) {
             if (!judged(i)) {
@@ -91,11 +108,20 @@ public record Judged(DeviceSeries series, List<Window> windows, double[] scores,
             ScoreEvent event = new ScoreEvent(series.device(), kind, w.startMs(), w.endMs(), scores[i], thresholds[i],
                     "eval", Map.of());
             AlertState.Step step = AlertState.next(state, event, policy, w.endMs());
-            if (step.event() != null && step.event().state() == AlertEvent.State.RAISED) {
-                raised.add(w.endMs());
+            while (p < ts.length && ts[p] < w.endMs()) {
+                flags[p++] = active ? 1 : 0;
+            }
+            if (step.event() != null) {
+                active = step.event().state() == AlertEvent.State.RAISED;
+                if (active) {
+                    raised.add(w.endMs());
+                }
             }
             state = step.state();
         }
-        return raised;
+        while (p < ts.length) {
+            flags[p++] = active ? 1 : 0;
+        }
+        return flags;
     }
 }

@@ -11,12 +11,14 @@ import java.util.stream.IntStream;
  * @param auc          ROC AUC of judged windows (after warm-up) on the score relative to its threshold
  * @param windows      window counts at the threshold; warm-up windows count as not flagged
  * @param points       sample counts, a sample flagged when the latest window ending at it is (SKAB's protocol)
+ * @param alertPoints  sample counts, a sample flagged while its device is in alert (the stream's output)
  * @param spans        labelled spans (runs of anomalous samples)
  * @param spansAlerted spans in which an alert was RAISED (the stream's alert rule)
  * @param falseAlarms  alerts RAISED outside every labelled span
  * @param falseAlarmRate share of judged normal windows flagged
  */
-public record PartMetrics(int recordings, double auc, BinaryMetrics windows, BinaryMetrics points, int spans,
+public record PartMetrics(int recordings, double auc, BinaryMetrics windows, BinaryMetrics points,
+                          BinaryMetrics alertPoints, int spans,
                           int spansAlerted, int falseAlarms, double falseAlarmRate) {
 
     public static PartMetrics of(List<Judged> judged, String kind, AlertPolicy policy) {
@@ -26,6 +28,7 @@ public record PartMetrics(int recordings, double auc, BinaryMetrics windows, Bin
                 .filter(j::judged).map(i -> j.labels()[i])).toArray();
         long tp = 0, fp = 0, tn = 0, fn = 0;
         long ptp = 0, pfp = 0, ptn = 0, pfn = 0;
+        long atp = 0, afp = 0, atn = 0, afn = 0;
         int spans = 0, alerted = 0, falseAlarms = 0;
         long judgedNormal = 0, judgedNormalFlagged = 0;
         for (Judged j : judged) {
@@ -46,7 +49,15 @@ public record PartMetrics(int recordings, double auc, BinaryMetrics windows, Bin
             }
             int[] flags = j.pointFlags();
             int[] labels = j.series().labels();
+            int[] alerts = j.alertPointFlags(kind, policy);
             for (int p = 0; p < flags.length; p++) {
+                if (labels[p] == 1) {
+                    atp += alerts[p];
+                    afn += 1 - alerts[p];
+                } else {
+                    afp += alerts[p];
+                    atn += 1 - alerts[p];
+                }
                 if (labels[p] == 1) {
                     ptp += flags[p];
                     pfn += 1 - flags[p];
@@ -65,7 +76,7 @@ public record PartMetrics(int recordings, double auc, BinaryMetrics windows, Bin
                     .count();
         }
         return new PartMetrics(judged.size(), BinaryMetrics.rocAuc(relative, judgedLabels),
-                new BinaryMetrics(tp, fp, tn, fn), new BinaryMetrics(ptp, pfp, ptn, pfn), spans, alerted, falseAlarms,
+                new BinaryMetrics(tp, fp, tn, fn), new BinaryMetrics(ptp, pfp, ptn, pfn), new BinaryMetrics(atp, afp, atn, afn), spans, alerted, falseAlarms,
                 judgedNormal == 0 ? Double.NaN : (double) judgedNormalFlagged / judgedNormal);
     }
 

@@ -89,9 +89,9 @@ public final class SensorEvaluation {
             perGroup.forEach(g -> s.append(String.format(Locale.ROOT, "; %s AUC %.3f", g.group(), g.auc())));
             for (Part p : parts) {
                 for (Row r : p.rows()) {
-                    s.append(String.format(Locale.ROOT, "%n  %s / %s: point F1 %.3f, window F1 %.3f, AUC %.3f, "
+                    s.append(String.format(Locale.ROOT, "%n  %s / %s: point F1 %.3f, alert point F1 %.3f, window F1 %.3f, AUC %.3f, "
                                     + "spans alerted %d/%d, false alarms %d", p.name(), r.detector(),
-                            r.metrics().points().f1(), r.metrics().windows().f1(), r.metrics().auc(),
+                            r.metrics().points().f1(), r.metrics().alertPoints().f1(), r.metrics().windows().f1(), r.metrics().auc(),
                             r.metrics().spansAlerted(), r.metrics().spans(), r.metrics().falseAlarms()));
                 }
             }

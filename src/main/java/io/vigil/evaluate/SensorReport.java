@@ -41,7 +41,8 @@ public final class SensorReport {
         md.append("""
                 Columns: **point F1** — each sample flagged when the latest window ending at it is over threshold, \
                 scored as binary classification over all samples (SKAB's protocol; warm-up samples count as not \
-                flagged); **window** precision, recall and F1 at the threshold; **AUC** over windows after warm-up, \
+                flagged); **alert point F1** — the same with a sample flagged while its recording is in alert (the \
+                stream's alert rule, below); **window** precision, recall and F1 at the threshold; **AUC** over windows after warm-up, \
                 on the score relative to its threshold; **spans alerted** — labelled anomaly spans in which the \
                 stream's alert rule (`raiseAfter` %d, `clearAfter` %d) raised an alert; **false alarms** — alerts \
                 raised outside every labelled span; **false-alarm rate** — share of normal windows after warm-up \
@@ -56,12 +57,14 @@ public final class SensorReport {
                 default -> "All recordings";
             }).append("\n\n");
             md.append(p.devices().size()).append(" recordings: ").append(String.join(", ", p.devices())).append(".\n\n");
-            md.append("| detector | point F1 | window precision | window recall | window F1 | AUC | spans alerted "
-                    + "| false alarms | false-alarm rate | model recall there |\n|---|---|---|---|---|---|---|---|---|---|\n");
+            md.append("| detector | point F1 | alert point F1 | window precision | window recall | window F1 | AUC "
+                    + "| spans alerted | false alarms | false-alarm rate | model recall there |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Row row : p.rows()) {
                 PartMetrics m = row.metrics();
-                md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %d / %d | %d | %.3f | "
-                                + "%.3f |%n", row.detector(), m.points().f1(), m.windows().precision(),
+                md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %d / %d | %d | "
+                                + "%.3f | %.3f |%n", row.detector(), m.points().f1(), m.alertPoints().f1(),
+                        m.windows().precision(),
                         m.windows().recall(), m.windows().f1(), m.auc(), m.spansAlerted(), m.spans(), m.falseAlarms(),
                         m.falseAlarmRate(), row.modelRecallAtThisRate()));
             }
