@@ -270,40 +270,46 @@ public final class SensorEvaluation {
         return judgeAll(test, score, threshold, false);
     }
 
+    private List<Judged> judgeAll(List<DeviceSeries> test, Function<List<Window>, double[]> score, double threshold,
+                                  boolean fixed) {
+        return test.stream().map(s -> judge(topology, s, score, threshold, fixed)).toList();
+    }
+
     /**
+     * One recording through the stream's windowing and, when the topology calibrates each device, the
+     * stream's {@link DeviceCalibration}: what the detector would have published for it. Also used by
+     * {@code vigil score}.
+     *
      * @param fixed hold every device against {@code threshold} even when calibrating (flag everything);
      *              warm-up windows still raise nothing
      */
-    private List<Judged> judgeAll(List<DeviceSeries> test, Function<List<Window>, double[]> score, double threshold,
-                                  boolean fixed) {
-        List<Judged> judged = new ArrayList<>();
-        for (DeviceSeries s : test) {
-            List<Window> windows = Windows.cut(s, shape);
-            int[] labels = windows.stream().mapToInt(w -> labelAt(s, w.endMs())).toArray();
-            Double[] thresholds = new Double[windows.size()];
-            double[] scores;
-            if (calibrate == null) {
-                scores = score.apply(windows);
-                Arrays.fill(thresholds, threshold);
-            } else {
-                DeviceCalibration calibration = new DeviceCalibration(calibrate, topology.hop());
-                DeviceCalibration.State state = DeviceCalibration.State.fresh(topology.featureCount());
-                List<Window> toScore = new ArrayList<>(windows.size());
-                for (Window w : windows) {
-                    DeviceCalibration.Cut cut = calibration.cut(state, w);
-                    state = cut.state();
-                    toScore.add(cut.window());
-                }
-                scores = score.apply(toScore);
-                for (int i = 0; i < scores.length; i++) {
-                    DeviceCalibration.Judged verdict = calibration.scored(state, scores[i]);
-                    state = verdict.state();
-                    thresholds[i] = verdict.threshold() == null ? null : fixed ? threshold : verdict.threshold();
-                }
+    public static Judged judge(SensorTopology topology, DeviceSeries s, Function<List<Window>, double[]> score,
+                               double threshold, boolean fixed) {
+        Calibrate calibrate = topology.alert().calibrate();
+        List<Window> windows = Windows.cut(s, Windower.Shape.of(topology));
+        int[] labels = windows.stream().mapToInt(w -> s.labelled() ? labelAt(s, w.endMs()) : 0).toArray();
+        Double[] thresholds = new Double[windows.size()];
+        double[] scores;
+        if (calibrate == null) {
+            scores = score.apply(windows);
+            Arrays.fill(thresholds, threshold);
+        } else {
+            DeviceCalibration calibration = new DeviceCalibration(calibrate, topology.hop());
+            DeviceCalibration.State state = DeviceCalibration.State.fresh(topology.featureCount());
+            List<Window> toScore = new ArrayList<>(windows.size());
+            for (Window w : windows) {
+                DeviceCalibration.Cut cut = calibration.cut(state, w);
+                state = cut.state();
+                toScore.add(cut.window());
             }
-            judged.add(new Judged(s, windows, scores, thresholds, labels));
+            scores = score.apply(toScore);
+            for (int i = 0; i < scores.length; i++) {
+                DeviceCalibration.Judged verdict = calibration.scored(state, scores[i]);
+                state = verdict.state();
+                thresholds[i] = verdict.threshold() == null ? null : fixed ? threshold : verdict.threshold();
+            }
         }
-        return judged;
+        return new Judged(s, windows, scores, thresholds, labels);
     }
 
     /** Healthy windows against each group of anomalous recordings (the device id without a load suffix, {@code _11lb}). */
