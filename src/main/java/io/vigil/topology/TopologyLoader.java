@@ -75,6 +75,11 @@ public final class TopologyLoader {
         CsvMapping csv = csv(f, root.get("csv"));
         Path model = Path.of(f.text(root, "model", "models/" + kind + ".zip"));
         AlertPolicy alert = alert(f, root.get("alert"));
+        if (alert.calibrate() != null && alert.calibrate().standardize() && preprocess.block() > 1
+                && preprocess.stat() == BlockStat.RMS) {
+            // training standardizes raw samples, the stream reduced ones: the same only for a linear reduction
+            throw ConfigException.field(file, "alert.calibrate.standardize", "false with preprocess.stat rms", true);
+        }
         JsonNode mqtt = f.object(root, "mqtt", true);
         String topicFilter = f.text(mqtt, "mqtt.topicFilter", "vigil/" + kind + "/+");
         if (!topicFilter.endsWith("/+")) {
