@@ -130,7 +130,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
                 context.forward(out, names.alerting());
             }
             pending.delete(cut.key());
-            meters.windowScored(cut.deviceId(), event.score(), threshold, cut.window().endMs(), now);
+            meters.windowScored(cut.deviceId(), event.score(), event.threshold(), cut.window().endMs(), now);
         }
         batch.clear();
     }
