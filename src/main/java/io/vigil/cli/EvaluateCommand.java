@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
                 "Examples:",
                 "  vigil evaluate --topology smart --data ../shared/data/backblaze-2013 --out report/smart",
                 "  vigil evaluate --topology adxl356 --data ../shared/data/vibration-adxl356 --out report/adxl356",
-                "  vigil evaluate --topology skab --data ../shared/data/skab/valve1 --train-data ../shared/data/skab/anomaly-free --choose-on '[0-7]' --out report/skab",
-                "  vigil evaluate --topology nab --data ../shared/data/nab/artificialWithAnomaly ../shared/data/nab/realTraffic --choose-on 'art_*' --out report/nab",
+                "  vigil evaluate --topology skab --data ../shared/data/skab/valve1 --choose-on '[0-7]' --out report/skab",
+                "  vigil evaluate --topology skab --data D/valve1 --train-data D/anomaly-free --out report/skab-af",
+                "  vigil evaluate --topology nab --data D/artificialWithAnomaly D/realTraffic --choose-on 'art_*' --out R",
                 "  vigil evaluate --topology smart --data D --out R --model report/smart/model.zip",
                 "  vigil evaluate --topology smart --data D --out R --selection   (compare variants, not on test drives)"})
 public final class EvaluateCommand implements Callable<Integer> {
