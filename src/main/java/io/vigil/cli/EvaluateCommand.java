@@ -129,8 +129,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                     result.vigil().falseAlarms(), result.vigil().healthy(), result.ruleSameDays().caught(),
                     result.ruleSameDays().falseAlarms()));
         } else {
-            SensorEvaluation.Result result = new SensorEvaluation(topology, settings, line -> progress(err, line))
-                    .run(new SensorEvaluation.Options(data, trainData, chooseOn), bundle);
+            SensorEvaluation.Result result;
+            try {
+                result = new SensorEvaluation(topology, settings, line -> progress(err, line))
+                        .run(new SensorEvaluation.Options(data, trainData, chooseOn), bundle);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage()); // e.g. too little healthy data to train on: one line
+            }
             report = SensorReport.write(result, topology, out, commandLine());
             used = result.bundle();
             summary(result.summary());
