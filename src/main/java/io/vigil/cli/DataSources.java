@@ -1,6 +1,9 @@
 package io.vigil.cli;
 
+import io.vigil.model.DeviceCalibration;
+import io.vigil.model.Windower;
 import io.vigil.reading.DeviceSeries;
+import io.vigil.reading.HealthyRows;
 import io.vigil.replay.RecordingReader;
 import io.vigil.replay.SmartReadings;
 import io.vigil.simulator.Fleet;
@@ -23,9 +26,18 @@ final class DataSources {
     }
 
     static List<DeviceSeries> read(List<Path> paths, SensorTopology topology) {
+        return read(paths, topology, false);
+    }
+
+    /** Like {@link #read}, but SMART data keeps the drives that fail too: for scoring, not training. */
+    static List<DeviceSeries> readAll(List<Path> paths, SensorTopology topology) {
+        return read(paths, topology, true);
+    }
+
+    private static List<DeviceSeries> read(List<Path> paths, SensorTopology topology, boolean failedDrivesToo) {
         requireExisting(paths);
         if (!topology.sources().isEmpty()) {
-            return smart(paths, topology);
+            return smart(paths, topology, failedDrivesToo);
         }
         List<DeviceSeries> series = new ArrayList<>();
         List<Path> recordings = new ArrayList<>();
@@ -52,8 +64,12 @@ final class DataSources {
         }
     }
 
-    /** A SMART topology reads Backblaze folders or zips: every drive, features per its sources, failures labelled. */
-    private static List<DeviceSeries> smart(List<Path> paths, SensorTopology topology) {
+    /**
+     * A SMART topology reads Backblaze folders or zips: every drive, features per its sources, a failed drive
+     * labelled 1 on its failure day ({@code failedDrivesToo} is moot: scoring and training both read every
+     * drive, and training leaves the failed ones out in {@link #healthyRows}).
+     */
+    private static List<DeviceSeries> smart(List<Path> paths, SensorTopology topology, boolean failedDrivesToo) {
         List<DeviceSeries> series = new ArrayList<>();
         for (Path path : paths) {
             series.addAll(SmartReadings.every(path, topology));
@@ -61,7 +77,30 @@ final class DataSources {
         return series;
     }
 
-    /** Only devices with no anomalous label: the autoencoder must learn what healthy looks like. */
+    /**
+     * What the autoencoder trains on: the healthy rows of every series (a series with labelled anomalies
+     * keeps its normal runs, {@link HealthyRows}); for a topology that standardizes each device on its
+     * warm-up ({@code alert.calibrate}), each series standardized first, as the detector standardizes it.
+     * A series too short to finish its warm-up is left out.
+     */
+    static List<DeviceSeries> healthyRows(List<DeviceSeries> series, SensorTopology topology) {
+        if (!topology.sources().isEmpty()) {
+            return healthyOnly(series); // a drive that fails trains nothing, not even its days before failing
+        }
+        var calibrate = topology.alert().calibrate();
+        DeviceCalibration calibration = calibrate == null ? null : new DeviceCalibration(calibrate, topology.hop());
+        Windower.Shape shape = Windower.Shape.of(topology);
+        List<DeviceSeries> rows = new ArrayList<>();
+        for (DeviceSeries s : series) {
+            DeviceSeries seen = calibration == null ? s : calibration.standardize(s, shape);
+            if (seen != null) {
+                rows.addAll(HealthyRows.of(seen));
+            }
+        }
+        return rows;
+    }
+
+    /** The series without a labelled anomaly: drives that never fail, for a SMART model's training. */
     static List<DeviceSeries> healthyOnly(List<DeviceSeries> series) {
         return series.stream().filter(s -> !s.labelled() || java.util.Arrays.stream(s.labels()).allMatch(l -> l == 0))
                 .toList();

@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.evaluate.SensorEvaluation;
+import io.vigil.evaluate.SensorReport;
 import io.vigil.evaluate.SmartEvaluation;
 import io.vigil.evaluate.SmartReport;
 import io.vigil.model.AutoencoderSpec;
@@ -27,13 +28,18 @@ import picocli.CommandLine.Spec;
         description = {
                 "SMART (a topology with sources): Backblaze daily files, drives split by serial; Vigil versus "
                         + "Backblaze's rule (raw SMART 5/187/188/197/198 > 0).",
-                "Other kinds: labelled recordings (label column, or ADXL356 file names); ROC AUC per fault, "
-                        + "precision/recall/F1 at the calibrated threshold, detection delay."},
+                "Other kinds: labelled recordings (label column, NAB labels.json, or ADXL356 file names); the model "
+                        + "next to simple baselines (RMS z-score, robust z, windowed Gaussian, flag everything) on the "
+                        + "same windows: point and window F1, AUC, labelled spans alerted, false alarms, and the "
+                        + "model's recall at each baseline's false-alarm rate."},
         footer = {
                 "",
                 "Examples:",
                 "  vigil evaluate --topology smart --data ../shared/data/backblaze-2013 --out report/smart",
                 "  vigil evaluate --topology adxl356 --data ../shared/data/vibration-adxl356 --include '1200_*' --out report/adxl356/1200",
+                "  vigil evaluate --topology skab --data ../shared/data/skab/valve1 --choose-on '[0-7]' --out report/skab",
+                "  vigil evaluate --topology skab --data D/valve1 --train-data D/anomaly-free --out report/skab-af",
+                "  vigil evaluate --topology nab --data D/artificialWithAnomaly D/realTraffic --choose-on 'art_*' --out R",
                 "  vigil evaluate --topology smart --data D --out R --model report/smart/model.zip",
                 "  vigil evaluate --topology smart --data D --out R --selection   (compare variants, not on test drives)"})
 public final class EvaluateCommand implements Callable<Integer> {
@@ -44,8 +50,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--topology", required = true, paramLabel = "KIND", description = "Sensor kind or topology file.")
     String topologyName;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Recorded data: Backblaze folder or zip, or recordings.")
-    Path data;
+    @Option(names = "--data", required = true, arity = "1..*", paramLabel = "PATH",
+            description = "Recorded data: a Backblaze folder or zip, or labelled recordings (files or folders).")
+    List<Path> data;
+
+    @Option(names = "--train-data", arity = "1..*", paramLabel = "PATH",
+            description = "Sensors: recordings that only train (their healthy rows), e.g. SKAB's anomaly-free run; "
+                    + "without it, the warm-up part of each recording trains when the topology calibrates each device.")
+    List<Path> trainData = new ArrayList<>();
+
+    @Option(names = "--choose-on", paramLabel = "GLOB",
+            description = "Sensors: device ids (file base names) of the recordings settings were chosen on; the report "
+                    + "gives them apart (selection part) from the rest (test part), e.g. 'art_*' or '[0-7]'.")
+    String chooseOn;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report folder (created).")
     Path out;
@@ -81,8 +98,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (model != null && train) {
             throw new UsageException("give either --model FILE or --train, not both");
         }
-        if (!Files.exists(data)) {
-            throw new UsageException(data + ": data not found");
+        for (Path p : data) {
+            if (!Files.exists(p)) {
+                throw new UsageException(p + ": data not found");
+            }
+        }
+        for (Path p : trainData) {
+            if (!Files.exists(p)) {
+                throw new UsageException(p + ": training data not found");
+            }
         }
         SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
         ModelBundle bundle = null;
@@ -97,9 +121,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         Path report;
         ModelBundle used;
         if (!topology.sources().isEmpty()) {
+            if (data.size() > 1 || !trainData.isEmpty() || chooseOn != null) {
+                throw new UsageException("topology '" + topology.kind() + "' (SMART) takes one --data folder or zip and "
+                        + "no --train-data or --choose-on");
+            }
             SmartEvaluation.Result result = new SmartEvaluation(topology,
-                    new SmartEvaluation.Settings(testShare, settings, selection), line -> progress(err, line)).run(data, bundle);
-            report = SmartReport.write(result, out, data.toString(), commandLine());
+                    new SmartEvaluation.Settings(testShare, settings, selection), line -> progress(err, line)).run(data.get(0), bundle);
+            report = SmartReport.write(result, out, data.get(0).toString(), commandLine(true));
             used = result.bundle();
             summary(String.format(Locale.ROOT, "Vigil: %d of %d failed drives caught >=1 day ahead, %d of %d healthy "
                             + "alerted; rule: %d caught, %d alerted; sector count grew: %d caught, %d alerted",
@@ -109,11 +137,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         } else {
             SensorEvaluation.Result result;
             try {
-                result = new SensorEvaluation(topology, settings, line -> progress(err, line)).run(data, bundle, include);
+                result = new SensorEvaluation(topology, settings, line -> progress(err, line))
+                        .run(new SensorEvaluation.Options(data, trainData,
+                                chooseOn != null ? chooseOn : topology.chosenOn(), include), bundle);
             } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
+                throw new UsageException(e.getMessage()); // e.g. too little healthy data to train on: one line
             }
-            report = SensorEvaluation.writeReport(result, out, data.toString(), provenance(topology, settings, result));
+            report = SensorReport.write(result, topology, out, commandLine(false), provenance(topology, settings, result));
             used = result.bundle();
             summary(result.summary());
         }
@@ -124,30 +154,41 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** This run as a command line with every option that shapes a SMART report spelled out, defaults included. */
-    String commandLine() {
-        StringBuilder line = new StringBuilder("vigil evaluate --topology " + topologyName + " --data " + data
-                + " --out " + out);
+    /**
+     * This run as a command line with every option that shapes its report spelled out, defaults included; the
+     * report's header quotes it, so a report always names the command that regenerates it.
+     */
+    String commandLine(boolean smart) {
+        StringBuilder line = new StringBuilder("vigil evaluate --topology " + topologyName + " --data");
+        data.forEach(p -> line.append(' ').append(p));
+        if (!trainData.isEmpty()) {
+            line.append(" --train-data");
+            trainData.forEach(p -> line.append(' ').append(p));
+        }
+        if (chooseOn != null) {
+            line.append(" --choose-on ").append(quoted(chooseOn));
+        }
+        if (include != null) {
+            line.append(" --include ").append(quoted(include));
+        }
+        line.append(" --out ").append(out);
         if (model != null) {
             line.append(" --model ").append(model);
         } else {
             line.append(" --epochs ").append(epochs).append(" --max-train-windows ").append(maxTrainWindows);
         }
-        line.append(" --test-share ").append(testShare);
-        if (selection) {
-            line.append(" --selection");
+        if (smart) {
+            line.append(" --test-share ").append(testShare);
+            if (selection) {
+                line.append(" --selection");
+            }
         }
         return line.toString();
     }
 
-    /** Everything that shaped a sensor report, for its header: written by the code, never by hand. */
+    /** What else shaped a sensor report (network, front-end), for its header: written by the code, never by hand. */
     private List<String> provenance(SensorTopology topology, Trainer.Settings settings, SensorEvaluation.Result result) {
         List<String> lines = new ArrayList<>();
-        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        if (args.isEmpty() || !args.get(0).equals("evaluate")) { // the whole command line, or this command's part
-            args.add(0, "evaluate");
-        }
-        lines.add("Command: `vigil " + String.join(" ", args.stream().map(EvaluateCommand::quoted).toList()) + "`");
         if (model != null) {
             lines.add("Model: the bundle " + model + " (not trained here)");
         } else {
@@ -155,29 +196,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             lines.add(String.format(Locale.ROOT, "Training: at most %d epochs (--epochs), early stopping after %d "
                             + "without improvement, at least %d steps an epoch, batch %d, Adam learning rate %s, hidden "
                             + "%d, bottleneck %d, seed %d, at most %d training windows (--max-train-windows); "
-                            + "validation: the last %.0f %% of each healthy training recording's windows",
+                            + "validation: the last %.0f %% of each training recording's windows",
                     settings.maxEpochs(), settings.patience(), Trainer.MIN_STEPS_PER_EPOCH, settings.batchSize(),
                     net.learningRate(), net.hidden(), net.bottleneck(), net.seed(), settings.maxTrainWindows(),
                     100 * settings.validationShare()));
         }
-        lines.add(String.format(Locale.ROOT, "Split: each healthy recording's first %.0f %% trains, the rest is test; "
-                + "every fault recording is test", 100 * SensorEvaluation.TRAIN_SHARE));
-        lines.add(String.format(Locale.ROOT, "Topology `%s`: front-end %s; window %d, hop %d frames",
-                topology.kind(), topology.frontEnd().describe(), topology.window(), topology.hop()));
-        List<String> devices = result.recordings().stream().map(SensorEvaluation.Scored::device).distinct().toList();
-        if (topology.chosenOn() == null) {
-            lines.add("Recordings: " + String.join(", ", devices) + ". The topology names no selection part (chosenOn)");
-        } else {
-            java.nio.file.PathMatcher chosen = java.nio.file.FileSystems.getDefault()
-                    .getPathMatcher("glob:" + topology.chosenOn());
-            long selection = devices.stream().filter(d -> chosen.matches(Path.of(d))).count();
-            String part = selection == devices.size()
-                    ? "all of these recordings are in it: the numbers below are the selection's, not a test"
-                    : selection == 0 ? "none of these recordings is in it: test data, never used for a choice"
-                    : selection + " of these " + devices.size() + " recordings are in it";
-            lines.add(String.format(Locale.ROOT, "Recordings: %s. The topology's parameters were chosen on `%s` "
-                    + "(chosenOn): %s", String.join(", ", devices), topology.chosenOn(), part));
-        }
+        lines.add(String.format(Locale.ROOT, "Topology `%s`: front-end %s; window %d, hop %d frames%s",
+                topology.kind(), topology.frontEnd().describe(), topology.window(), topology.hop(),
+                topology.chosenOn() == null ? "" : "; its parameters were chosen on `" + topology.chosenOn()
+                        + "` (chosenOn), the selection part unless --choose-on says otherwise"));
         return lines;
     }
 

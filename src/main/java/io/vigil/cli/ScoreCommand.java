@@ -1,11 +1,11 @@
 package io.vigil.cli;
 
+import io.vigil.evaluate.Judged;
+import io.vigil.evaluate.SensorEvaluation;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.Window;
 import io.vigil.model.WindowScore;
 import io.vigil.model.WindowScorer;
-import io.vigil.model.Windower;
-import io.vigil.model.Windows;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
@@ -51,25 +51,28 @@ public final class ScoreCommand implements Callable<Integer> {
         ModelBundle bundle = ModelBundle.load(model);
         SensorTopology topology = TopologyLoader.load(topologies, bundle.metadata().kind());
         bundle.checkCompatible(topology, model);
-        List<DeviceSeries> devices = DataSources.read(data, topology);
+        List<DeviceSeries> devices = DataSources.readAll(data, topology);
         WindowScorer scorer = bundle.scorer();
-        Windower.Shape shape = Windower.Shape.of(topology);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         double threshold = scorer.threshold();
         out.println("device,window_start,window_end,score,threshold,anomalous");
         for (DeviceSeries series : devices) {
-            List<Window> windows = Windows.cut(series, shape);
-            List<WindowScore> scores = scorer.score(windows);
+            // a topology with alert.calibrate judges each device against its own warm-up, as the detector does;
+            // warm-up windows have an empty threshold and are never anomalous
+            Judged judged = SensorEvaluation.judge(topology, series, windows -> scorer.score(windows).stream()
+                    .mapToDouble(WindowScore::score).toArray(), threshold, false);
+            List<Window> windows = judged.windows();
             int over = 0;
             double max = 0;
             for (int i = 0; i < windows.size(); i++) {
-                double score = scores.get(i).score();
-                boolean anomalous = score > threshold;
+                double score = judged.scores()[i];
+                boolean anomalous = judged.flagged(i);
                 over += anomalous ? 1 : 0;
                 max = Math.max(max, score);
-                out.printf(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%d%n", series.device(), windows.get(i).startMs(),
-                        windows.get(i).endMs(), score, threshold, anomalous ? 1 : 0);
+                out.printf(Locale.ROOT, "%s,%d,%d,%.6f,%s,%d%n", series.device(), windows.get(i).startMs(),
+                        windows.get(i).endMs(), score, judged.judged(i)
+                                ? String.format(Locale.ROOT, "%.6f", judged.thresholds()[i]) : "", anomalous ? 1 : 0);
             }
             err.printf(Locale.ROOT, "score: %-28s %6d windows, %6d over threshold (%5.1f%%), max %.4f%n",
                     series.device(), windows.size(), over, windows.isEmpty() ? 0 : 100.0 * over / windows.size(), max);

@@ -86,9 +86,9 @@ public final class TrainCommand implements Callable<Integer> {
         Path target = out != null ? out : topology.modelPath();
         PrintWriter log = spec.commandLine().getOut();
         List<DeviceSeries> all = DataSources.read(data, topology);
-        List<DeviceSeries> healthy = DataSources.healthyOnly(all);
-        log.printf(Locale.ROOT, "train: %s, %d devices (%d left out as anomalous), %d samples%n", topology.kind(),
-                healthy.size(), all.size() - healthy.size(), healthy.stream().mapToLong(DeviceSeries::size).sum());
+        List<DeviceSeries> healthy = DataSources.healthyRows(all, topology);
+        log.printf(Locale.ROOT, "train: %s, %d devices, %d healthy samples in %d runs (labelled anomalies left out)%n",
+                topology.kind(), all.size(), healthy.stream().mapToLong(DeviceSeries::size).sum(), healthy.size());
         log.flush();
         Trainer.Settings settings = Trainer.Settings.defaults(topology)
                 .withEpochs(epochs)

@@ -14,18 +14,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The generic recorded CSV: a header, a timestamp column in epoch ms, the topology's feature columns
- * by name in any order (other columns ignored), an optional device column (absent: the file's base
- * name is the device id) and an optional 0/1 label column.
+ * The generic recorded CSV: a header, a timestamp column (epoch ms or ISO-8601, see {@link Timestamps}),
+ * the topology's feature columns by name in any order (other columns ignored), an optional device
+ * column (absent: the file's base name is the device id) and an optional 0/1 label column ({@code 0.0}
+ * and {@code 1.0} too, as SKAB writes them). Cells are separated by {@code ,} or, when the header holds
+ * more of them, by {@code ;}. Without a label column, labels may come as time windows from a
+ * {@code labels.json} next to the file ({@link LabelWindows}, NAB's form).
  */
 final class GenericCsvFormat {
+
+    /** Label cells read as 0 or 1. */
+    private static final java.util.Set<String> LABELS = java.util.Set.of("0", "1", "0.0", "1.0");
 
     private GenericCsvFormat() {
     }
 
+    /** {@code ;} when the header holds more of them than commas (SKAB), else {@code ,}. */
+    static char separator(String header) {
+        if (header == null) {
+            return ',';
+        }
+        return Cells.count(header, ';') > Cells.count(header, ',') ? ';' : ',';
+    }
+
     static Recording read(Path file, SensorTopology topology) {
         try (BufferedReader in = RecordingReader.open(file)) {
-            Columns columns = Columns.of(file, Cells.header(in.readLine(), ','), topology);
+            String header = in.readLine();
+            char separator = separator(header);
+            Columns columns = Columns.of(file, Cells.header(header, separator), topology);
+            LabelWindows windows = columns.label < 0 ? LabelWindows.of(file) : null;
             Map<String, SeriesBuilder> devices = new LinkedHashMap<>();
             List<String> problems = new ArrayList<>();
             double[] sample = new double[topology.featureCount()];
@@ -35,19 +52,22 @@ final class GenericCsvFormat {
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] cells = Cells.split(line, ',');
+                String[] cells = Cells.split(line, separator);
                 String problem = parse(cells, columns, topology, sample);
                 if (problem != null) {
                     problems.add(file + ":" + lineNo + ": " + problem + "; row skipped");
                     continue;
                 }
                 String device = columns.device < 0 ? columns.fileDevice : cells[columns.device];
-                int label = columns.label < 0 ? 0 : Integer.parseInt(cells[columns.label]);
+                long ts = Timestamps.parse(cells[columns.ts]);
+                int label = columns.label >= 0 ? (int) Double.parseDouble(cells[columns.label])
+                        : windows != null ? windows.labelAt(ts) : 0;
                 devices.computeIfAbsent(device, d -> new SeriesBuilder(d, sample.length))
-                        .add(Long.parseLong(cells[columns.ts]), sample, label, lineNo);
+                        .add(ts, sample, label, lineNo);
             }
+            boolean labelled = columns.label >= 0 || windows != null;
             var series = devices.values().stream()
-                    .map(b -> b.build(columns.label >= 0, file.toString(), problems)).toList();
+                    .map(b -> b.build(labelled, file.toString(), problems)).toList();
             return new Recording(series, problems);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
@@ -60,11 +80,9 @@ final class GenericCsvFormat {
             return "expected " + columns.count + " cells as in the header, got " + cells.length;
         }
         String ts = cells[columns.ts];
-        try {
-            Long.parseLong(ts);
-        } catch (NumberFormatException e) {
-            return "column '" + topology.csv().timestampColumn() + "': expected epoch milliseconds, got "
-                    + Cells.quote(ts);
+        if (Timestamps.parse(ts) == null) {
+            return "column '" + topology.csv().timestampColumn() + "': expected epoch milliseconds or an ISO-8601 "
+                    + "time, got " + Cells.quote(ts);
         }
         for (int f = 0; f < sample.length; f++) {
             String cell = cells[columns.features[f]];
@@ -82,7 +100,7 @@ final class GenericCsvFormat {
         if (columns.device >= 0 && cells[columns.device].isEmpty()) {
             return "column '" + topology.csv().deviceColumn() + "': expected a device id, got an empty cell";
         }
-        if (columns.label >= 0 && !cells[columns.label].equals("0") && !cells[columns.label].equals("1")) {
+        if (columns.label >= 0 && !LABELS.contains(cells[columns.label])) {
             return "column '" + topology.csv().labelColumn() + "': expected 0 or 1, got "
                     + Cells.quote(cells[columns.label]);
         }
@@ -107,7 +125,7 @@ final class GenericCsvFormat {
             int index = header.indexOf(column);
             if (index < 0) {
                 throw new ConfigException(file + ": column '" + column + "' missing; topology '" + topology.kind()
-                        + "' expects a header with '" + topology.csv().timestampColumn() + "' (epoch ms) and "
+                        + "' expects a header with '" + topology.csv().timestampColumn() + "' (epoch ms or ISO-8601) and "
                         + topology.features() + ", found " + header);
             }
             return index;

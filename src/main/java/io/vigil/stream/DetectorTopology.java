@@ -1,5 +1,6 @@
 package io.vigil.stream;
 
+import io.vigil.model.DeviceCalibration;
 import io.vigil.model.WindowScorer;
 import io.vigil.topology.ConfigException;
 import io.vigil.topology.SensorTopology;
@@ -78,6 +79,11 @@ public final class DetectorTopology {
         public String alertStore() {
             return "vigil-alert-state-" + kind;
         }
+
+        /** Device id → {@link io.vigil.model.DeviceCalibration.State}; only for kinds with {@code alert.calibrate}. */
+        public String calibrationStore() {
+            return "vigil-calibration-" + kind;
+        }
     }
 
     /** The changelog topic Kafka Streams keeps for a store of this application. */
@@ -131,6 +137,12 @@ public final class DetectorTopology {
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), names.windowing());
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.alertStore()),
                 Serdes.String(), AlertState.serde()).withCachingEnabled(), names.alerting());
+        if (kind.alert().calibrate() != null) {
+            // each device's own normal, changelogged like the windows, so a restart keeps its threshold
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.calibrationStore()),
+                    Serdes.String(), new JsonSerde<>(DeviceCalibration.State.class)).withCachingEnabled(),
+                    names.windowing());
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.vigil.stream;
 
+import io.vigil.model.DeviceCalibration;
 import io.vigil.model.Window;
 import io.vigil.model.WindowScore;
 import io.vigil.model.WindowScorer;
@@ -40,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * state and the score records; after a restart (or a task migration) {@link #init} reloads whatever is
  * pending into the batch, and the next flush scores it. A window is therefore scored exactly once,
  * and each device's windows reach the alerting processor in time order.
+ *
+ * <p><b>Each device's own normal.</b> When the kind declares {@code alert.calibrate}, a
+ * {@link DeviceCalibration} per device (in a changelogged store) standardizes each window as it is cut
+ * — the pending store keeps the standardized window, so a restart scores what it would have — and
+ * judges each score: during the device's warm-up the score is published (against the bundle's
+ * threshold) but does not reach the alert rule; afterwards it is published against, and alerted on,
+ * the device's own threshold.
  */
 public final class WindowingProcessor implements Processor<String, byte[], String, Object> {
 
@@ -58,6 +66,8 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
     private KeyValueStore<String, byte[]> windowers;
     private KeyValueStore<String, byte[]> pending;
     private WindowScorer scorer;
+    private final DeviceCalibration calibration; // null: one threshold for every device
+    private KeyValueStore<String, DeviceCalibration.State> calibrations;
 
     public WindowingProcessor(SensorTopology topology, Supplier<WindowScorer> scorerFactory, DetectorSettings settings,
                               DetectorMetrics.Kind meters) {
@@ -68,6 +78,8 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         this.scorerFactory = scorerFactory;
         this.settings = settings;
         this.meters = meters;
+        this.calibration = topology.alert().calibrate() == null ? null
+                : new DeviceCalibration(topology.alert().calibrate(), topology.hop());
     }
 
     @Override
@@ -75,6 +87,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         this.context = context;
         this.windowers = context.getStateStore(names.windowStore());
         this.pending = context.getStateStore(names.pendingStore());
+        this.calibrations = calibration == null ? null : context.getStateStore(names.calibrationStore());
         this.scorer = scorerFactory.get();
         meters.modelLoaded(scorer.modelVersion());
         reloadPending();
@@ -109,12 +122,15 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         long now = System.currentTimeMillis(); // end-to-end latency is against the real clock, as the sensors' is
         for (int i = 0; i < batch.size(); i++) {
             PendingWindow cut = batch.get(i);
-            ScoreEvent event = scoreEvent(cut, scores.get(i), threshold);
+            Double own = calibration == null ? Double.valueOf(threshold) : judge(cut.deviceId(), scores.get(i));
+            ScoreEvent event = scoreEvent(cut, scores.get(i), own == null ? threshold : own);
             Record<String, Object> out = new Record<>(cut.deviceId(), event, cut.window().endMs());
             context.forward(out, names.scoresSink());
-            context.forward(out, names.alerting());
+            if (own != null) {
+                context.forward(out, names.alerting());
+            }
             pending.delete(cut.key());
-            meters.windowScored(cut.deviceId(), event.score(), threshold, cut.window().endMs(), now);
+            meters.windowScored(cut.deviceId(), event.score(), event.threshold(), cut.window().endMs(), now);
         }
         batch.clear();
     }
@@ -148,7 +164,24 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         }
     }
 
+    /** The device's own threshold for this score, or null while it warms up (the score raises nothing). */
+    private Double judge(String deviceId, WindowScore score) {
+        DeviceCalibration.Judged judged = calibration.scored(calibrationOf(deviceId), score.score());
+        calibrations.put(deviceId, judged.state());
+        return judged.threshold();
+    }
+
+    private DeviceCalibration.State calibrationOf(String deviceId) {
+        DeviceCalibration.State state = calibrations.get(deviceId);
+        return state != null ? state : DeviceCalibration.State.fresh(topology.featureCount());
+    }
+
     private void enqueue(String deviceId, Window window) {
+        if (calibration != null) {
+            DeviceCalibration.Cut standardized = calibration.cut(calibrationOf(deviceId), window);
+            calibrations.put(deviceId, standardized.state());
+            window = standardized.window();
+        }
         PendingWindow cut = new PendingWindow(deviceId, window);
         pending.put(cut.key(), cut.toBytes());
         batch.add(cut);

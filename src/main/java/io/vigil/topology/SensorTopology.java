@@ -234,11 +234,27 @@ public record SensorTopology(
      *                       else on healthy validation devices, so that about this share of them would
      *                       raise an alert ({@code io.vigil.model.ThresholdCalibration#forDeviceShare})
      */
-    public record AlertPolicy(Double fixedThreshold, int raiseAfter, int clearAfter, Double healthyDeviceShare) {
+    public record AlertPolicy(Double fixedThreshold, int raiseAfter, int clearAfter, Double healthyDeviceShare,
+                              Calibrate calibrate) {
 
         public AlertPolicy(Double fixedThreshold, int raiseAfter, int clearAfter) {
-            this(fixedThreshold, raiseAfter, clearAfter, null);
+            this(fixedThreshold, raiseAfter, clearAfter, null, null);
         }
+
+        public AlertPolicy(Double fixedThreshold, int raiseAfter, int clearAfter, Double healthyDeviceShare) {
+            this(fixedThreshold, raiseAfter, clearAfter, healthyDeviceShare, null);
+        }
+    }
+
+    /**
+     * Each device's own normal ({@code alert.calibrate}): a device's first {@code warmupWindows}
+     * windows are its normal and raise nothing. With {@code standardize}, the first half of them
+     * gives the device's per-feature mean and std, and every later window is standardized with them
+     * before scoring; the remaining warm-up windows' scores give the device's threshold,
+     * {@code q + margin × (q − median)} with q their {@code quantile}
+     * ({@code io.vigil.model.DeviceCalibration}, used alike by the stream and by evaluation).
+     */
+    public record Calibrate(int warmupWindows, boolean standardize, double quantile, double margin) {
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.topology.SensorTopology.AlertPolicy;
 import io.vigil.topology.SensorTopology.BlockStat;
+import io.vigil.topology.SensorTopology.Calibrate;
 import io.vigil.topology.SensorTopology.CsvMapping;
 import io.vigil.topology.SensorTopology.FeatureSource;
 import io.vigil.topology.SensorTopology.FrontEndSpec;
@@ -81,6 +82,11 @@ public final class TopologyLoader {
         CsvMapping csv = csv(f, root.get("csv"));
         Path model = Path.of(f.text(root, "model", "models/" + kind + ".zip"));
         AlertPolicy alert = alert(f, root.get("alert"));
+        if (alert.calibrate() != null && alert.calibrate().standardize() && preprocess.block() > 1
+                && preprocess.stat() == BlockStat.RMS) {
+            // training standardizes raw samples, the stream reduced ones: the same only for a linear reduction
+            throw ConfigException.field(file, "alert.calibrate.standardize", "false with preprocess.stat rms", true);
+        }
         JsonNode mqtt = f.object(root, "mqtt", true);
         String topicFilter = f.text(mqtt, "mqtt.topicFilter", "vigil/" + kind + "/+");
         if (!topicFilter.endsWith("/+")) {
@@ -232,7 +238,47 @@ public final class TopologyLoader {
         return new AlertPolicy(fixed,
                 f.positiveInt(alert, "alert.raiseAfter", 3),
                 f.positiveInt(alert, "alert.clearAfter", 5),
-                share == null ? null : share.asDouble());
+                share == null ? null : share.asDouble(),
+                calibrate(f, alert.get("calibrate")));
+    }
+
+    private static final Set<String> CALIBRATE_FIELDS = Set.of("warmupWindows", "standardize", "quantile", "margin");
+
+    /** Optional {@code alert.calibrate}: each device's own threshold from its warm-up windows. */
+    private static Calibrate calibrate(Fields f, JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        f.requireObject(node, "alert.calibrate");
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!CALIBRATE_FIELDS.contains(name)) {
+                throw ConfigException.field(f.file, "alert.calibrate." + name, "one of " + CALIBRATE_FIELDS, name);
+            }
+        }
+        boolean standardize = true;
+        JsonNode given = node.get("standardize");
+        if (given != null) {
+            if (!given.isBoolean()) {
+                throw ConfigException.field(f.file, "alert.calibrate.standardize", "true or false", given);
+            }
+            standardize = given.asBoolean();
+        }
+        int warmup = f.positiveInt(node, "alert.calibrate.warmupWindows", null);
+        if (warmup < (standardize ? 4 : 2)) {
+            throw ConfigException.field(f.file, "alert.calibrate.warmupWindows",
+                    "at least " + (standardize ? 4 : 2) + " (half standardize, half calibrate)", warmup);
+        }
+        JsonNode quantile = node.get("quantile");
+        if (quantile != null && !(quantile.isNumber() && quantile.asDouble() > 0 && quantile.asDouble() <= 1)) {
+            throw ConfigException.field(f.file, "alert.calibrate.quantile", "a number in (0, 1]", quantile);
+        }
+        JsonNode margin = node.get("margin");
+        if (margin != null && !(margin.isNumber() && margin.asDouble() >= 0)) {
+            throw ConfigException.field(f.file, "alert.calibrate.margin", "a number >= 0", margin);
+        }
+        return new Calibrate(warmup, standardize, quantile == null ? 0.99 : quantile.asDouble(),
+                margin == null ? 1.0 : margin.asDouble());
     }
 
     /** Field readers that know the file, so every error names file and field. */

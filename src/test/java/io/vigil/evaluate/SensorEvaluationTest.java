@@ -2,6 +2,7 @@ package io.vigil.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.model.Trainer;
 import io.vigil.model.Window;
 import io.vigil.model.WindowScore;
 import io.vigil.model.WindowScorer;
@@ -71,5 +72,40 @@ class SensorEvaluationTest {
         assertThat(r.recordings().get(1).delayMs()).isEqualTo(1L);
         assertThat(r.recordings().get(0).delayMs()).isNull();
         assertThat(r.auc()).isEqualTo(1.0);
+    }
+
+    @Test
+    void eachRecordingIsJudgedAgainstItsOwnWarmUpNextToTheBaselines() {
+        // given: window 2, hop 1; each recording's first 2 windows set its threshold (their highest score);
+        // device b runs at a level 10 times a's, far over the model's one threshold (5)
+        SensorTopology base = topology();
+        SensorTopology calibrated = new SensorTopology(base.kind(), base.features(), base.sampleRateHz(), 2, 1,
+                base.preprocess(), base.payload(), base.csv(), base.modelPath(),
+                new AlertPolicy(null, 2, 3, null, new SensorTopology.Calibrate(2, false, 1.0, 0.0)),
+                base.mqttTopicFilter(), base.kafka());
+        int[] labels = {0, 0, 0, 0, 1, 1, 0};
+        DeviceSeries a = series("a", new double[] {1, 1, 1, 1, 5, 5, 1}, labels);
+        DeviceSeries b = series("b", new double[] {10, 10, 10, 10, 14, 14, 10}, labels);
+        DeviceSeries train = series("t", new double[] {1, 2, 1, 2, 1, 2}, null);
+
+        // when
+        SensorEvaluation.Result r = new SensorEvaluation(calibrated, Trainer.Settings.defaults(calibrated), line -> { })
+                .evaluate(null, new LastValueScorer(), List.of(train), List.of(a, b), "a", "given");
+
+        // then: windows end at samples 1..6; those ending at 1 and 2 are the warm-up (thresholds 1 and 10);
+        // samples 4 and 5 of both are flagged, and each span raises on its 2nd window over (sample 5)
+        assertThat(r.parts()).extracting(SensorEvaluation.Part::name).containsExactly("selection", "test", "all");
+        assertThat(r.part("selection").devices()).containsExactly("a");
+        PartMetrics model = r.part("all").model().metrics();
+        assertThat(model.points()).isEqualTo(new BinaryMetrics(4, 0, 10, 0));
+        assertThat(model.spansAlerted()).isEqualTo(2);
+        assertThat(model.falseAlarms()).isZero();
+        assertThat(r.recordings().get(1).delayMs()).isEqualTo(1L);
+        // flag everything flags samples 3..6 of each recording (after the warm-up): 2 true, 2 false each
+        SensorEvaluation.Row flagAll = r.part("all").rows().get(4);
+        assertThat(flagAll.detector()).isEqualTo("flag everything");
+        assertThat(flagAll.metrics().points()).isEqualTo(new BinaryMetrics(4, 4, 6, 0));
+        assertThat(r.part("all").rows()).extracting(SensorEvaluation.Row::detector).containsExactly("Vigil (model)",
+                "RMS z-score", "robust z", "windowed Gaussian", "flag everything");
     }
 }

@@ -70,12 +70,64 @@ class RecordingReaderTest {
     }
 
     @Test
+    void skabFilesAreReadAsTheyCome() throws IOException {
+        // given: ';' separators, ISO-8601 times without zone (UTC), a feature name with spaces, labels as 0.0/1.0
+        SensorTopology skab = TopologyLoader.load(Path.of("topologies/skab.yaml"));
+        Path file = write("3.csv", """
+                datetime;Accelerometer1RMS;Accelerometer2RMS;Current;Pressure;Temperature;Thermocouple;Voltage;\
+                Volume Flow RateRMS;anomaly;changepoint
+                2020-03-09 10:14:33;0.0265878;0.0401113;1.3302;0.054711;79.3366;26.0199;233.062;32.0;0.0;0.0
+                2020-03-09T10:14:34;1;2;3;4;5;6;7;8;1.0;1.0
+                2020-03-09 10:14:35+01:00;1;2;3;4;5;6;7;8;0.5;0.0
+                """);
+
+        // when
+        Recording recording = RecordingReader.readRecording(file, skab);
+
+        // then: 10:14:33 UTC is 1583748873000 ms; the +01:00 row is an hour earlier, and its label is not 0/1
+        DeviceSeries run = recording.series().get(0);
+        assertThat(run.device()).isEqualTo("3");
+        assertThat(run.ts()).containsExactly(1583748873000L, 1583748874000L);
+        assertThat(run.labels()).containsExactly(0, 1);
+        assertThat(run.values()[1]).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(recording.problems()).containsExactly(file + ":4: column 'anomaly': expected 0 or 1, got '0.5'; row skipped");
+    }
+
+    @Test
+    void nabSeriesTakeTheirLabelsFromTheWindowsInLabelsJson() throws IOException {
+        // given: NAB's layout, labels.json one folder up keyed by <category>/<file>
+        SensorTopology nab = TopologyLoader.load(Path.of("topologies/nab.yaml"));
+        Files.writeString(dir.resolve("labels.json"), """
+                {"realTraffic/speed_1.csv": [["2015-09-01 00:05:00.000000", "2015-09-01 00:10:00.000000"]],
+                 "realTraffic/other.csv": []}
+                """);
+        Files.createDirectories(dir.resolve("realTraffic"));
+        Path file = Files.writeString(dir.resolve("realTraffic/speed_1.csv"), """
+                timestamp,value
+                2015-09-01 00:00:00,80
+                2015-09-01 00:05:00,20
+                2015-09-01 00:10:00,25
+                2015-09-01 00:15:00,79
+                """);
+        Path unmentioned = Files.writeString(dir.resolve("realTraffic/unmentioned.csv"), "timestamp,value\n"
+                + "2015-09-01 00:00:00,1\n");
+
+        // when
+        DeviceSeries series = RecordingReader.read(file, nab).get(0);
+
+        // then: rows inside the window (ends included) are anomalous
+        assertThat(series.labels()).containsExactly(0, 1, 1, 0);
+        assertThat(series.values()).isDeepEqualTo(new double[][] {{80}, {20}, {25}, {79}});
+        assertThat(RecordingReader.read(unmentioned, nab).get(0).labelled()).isFalse();
+    }
+
+    @Test
     void aMissingFeatureColumnNamesFileColumnAndExpectation() throws IOException {
         Path file = write("short.csv", "ts,x,y\n1,2,3\n");
 
         assertThatThrownBy(() -> RecordingReader.read(file, VIBRATION))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(file + ": column 'z' missing; topology 'vibration' expects a header with 'ts' (epoch ms)"
+                .hasMessage(file + ": column 'z' missing; topology 'vibration' expects a header with 'ts' (epoch ms or ISO-8601)"
                         + " and [x, y, z], found [ts, x, y]");
     }
 

@@ -62,9 +62,19 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void skabCalibratesEachRunOnItsFirst400Rows() {
+        SensorTopology t = TopologyLoader.load(Path.of("topologies"), "skab");
+
+        assertThat(t.featureCount()).isEqualTo(8);
+        // 396 windows of 5 samples at hop 1 end at rows 5..400
+        assertThat(t.window() + t.alert().calibrate().warmupWindows() - 1).isEqualTo(400);
+        assertThat(t.alert().calibrate()).isEqualTo(new SensorTopology.Calibrate(396, true, 0.95, 0.0));
+    }
+
+    @Test
     void everyShippedTopologyLoads() {
         assertThat(TopologyLoader.loadAll(Path.of("topologies"))).extracting(SensorTopology::kind)
-                .contains("adxl356", "vibration");
+                .contains("adxl356", "vibration", "skab", "nab");
     }
 
     @Test
@@ -113,6 +123,10 @@ class TopologyLoaderTest {
             "frontEnd: {type: spectrum, rateHz: 20000, frame: 1024, envelopeBands: 5} | field 'frontEnd.envelopeLowHz': expected a positive number, but it is missing",
             "frontEnd: {type: spectrum, rateHz: 20000, frame: 1024, colour: red} | field 'frontEnd.colour': expected one of [bands, envelopeBands, envelopeHighHz, envelopeLowHz, envelopeMaxHz, frame, frameHop, highHz, lowHz, rateHz, type], got 'unknown'",
             "frontEnd: {type: rolling, span: 1} | field 'frontEnd.span': expected at least 2 samples, got '1'",
+            "alert: {calibrate: {warmupWindows: 3}} | field 'alert.calibrate.warmupWindows': expected at least 4 (half standardize, half calibrate), got '3'",
+            "alert: {calibrate: {warmupWindows: 10, quantile: 2}} | field 'alert.calibrate.quantile': expected a number in (0, 1], got '2'",
+            "alert: {calibrate: {warmupWindows: 10, standardize: yes please}} | field 'alert.calibrate.standardize': expected true or false, got 'yes please'",
+            "alert: {calibrate: {warmup: 10}} | field 'alert.calibrate.warmup': expected one of",
     })
     void aBrokenFieldFailsWithFileFieldAndExpectation(String line, String message) throws IOException {
         // given: a valid file with one field replaced (or added)

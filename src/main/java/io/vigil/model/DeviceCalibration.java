@@ -1,0 +1,166 @@
+package io.vigil.model;
+
+import io.vigil.topology.SensorTopology.Calibrate;
+import io.vigil.reading.DeviceSeries;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Each device's own normal (the topology's {@code alert.calibrate}): its first {@code warmupWindows}
+ * windows are declared normal and raise nothing. With {@code standardize}, the first half of them
+ * gives the device's per-feature mean and std (over its samples, each counted once) and every later
+ * window is standardized with them before scoring — the model then sees every device at its own
+ * operating point; the rest of the warm-up windows' scores give the device's threshold,
+ * {@link ThresholdCalibration#calibrate} of them. SKAB scores a run against its first 400 rows this
+ * way, NAB a series after its probationary period.
+ *
+ * <p>The stream keeps one {@link State} per device in a changelogged store and the evaluation
+ * replays a recording through the same two calls in the same order, so both judge a window alike:
+ * {@link #cut} when the window is cut (before scoring), {@link #scored} when its score is known.
+ * Windows are scored in the order they are cut, so the two counters meet the same windows.
+ */
+public final class DeviceCalibration {
+
+    /**
+     * One device's calibration so far; plain arrays so the stream can keep it as JSON.
+     *
+     * @param cut        windows cut so far
+     * @param scored     windows scored so far
+     * @param samples    samples counted into {@code sum}/{@code sumSq}
+     * @param mean       per-feature mean once the standardizing windows are done, else null
+     * @param std        per-feature std, likewise
+     * @param warmScores scores of the calibrating windows so far; null once the threshold is set
+     * @param threshold  the device's threshold once its warm-up is over, else null
+     */
+    public record State(int cut, int scored, long samples, double[] sum, double[] sumSq, double[] mean, double[] std,
+                        double[] warmScores, Double threshold) {
+
+        public static State fresh(int features) {
+            return new State(0, 0, 0, new double[features], new double[features], null, null, new double[0], null);
+        }
+    }
+
+    /** The window to score (standardized when the device's statistics are known) and the next state. */
+    public record Cut(State state, Window window) {
+    }
+
+    /** The next state and the device's threshold, null while the device is warming up (no alert then). */
+    public record Judged(State state, Double threshold) {
+    }
+
+    /** Floor of a feature's std: a feature constant during warm-up must not divide by zero. */
+    static final double MIN_STD = 1e-6;
+
+    private final Calibrate policy;
+    private final int hop;
+    private final int standardizing;
+
+    /** @param hop samples between window starts: a window after the first brings {@code hop} new samples */
+    public DeviceCalibration(Calibrate policy, int hop) {
+        this.policy = policy;
+        this.hop = hop;
+        this.standardizing = policy.standardize() ? policy.warmupWindows() / 2 : 0;
+    }
+
+    public Calibrate policy() {
+        return policy;
+    }
+
+    public Cut cut(State state, Window window) {
+        int index = state.cut() + 1;
+        if (index > standardizing) {
+            Window scored = state.mean() == null ? window : standardized(window, state.mean(), state.std());
+            return new Cut(new State(index, state.scored(), state.samples(), state.sum(), state.sumSq(), state.mean(),
+                    state.std(), state.warmScores(), state.threshold()), scored);
+        }
+        double[] sum = state.sum().clone();
+        double[] sumSq = state.sumSq().clone();
+        int length = window.length();
+        int fresh = index == 1 ? length : Math.min(hop, length);
+        for (int f = 0; f < sum.length; f++) {
+            for (int t = length - fresh; t < length; t++) {
+                double v = window.values()[f][t];
+                sum[f] += v;
+                sumSq[f] += v * v;
+            }
+        }
+        long samples = state.samples() + fresh;
+        double[] mean = null;
+        double[] std = null;
+        if (index == standardizing) {
+            mean = new double[sum.length];
+            std = new double[sum.length];
+            for (int f = 0; f < sum.length; f++) {
+                mean[f] = sum[f] / samples;
+                std[f] = Math.max(MIN_STD, Math.sqrt(Math.max(0, sumSq[f] / samples - mean[f] * mean[f])));
+            }
+        }
+        return new Cut(new State(index, state.scored(), samples, sum, sumSq, mean, std, state.warmScores(),
+                state.threshold()), window);
+    }
+
+    public Judged scored(State state, double score) {
+        int index = state.scored() + 1;
+        if (index <= standardizing || state.threshold() != null) {
+            return new Judged(withScored(state, index, state.warmScores(), state.threshold()), state.threshold());
+        }
+        double[] warm = Arrays.copyOf(state.warmScores(), state.warmScores().length + 1);
+        warm[warm.length - 1] = score;
+        if (index < policy.warmupWindows()) {
+            return new Judged(withScored(state, index, warm, null), null);
+        }
+        double threshold = ThresholdCalibration.calibrate(warm, policy.quantile(), policy.margin()).threshold();
+        // the warm-up's last window is still normal: the threshold judges the windows after it
+        return new Judged(withScored(state, index, null, threshold), null);
+    }
+
+    private static State withScored(State s, int scored, double[] warm, Double threshold) {
+        return new State(s.cut(), scored, s.samples(), s.sum(), s.sumSq(), s.mean(), s.std(), warm, threshold);
+    }
+
+    /**
+     * The series standardized with its own warm-up statistics (what {@link #cut} does to its windows),
+     * for training on standardized data; null when the series is too short to finish them. Exact for
+     * topologies without block preprocessing or with block means (both linear in the samples).
+     */
+    public DeviceSeries standardize(DeviceSeries series, Windower.Shape shape) {
+        State state = State.fresh(shape.features());
+        for (Window w : Windows.cut(series, shape)) {
+            state = cut(state, w).state();
+            if (state.mean() != null) {
+                break;
+            }
+        }
+        if (!policy.standardize()) {
+            return series;
+        }
+        if (state.mean() == null) {
+            return null;
+        }
+        double[][] values = new double[series.size()][];
+        for (int i = 0; i < values.length; i++) {
+            double[] row = series.values()[i];
+            values[i] = new double[row.length];
+            for (int f = 0; f < row.length; f++) {
+                values[i][f] = (row[f] - state.mean()[f]) / state.std()[f];
+            }
+        }
+        return new DeviceSeries(series.device(), series.ts(), values, series.labels());
+    }
+
+    /** Time of the last sample of the device's warm-up (its last warm-up window's end), or null when it is shorter. */
+    public Long warmupEnd(List<Window> windows) {
+        return windows.size() < policy.warmupWindows() ? null : windows.get(policy.warmupWindows() - 1).endMs();
+    }
+
+    static Window standardized(Window window, double[] mean, double[] std) {
+        float[][] out = new float[window.features()][window.length()];
+        for (int f = 0; f < out.length; f++) {
+            float[] row = window.values()[f];
+            for (int t = 0; t < row.length; t++) {
+                out[f][t] = (float) ((row[t] - mean[f]) / std[f]);
+            }
+        }
+        return new Window(window.startMs(), window.endMs(), out);
+    }
+}

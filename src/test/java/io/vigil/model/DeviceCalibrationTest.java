@@ -1,0 +1,73 @@
+package io.vigil.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.reading.DeviceSeries;
+import io.vigil.topology.SensorTopology.BlockStat;
+import io.vigil.topology.SensorTopology.Calibrate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each device's own normal: standardizing statistics, then a threshold, from its warm-up windows. */
+class DeviceCalibrationTest {
+
+    /** One feature, window 2, hop 1: values 10, 12, 10, 12, … so each window's samples are known. */
+    private static final Windower.Shape SHAPE = new Windower.Shape(1, 2, 1, 1, BlockStat.MEAN, 1000);
+
+    private static DeviceSeries series(double... values) {
+        long[] ts = new long[values.length];
+        double[][] rows = new double[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            ts[i] = 1000 + i;
+            rows[i] = new double[] {values[i]};
+        }
+        return new DeviceSeries("d", ts, rows, null);
+    }
+
+    @Test
+    void theFirstHalfStandardizesTheSecondHalfSetsTheThresholdAndTheWarmUpJudgesNothing() {
+        // given: 4 warm-up windows; windows 1-2 cover samples 10, 12, 10 (each counted once): mean 32/3
+        DeviceCalibration calibration = new DeviceCalibration(new Calibrate(4, true, 1.0, 0.0), 1);
+        List<Window> windows = Windows.cut(series(10, 12, 10, 12, 10, 40), SHAPE);
+        double mean = 32.0 / 3;
+        double std = Math.sqrt((100 + 144 + 100) / 3.0 - mean * mean);
+
+        // when: the windows are cut, then scored with a score = the window's last standardized value
+        DeviceCalibration.State state = DeviceCalibration.State.fresh(1);
+        List<Window> scored = new ArrayList<>();
+        for (Window w : windows) {
+            DeviceCalibration.Cut cut = calibration.cut(state, w);
+            state = cut.state();
+            scored.add(cut.window());
+        }
+        List<Double> thresholds = new ArrayList<>();
+        for (Window w : scored) {
+            DeviceCalibration.Judged judged = calibration.scored(state, w.values()[0][1]);
+            state = judged.state();
+            thresholds.add(judged.threshold());
+        }
+
+        // then: windows 1-2 are raw, 3-5 standardized with the first two windows' samples
+        assertThat(state.mean()[0]).isEqualTo(mean);
+        assertThat(state.std()[0]).isEqualTo(std);
+        assertThat(scored.get(0).values()[0]).containsExactly(10f, 12f);
+        // float tolerance: one float rounding of a value near 1 (2^-24 relative)
+        assertThat(scored.get(4).values()[0][1]).isCloseTo((float) ((40 - mean) / std), org.assertj.core.api.Assertions.within(1e-6f));
+        // windows 3 and 4 end in 10 and 12: the threshold is the larger (quantile 1, margin 0); warm-up judges nothing
+        assertThat(thresholds).containsExactly(null, null, null, null, (double) (float) ((12 - mean) / std));
+        assertThat(state.warmScores()).isNull();
+    }
+
+    @Test
+    void aSeriesIsStandardizedForTrainingAsItsWindowsAreAndAShortOneCannotBe() {
+        DeviceCalibration calibration = new DeviceCalibration(new Calibrate(4, true, 0.99, 1.0), 1);
+        DeviceSeries standardized = calibration.standardize(series(10, 12, 10, 12, 10, 40), SHAPE);
+        double mean = 32.0 / 3;
+        double std = Math.sqrt((100 + 144 + 100) / 3.0 - mean * mean);
+
+        assertThat(standardized.values()[5][0]).isEqualTo((40 - mean) / std);
+        assertThat(calibration.standardize(series(10, 12), SHAPE)).isNull();
+        assertThat(calibration.warmupEnd(Windows.cut(series(10, 12, 10, 12, 10, 40), SHAPE))).isEqualTo(1004L);
+    }
+}
