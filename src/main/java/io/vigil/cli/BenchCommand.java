@@ -13,13 +13,15 @@ import picocli.CommandLine.Spec;
                 "  vigil bench model",
                 "  vigil bench pipeline --devices 100,300,1000 --rate 100 --seconds 60",
                 "  vigil bench memory --devices 1000,10000,100000",
-                "  vigil bench replay --dir ../shared/data/backblaze-2013"},
+                "  vigil bench replay --dir ../shared/data/backblaze-2013",
+                "  vigil bench train-memory --epochs 50"},
         subcommands = {
                 BenchModelCommand.class,
                 BenchPipelineCommand.class,
                 BenchSoakCommand.class,
                 BenchMemoryCommand.class,
                 BenchReplayCommand.class,
+                BenchTrainMemoryCommand.class,
         })
 public final class BenchCommand implements Runnable {
 
