@@ -101,7 +101,7 @@ public final class SameDiffAutoencoder implements Autoencoder {
         if (training == null) {
             training = new LstmBackprop(spec, parameters());
         }
-        training.fit(batch.dup('c').data().asFloat(), (int) batch.size(0));
+        training.fit(floats(batch), (int) batch.size(0));
         trainedSinceSync = true;
     }
 
@@ -116,6 +116,12 @@ public final class SameDiffAutoencoder implements Autoencoder {
         syncWeights();
         List<String> names = new ArrayList<>(parameters().keySet());
         return sd.calculateGradients(Map.of(INPUT, batch, LABEL, batch), names);
+    }
+
+    /** The batch's values in c order; read straight from the buffer when it is laid out so (no native op). */
+    private static float[] floats(INDArray batch) {
+        boolean plain = batch.ordering() == 'c' && !batch.isView() && batch.data().length() == batch.length();
+        return (plain ? batch : batch.dup('c')).data().asFloat();
     }
 
     /** Copies the weights {@link #training} moved into the graph's arrays. */

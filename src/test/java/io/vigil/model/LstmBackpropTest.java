@@ -6,9 +6,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.profiler.OpProfiler;
 
 /**
  * The Java training step computes what SameDiff would: the same gradient for the graph, and ND4J's
@@ -22,12 +24,10 @@ class LstmBackpropTest {
     static final int BATCH = 7;
 
     /**
-     * SameDiff computes in float32, the Java pass in double. A gradient entry is a sum over batch ×
-     * steps = 84 products, each the end of a chain through at most 12 steps × 3 layers of about 10
-     * float operations: relative rounding ≤ (84 + 360) × 2^-24 ≈ 2.6e-5 of the largest term, and no
-     * term exceeds the largest gradient entry of its array by more than the batch × steps factor in
-     * the worst case only when terms cancel. 1e-4 of the array's largest entry leaves a factor of 4
-     * over the bound.
+     * SameDiff computes in float32, the Java pass in double. A gradient entry sums batch × steps = 84
+     * products, each the end of a chain through at most 12 steps × 3 layers of about 10 operations:
+     * float32 rounding (2^-24 ≈ 6e-8 per operation) over those ≈ 450 operations stays below 3e-5 of
+     * the largest term. 1e-4 of the array's largest entry leaves room for terms that cancel.
      */
     static final double GRADIENT_RELATIVE = 1e-4;
 
@@ -102,5 +102,37 @@ class LstmBackpropTest {
                 }
             });
         }
+    }
+
+    /**
+     * The regression guard for the leak: {@code sd.fit} ran 47 native ops per step here, among them
+     * {@code lstmLayer_bp}, which never frees its activations. A training step of the production
+     * network now runs none, so no native op can leak per batch. (Counted by ND4J's op profiler,
+     * which sees every op the executioner runs.)
+     */
+    @Test
+    void aTrainingStepOfTheProductionNetworkRunsNoNativeOp() {
+        // given: a network past its first step (which copies the weights out of the graph)
+        SameDiffAutoencoder network = new SameDiffAutoencoder(SPEC);
+        INDArray input = Nd4j.rand(DataType.FLOAT, BATCH, SPEC.features(), SPEC.window());
+        network.fitBatch(input);
+        OpExecutioner executioner = Nd4j.getExecutioner();
+        OpExecutioner.ProfilingMode before = executioner.getProfilingMode();
+        executioner.setProfilingMode(OpExecutioner.ProfilingMode.OPERATIONS);
+        OpProfiler.getInstance().reset();
+        long ops;
+        try {
+            // when
+            for (int i = 0; i < 3; i++) {
+                network.fitBatch(input);
+            }
+            ops = OpProfiler.getInstance().getInvocationsCount();
+        } finally {
+            executioner.setProfilingMode(before);
+            OpProfiler.getInstance().reset();
+        }
+
+        // then
+        assertThat(ops).isZero();
     }
 }
