@@ -1,5 +1,6 @@
 package io.vigil.model;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -98,7 +99,7 @@ final class LstmBackprop {
             }
         }
         for (Param p : params.values()) {
-            java.util.Arrays.fill(p.grad, 0);
+            Arrays.fill(p.grad, 0);
         }
 
         // forward
@@ -153,7 +154,7 @@ final class LstmBackprop {
             for (int j = 0; j < hidden; j++) {
                 double[] hj = h[j];
                 double[] dh = dDecH[s][j];
-                java.util.Arrays.fill(dh, 0, n, 0);
+                Arrays.fill(dh, 0, n, 0);
                 for (int k = 0; k < features; k++) {
                     double[] d = dOut[s][k];
                     double w = outW.value[j * features + k];
@@ -171,7 +172,7 @@ final class LstmBackprop {
         int bottleneck = spec.bottleneck();
         for (int s = 0; s < time; s++) {
             for (double[] row : dEnc1H[s]) {
-                java.util.Arrays.fill(row, 0, n, 0);
+                Arrays.fill(row, 0, n, 0);
             }
         }
         for (int s = 0; s < time; s++) {
@@ -362,8 +363,8 @@ final class LstmBackprop {
             int g4 = 4 * nOut;
             int time = in.length;
             for (int j = 0; j < nOut; j++) {
-                java.util.Arrays.fill(dhNext[j], 0, n, 0);
-                java.util.Arrays.fill(dcNext[j], 0, n, 0);
+                Arrays.fill(dhNext[j], 0, n, 0);
+                Arrays.fill(dcNext[j], 0, n, 0);
             }
             for (int s = time - 1; s >= 0; s--) {
                 double[][] a = gates[s];
@@ -423,7 +424,7 @@ final class LstmBackprop {
                 if (dIn != null) {
                     for (int k = 0; k < nIn; k++) {
                         double[] dx = dIn[s][k];
-                        java.util.Arrays.fill(dx, 0, n, 0);
+                        Arrays.fill(dx, 0, n, 0);
                         for (int j = 0; j < g4; j++) {
                             double wk = w.value[k * g4 + j];
                             double[] d = dz[j];
@@ -435,7 +436,7 @@ final class LstmBackprop {
                 }
                 for (int m = 0; m < nOut; m++) {
                     double[] dhn = dhNext[m];
-                    java.util.Arrays.fill(dhn, 0, n, 0);
+                    Arrays.fill(dhn, 0, n, 0);
                     if (s == 0) {
                         continue;
                     }

@@ -2,6 +2,7 @@ package io.vigil.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -77,7 +78,7 @@ class LstmBackpropTest {
         SameDiffAutoencoder network = new SameDiffAutoencoder(SPEC);
         LstmBackprop backprop = new LstmBackprop(SPEC, network.parameters());
         Map<String, INDArray> expected = network.parameters();
-        Map<String, GradientUpdater<?>> adam = new java.util.HashMap<>();
+        Map<String, GradientUpdater<?>> adam = new HashMap<>();
         expected.forEach((name, value) -> adam.put(name, new Adam(SPEC.learningRate())
                 .instantiate(Nd4j.zeros(DataType.FLOAT, 1, 2 * value.length()), true)));
 
