@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * per layer per call, 6.3 MiB for a batch of 64 windows of 64 steps with 16-8-16 units). Training
  * grew the process by that much per mini-batch, hundreds of MB per epoch, and no garbage
  * collection gets it back. The gradient here is the one SameDiff computes for the graph
- * ({@code SameDiffAutoencoderTest} compares the two), so only the leak goes.
+ * ({@code LstmBackpropTest} compares the two), so only the leak goes.
  *
  * <p>Loss: mean squared error over every element of the batch, as {@code sd.loss().meanSquaredError}
  * with no weights. Cell: see {@link LstmInference}. Adam: ND4J's {@code AdamUpdater} (β1 0.9,
@@ -69,7 +69,7 @@ final class LstmBackprop {
         if (value == null) {
             throw new IllegalArgumentException("parameter " + name + " missing");
         }
-        Param p = new Param(value.shape(), value.dup('c').data().asFloat());
+        Param p = new Param(value.dup('c').data().asFloat());
         params.put(name, p);
         return p;
     }
@@ -237,14 +237,12 @@ final class LstmBackprop {
 
     /** One trainable array: value, gradient and Adam's moments. */
     private static final class Param {
-        final long[] shape;
         final double[] value;
         final double[] grad;
         final double[] m;
         final double[] v;
 
-        Param(long[] shape, float[] initial) {
-            this.shape = shape.clone();
+        Param(float[] initial) {
             this.value = new double[initial.length];
             for (int i = 0; i < initial.length; i++) {
                 value[i] = initial[i];

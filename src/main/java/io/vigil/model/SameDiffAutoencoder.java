@@ -26,7 +26,7 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  *
  * <p>Training steps run in {@link LstmBackprop}, not {@code sd.fit}: the native {@code lstmLayer_bp}
  * of 1.0.0-M2.1 leaks its activations on every call (see there). The graph computes reconstructions
- * and keeps the loss only as the reference that {@code SameDiffAutoencoderTest} checks the Java
+ * and keeps the loss only as the reference that {@code LstmBackpropTest} checks the Java
  * gradients against; weights move into it before every reconstruction.
  */
 public final class SameDiffAutoencoder implements Autoencoder {
