@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
                 "  vigil bench pipeline --devices 100,300,1000 --rate 100 --seconds 60",
                 "  vigil bench memory --devices 1000,10000,100000",
                 "  vigil bench replay --dir ../shared/data/backblaze-2013",
-                "  vigil bench frontend --topologies adxl356,vibration"},
+                "  vigil bench frontend --topologies adxl356,vibration",
+                "  vigil bench train-memory --epochs 50"},
         subcommands = {
                 BenchModelCommand.class,
                 BenchPipelineCommand.class,
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
                 BenchMemoryCommand.class,
                 BenchReplayCommand.class,
                 BenchFrontEndCommand.class,
+                BenchTrainMemoryCommand.class,
         })
 public final class BenchCommand implements Runnable {
 

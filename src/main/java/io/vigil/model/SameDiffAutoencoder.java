@@ -1,10 +1,11 @@
 package io.vigil.model;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
@@ -12,9 +13,7 @@ import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMLayerConfig;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.weightinit.impl.XavierInitScheme;
 import org.nd4j.weightinit.impl.ZeroInitScheme;
 
@@ -24,6 +23,11 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  *
  * <p>The graph is always built in code and only the weights are saved: {@code SameDiff.load} fails
  * on graphs with {@code lstmLayer} in 1.0.0-M2.1.
+ *
+ * <p>Training steps run in {@link LstmBackprop}, not {@code sd.fit}: the native {@code lstmLayer_bp}
+ * of 1.0.0-M2.1 leaks its activations on every call (see there). The graph computes reconstructions
+ * and keeps the loss only as the reference that {@code LstmBackpropTest} checks the Java
+ * gradients against; weights move into it before every reconstruction.
  */
 public final class SameDiffAutoencoder implements Autoencoder {
 
@@ -34,6 +38,8 @@ public final class SameDiffAutoencoder implements Autoencoder {
 
     private final AutoencoderSpec spec;
     private final SameDiff sd;
+    private LstmBackprop training;      // made on the first training step, keeps Adam's state
+    private boolean trainedSinceSync;   // training holds weights the graph has not seen yet
 
     public SameDiffAutoencoder(AutoencoderSpec spec) {
         this.spec = spec;
@@ -60,11 +66,6 @@ public final class SameDiffAutoencoder implements Autoencoder {
         SDVariable output = sd.permute(OUTPUT, sd.reshape(dense, -1, t, f), 0, 2, 1); // [batch, features, time]
 
         sd.loss().meanSquaredError(LOSS, label, output, null);
-        sd.setTrainingConfig(TrainingConfig.builder()
-                .updater(new Adam(s.learningRate()))
-                .dataSetFeatureMapping(INPUT)
-                .dataSetLabelMapping(LABEL)
-                .build());
         return sd;
     }
 
@@ -97,16 +98,47 @@ public final class SameDiffAutoencoder implements Autoencoder {
 
     @Override
     public void fitBatch(INDArray batch) {
-        sd.fit(new DataSet(batch, batch));
+        if (training == null) {
+            training = new LstmBackprop(spec, parameters());
+        }
+        training.fit(floats(batch), (int) batch.size(0));
+        trainedSinceSync = true;
     }
 
     @Override
     public INDArray reconstruct(INDArray batch) {
+        syncWeights();
         return sd.outputSingle(Map.of(INPUT, batch), OUTPUT);
+    }
+
+    /** dLoss/dparameter for one batch as SameDiff's own back propagation computes it (the reference in tests). */
+    Map<String, INDArray> sameDiffGradients(INDArray batch) {
+        syncWeights();
+        List<String> names = new ArrayList<>(parameters().keySet());
+        return sd.calculateGradients(Map.of(INPUT, batch, LABEL, batch), names);
+    }
+
+    /** The batch's values in c order; read straight from the buffer when it is laid out so (no native op). */
+    private static float[] floats(INDArray batch) {
+        boolean plain = batch.ordering() == 'c' && !batch.isView() && batch.data().length() == batch.length();
+        return (plain ? batch : batch.dup('c')).data().asFloat();
+    }
+
+    /** Copies the weights {@link #training} moved into the graph's arrays. */
+    private void syncWeights() {
+        if (!trainedSinceSync) {
+            return;
+        }
+        training.weights().forEach((name, values) -> {
+            INDArray target = sd.getVariable(name).getArr();
+            target.assign(Nd4j.create(values, target.shape(), 'c'));
+        });
+        trainedSinceSync = false;
     }
 
     @Override
     public Map<String, INDArray> parameters() {
+        syncWeights();
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
@@ -132,5 +164,8 @@ public final class SameDiffAutoencoder implements Autoencoder {
             }
             target.assign(value);
         });
+        if (training != null) {
+            training.setWeights(parameters);
+        }
     }
 }

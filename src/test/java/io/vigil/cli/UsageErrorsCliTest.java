@@ -40,6 +40,9 @@ class UsageErrorsCliTest {
                     + " (see 'vigil score --help')",
             "bench model --nope"
                     + "| vigil: Unknown option: '--nope' (see 'vigil bench model --help')",
+            "bench train-memory --epochs 0"
+                    + "| vigil: epochs, devices and hop must be positive, window at least 2 and samples at least two"
+                    + " windows; got epochs 0, devices 4, samples 2500, window 64, hop 1",
             "score --model nope.zip --data nope.csv"
                     + "| vigil: nope.csv: no such file or folder",
             "replay csv --file nope.csv --topology vibration --to kafka --bootstrap localhost:1"

@@ -1,0 +1,133 @@
+package io.vigil.cli;
+
+import io.vigil.demo.TrainMemoryBench;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil bench train-memory}: process RSS after every training epoch. */
+@Command(name = "train-memory",
+        mixinStandardHelpOptions = true,
+        header = "Measure the process's memory (RSS) after every training epoch: it must stay flat.",
+        description = {
+                "Trains the production autoencoder (samediff engine) on a synthetic 8-sensor recording shaped like a",
+                "pump test bed (1 Hz, slow cycles and noise) for --epochs epochs with no early stop, and reads VmRSS",
+                "from /proc/self/status and the heap in use after every epoch, without forcing a collection.",
+                "Writes train-memory.csv (the command, machine and load in its header) and train-memory.png to --out."},
+        footer = {"", "Examples:",
+                "  vigil bench train-memory --epochs 12",
+                "  vigil bench train-memory --epochs 50 --out docs/reports/train-memory"})
+public final class BenchTrainMemoryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--epochs", defaultValue = "50", description = "Epochs, all trained (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--devices", defaultValue = "4", description = "Synthetic devices (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--samples", defaultValue = "2500", description = "Samples per device, 1 Hz (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--window", defaultValue = "64", description = "Window length in samples (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--hop", defaultValue = "1", description = "Samples between window starts (default: ${DEFAULT-VALUE}).")
+    int hop;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Data and network seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "target/train-memory", paramLabel = "DIR",
+            description = "Where train-memory.csv and train-memory.png go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainMemoryBench.Settings settings;
+        try {
+            settings = new TrainMemoryBench.Settings(epochs, devices, samples, window, hop, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        PrintWriter log = spec.commandLine().getOut();
+        String command = String.format(Locale.ROOT,
+                "vigil bench train-memory --epochs %d --devices %d --samples %d --window %d --hop %d --seed %d --out %s",
+                epochs, devices, samples, window, hop, seed, out);
+        String loadBefore = loadAverage();
+        String machine = String.format(Locale.ROOT, "%s, %d cores; max heap %d MB; %s; OMP_NUM_THREADS=%s;"
+                        + " javacpp maxbytes=%s maxphysicalbytes=%s",
+                cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.vm.name") + " " + Runtime.version(),
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+                System.getProperty("org.bytedeco.javacpp.maxbytes", "unset"),
+                System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "unset"));
+        println(log, "bench: " + command);
+        println(log, "bench: " + machine + "; load average " + loadBefore);
+        TrainMemoryBench.Result r = TrainMemoryBench.run(settings, Path.of(System.getProperty("java.io.tmpdir")),
+                line -> println(log, "bench: " + line));
+        List<TrainMemoryBench.Sample> s = r.samples();
+        String summary = String.format(Locale.ROOT,
+                "RSS before training %,.0f MB, after epoch 1 %,.0f MB, after epoch %d %,.0f MB, max %,.0f MB;"
+                        + " slope over epochs 2-%d %+.2f MB per epoch",
+                mb(s.get(0).rssBytes()), mb(s.get(1).rssBytes()), s.get(s.size() - 1).epoch(),
+                mb(s.get(s.size() - 1).rssBytes()), mb(r.maxRssBytes()), s.get(s.size() - 1).epoch(),
+                r.rssSlopeMbPerEpoch());
+        String data = String.format(Locale.ROOT, "data: synthetic, %d devices x %,d samples, %d features, window %d,"
+                        + " hop %d: %,d training and %,d validation windows per epoch, batch 64",
+                devices, samples, TrainMemoryBench.FEATURES.size(), window, hop, r.trainWindows(), r.validationWindows());
+        String loadAfter = loadAverage();
+        List<String> header = List.of(command, "machine: " + machine,
+                "load average (1, 5, 15 min) before " + loadBefore + ", after " + loadAfter, data, summary);
+        TrainMemoryBench.write(r, header, String.format(Locale.ROOT,
+                "Training memory: %d epochs, %,d windows per epoch (%s)", epochs, r.trainWindows(), cpuModel()), out);
+        println(log, "");
+        println(log, "bench: " + data);
+        println(log, "bench: " + summary);
+        println(log, "bench: load average before " + loadBefore + ", after " + loadAfter);
+        println(log, "bench: wrote " + out.resolve("train-memory.csv") + " and " + out.resolve("train-memory.png"));
+        return 0;
+    }
+
+    /** The CPU as {@code lscpu} names it ("Model name"), from /proc/cpuinfo. */
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            return "CPU model unknown";
+        }
+        return "CPU model unknown";
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | ArrayIndexOutOfBoundsException e) {
+            return "unknown";
+        }
+    }
+
+    private static double mb(long bytes) {
+        return bytes / (double) (1 << 20);
+    }
+
+    private static void println(PrintWriter out, String line) {
+        out.println(line);
+        out.flush();
+    }
+}
