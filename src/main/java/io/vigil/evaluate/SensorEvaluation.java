@@ -133,7 +133,8 @@ public final class SensorEvaluation {
         List<DeviceSeries> all = RecordingReader.readAll(options.data(), topology).stream()
                 .filter(s -> included == null || included.matches(Path.of(s.device()))).toList();
         if (all.isEmpty()) {
-            throw new ConfigException(options.data() + ": no recording matches '" + options.include() + "'");
+            throw new ConfigException(String.join(", ", options.data().stream().map(Path::toString).toList())
+                    + ": no recording matches '" + options.include() + "'");
         }
         if (all.stream().noneMatch(DeviceSeries::labelled)) {
             throw new ConfigException(options.data() + ": the recordings carry no labels; evaluation needs a label "

@@ -41,8 +41,8 @@ class HelpCliTest {
                 "  soak          Run the pipeline for a long while with hostile input mixed in, and track memory and threads.",
                 "  memory        Measure what each device costs in the detector's state stores, per fleet size.",
                 "  replay        Measure how fast a Backblaze folder replays into Kafka, directly and over MQTT.",
-                "  train-memory  Measure the process's memory (RSS) after every training epoch: it must stay flat.",
-                "  frontend      Measure the front-end and windowing cost per raw sample (one device, one thread).");
+                "  frontend      Measure the front-end and windowing cost per raw sample (one device, one thread).",
+                "  train-memory  Measure the process's memory (RSS) after every training epoch: it must stay flat.");
         assertThat(commandList("replay", "--help")).containsExactly(
                 "  backblaze  Replay Backblaze Drive Stats as SMART readings, one per drive-day.",
                 "  csv        Replay recorded sensor files as batched readings, shifted in time to start now.");
