@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Regenerates every evaluation report under docs/reports with the exact commands the README prints;
+# each report's header is written by the code and repeats its command. Run from the repository root
+# with the shared data at ../shared/data. Training is reproducible (fixed seeds, Java training steps):
+# a re-run changes only the model versions' time stamps, not the numbers.
+# Usage: docs/reports/regenerate.sh [adxl356|skab|nab|smart|smart-selection ...]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+D=../shared/data
+parts=("$@")
+((${#parts[@]})) || parts=(adxl356 skab nab smart smart-selection)
+for part in "${parts[@]}"; do
+  case $part in
+    adxl356)
+      for rpm in 1200 2400 1800; do   # one model per shaft speed; chosen on 1200 rpm only (topologies/adxl356.yaml)
+        ./vigil evaluate --topology adxl356 --data $D/vibration-adxl356 --include "${rpm}_*" --epochs 30 --out docs/reports/adxl356/$rpm
+      done ;;
+    skab)
+      ./vigil evaluate --topology skab --data $D/skab/valve1 --choose-on '[0-7]' --out docs/reports/skab ;;
+    nab)
+      ./vigil evaluate --topology nab --data $D/nab/artificialWithAnomaly $D/nab/realTraffic $D/nab/realAWSCloudwatch --choose-on 'art_*' --out docs/reports/nab ;;
+    smart)
+      ./vigil evaluate --topology smart --data $D/backblaze-2013 --out docs/reports/smart --epochs 10 --max-train-windows 20000 --test-share 0.5 ;;
+    smart-selection)   # every SMART variant tried, judged on the selection drives only (never the test half)
+      for v in daily-growth-7pct daily-growth-4pct own-baseline-only-4pct own-baseline-and-daily-4pct own-baseline-4pct own-baseline-window3-4pct; do
+        ./vigil evaluate --topology topologies/smart-variants/$v.yaml --data $D/backblaze-2013 --out docs/reports/smart-selection/$v --epochs 10 --max-train-windows 20000 --test-share 0.5 --selection
+      done
+      ./vigil evaluate --topology topologies/smart-variants/own-baseline-4pct.yaml --data $D/backblaze-2013 --out docs/reports/smart-selection/own-baseline-4pct-20-epochs --epochs 20 --max-train-windows 20000 --test-share 0.5 --selection ;;
+    *) echo "regenerate.sh: unknown part '$part' (adxl356, skab, nab, smart, smart-selection)" >&2; exit 2 ;;
+  esac
+done
