@@ -88,7 +88,8 @@ final class DataSources {
             return healthyOnly(series); // a drive that fails trains nothing, not even its days before failing
         }
         var calibrate = topology.alert().calibrate();
-        DeviceCalibration calibration = calibrate == null ? null : new DeviceCalibration(calibrate, topology.hop());
+        DeviceCalibration calibration = calibrate == null ? null
+                : new DeviceCalibration(calibrate, topology.hop(), topology.frontEnd());
         Windower.Shape shape = Windower.Shape.of(topology);
         List<DeviceSeries> rows = new ArrayList<>();
         for (DeviceSeries s : series) {

@@ -158,7 +158,7 @@ public final class SensorEvaluation {
             training = "the healthy rows of " + options.trainData();
         } else if (calibrate != null) {
             for (DeviceSeries s : all) {
-                Long end = new DeviceCalibration(calibrate, topology.hop()).warmupEnd(Windows.cut(s, shape));
+                Long end = new DeviceCalibration(calibrate, topology.hop(), topology.frontEnd()).warmupEnd(Windows.cut(s, shape));
                 if (end != null) {
                     int cut = (int) Arrays.stream(s.ts()).filter(t -> t <= end).count();
                     train.addAll(HealthyRows.of(HealthyRows.slice(s, 0, cut)));
@@ -203,7 +203,7 @@ public final class SensorEvaluation {
         if (calibrate == null || !calibrate.standardize()) {
             return train;
         }
-        DeviceCalibration calibration = new DeviceCalibration(calibrate, topology.hop());
+        DeviceCalibration calibration = new DeviceCalibration(calibrate, topology.hop(), topology.frontEnd());
         return train.stream().map(s -> calibration.standardize(s, shape)).filter(s -> s != null).toList();
     }
 
@@ -224,8 +224,9 @@ public final class SensorEvaluation {
         if (!train.isEmpty()) {
             List<Window> trainWindows = baselineWindows(train);
             for (WindowBaseline unfitted : WindowBaseline.sensorBaselines()) {
-                WindowBaseline b = unfitted.fit(trainWindows);
-                Function<List<Window>, double[]> score = ws -> ws.stream().mapToDouble(b::score).toArray();
+                WindowBaseline b = unfitted.fit(trainWindows.stream().map(this::levels).toList());
+                Function<List<Window>, double[]> score = ws -> ws.stream().map(this::levels).mapToDouble(b::score)
+                        .toArray();
                 Double threshold = b.fixedThreshold();
                 if (threshold == null) {
                     threshold = ThresholdCalibration.calibrate(score.apply(trainWindows), settings.quantile(),
@@ -269,6 +270,21 @@ public final class SensorEvaluation {
         return new Part(name, model.stream().map(j -> j.series().device()).toList(), rows);
     }
 
+    /**
+     * The raw features' levels of a window of front-end frames: baselines judge the sensor's values
+     * as they are (NAB's windowed Gaussian scores the value), not what a front-end derives from them.
+     */
+    private Window levels(Window w) {
+        if (w.features() == topology.featureCount()) {
+            return w;
+        }
+        float[][] rows = new float[topology.featureCount()][];
+        for (int f = 0; f < rows.length; f++) {
+            rows[f] = w.values()[topology.frontEnd().levelOf(f)];
+        }
+        return new Window(w.startMs(), w.endMs(), rows);
+    }
+
     private List<Window> baselineWindows(List<DeviceSeries> train) {
         List<Window> windows = new ArrayList<>();
         train.forEach(s -> windows.addAll(Windows.cut(s, shape)));
@@ -307,7 +323,7 @@ public final class SensorEvaluation {
             scores = score.apply(windows);
             Arrays.fill(thresholds, threshold);
         } else {
-            DeviceCalibration calibration = new DeviceCalibration(calibrate, topology.hop());
+            DeviceCalibration calibration = new DeviceCalibration(calibrate, topology.hop(), topology.frontEnd());
             DeviceCalibration.State state = DeviceCalibration.State.fresh(topology.featureCount());
             List<Window> toScore = new ArrayList<>(windows.size());
             for (Window w : windows) {

@@ -1,6 +1,8 @@
 package io.vigil.model;
 
 import io.vigil.topology.SensorTopology.Calibrate;
+import io.vigil.topology.SensorTopology.FrontEndSpec;
+import io.vigil.topology.SensorTopology.Preprocess;
 import io.vigil.reading.DeviceSeries;
 import java.util.Arrays;
 import java.util.List;
@@ -54,12 +56,24 @@ public final class DeviceCalibration {
     private final Calibrate policy;
     private final int hop;
     private final int standardizing;
+    private final FrontEndSpec frontEnd;
 
     /** @param hop samples between window starts: a window after the first brings {@code hop} new samples */
     public DeviceCalibration(Calibrate policy, int hop) {
+        this(policy, hop, Preprocess.NONE);
+    }
+
+    /**
+     * @param frontEnd what made the windows' frames: the statistics are those of each raw feature's level,
+     *                 and a frame value is standardized as its raw feature would be (a rolling front-end's
+     *                 change and spread only scaled), so scoring sees what training on the standardized
+     *                 raw series ({@link #standardize}) saw
+     */
+    public DeviceCalibration(Calibrate policy, int hop, FrontEndSpec frontEnd) {
         this.policy = policy;
         this.hop = hop;
         this.standardizing = policy.standardize() ? policy.warmupWindows() / 2 : 0;
+        this.frontEnd = frontEnd;
     }
 
     public Calibrate policy() {
@@ -69,7 +83,7 @@ public final class DeviceCalibration {
     public Cut cut(State state, Window window) {
         int index = state.cut() + 1;
         if (index > standardizing) {
-            Window scored = state.mean() == null ? window : standardized(window, state.mean(), state.std());
+            Window scored = state.mean() == null ? window : standardized(window, state.mean(), state.std(), frontEnd);
             return new Cut(new State(index, state.scored(), state.samples(), state.sum(), state.sumSq(), state.mean(),
                     state.std(), state.warmScores(), state.threshold()), scored);
         }
@@ -79,7 +93,7 @@ public final class DeviceCalibration {
         int fresh = index == 1 ? length : Math.min(hop, length);
         for (int f = 0; f < sum.length; f++) {
             for (int t = length - fresh; t < length; t++) {
-                double v = window.values()[f][t];
+                double v = window.values()[frontEnd.levelOf(f)][t];
                 sum[f] += v;
                 sumSq[f] += v * v;
             }
@@ -153,12 +167,14 @@ public final class DeviceCalibration {
         return windows.size() < policy.warmupWindows() ? null : windows.get(policy.warmupWindows() - 1).endMs();
     }
 
-    static Window standardized(Window window, double[] mean, double[] std) {
+    static Window standardized(Window window, double[] mean, double[] std, FrontEndSpec frontEnd) {
         float[][] out = new float[window.features()][window.length()];
         for (int f = 0; f < out.length; f++) {
             float[] row = window.values()[f];
+            int input = frontEnd.inputOf(f);
+            double shift = frontEnd.movesWithLevel(f) ? mean[input] : 0;
             for (int t = 0; t < row.length; t++) {
-                out[f][t] = (float) ((row[t] - mean[f]) / std[f]);
+                out[f][t] = (float) ((row[t] - shift) / std[input]);
             }
         }
         return new Window(window.startMs(), window.endMs(), out);

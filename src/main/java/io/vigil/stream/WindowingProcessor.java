@@ -79,7 +79,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         this.settings = settings;
         this.meters = meters;
         this.calibration = topology.alert().calibrate() == null ? null
-                : new DeviceCalibration(topology.alert().calibrate(), topology.hop());
+                : new DeviceCalibration(topology.alert().calibrate(), topology.hop(), topology.frontEnd());
     }
 
     @Override

@@ -123,6 +123,25 @@ public record SensorTopology(
 
         /** Every parameter in one line; saved in the model bundle and compared when it is loaded. */
         String describe();
+
+        /** The raw feature frame value {@code output} comes from. */
+        default int inputOf(int output) {
+            return output;
+        }
+
+        /** The frame value that carries raw feature {@code input}'s level. */
+        default int levelOf(int input) {
+            return input;
+        }
+
+        /**
+         * Whether frame value {@code output} moves with its input's level (a level or a mean), so that
+         * standardizing the raw feature ({@code (v - mean) / std}) shifts and scales it; otherwise (a
+         * change, a spread) it is only scaled.
+         */
+        default boolean movesWithLevel(int output) {
+            return true;
+        }
     }
 
     /** Reduction of every {@code block} consecutive raw samples to one, per feature. */
@@ -199,6 +218,21 @@ public record SensorTopology(
         @Override
         public String describe() {
             return "rolling " + span;
+        }
+
+        @Override
+        public int inputOf(int output) {
+            return output / 4;
+        }
+
+        @Override
+        public int levelOf(int input) {
+            return input * 4;
+        }
+
+        @Override
+        public boolean movesWithLevel(int output) {
+            return output % 4 == 0 || output % 4 == 2;
         }
     }
 

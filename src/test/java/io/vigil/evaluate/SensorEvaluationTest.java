@@ -108,4 +108,45 @@ class SensorEvaluationTest {
         assertThat(r.part("all").rows()).extracting(SensorEvaluation.Row::detector).containsExactly("Vigil (model)",
                 "RMS z-score", "robust z", "windowed Gaussian", "flag everything");
     }
+
+    @Test
+    void underARollingFrontEndTheBaselinesJudgeTheRawLevelsAsWithoutOne() {
+        // given: a rolling front-end over 2 samples makes its first frame at a series' 2nd sample, so its
+        // windows end where a plain topology's windows end on the series without its first sample
+        SensorTopology base = topology();
+        AlertPolicy alert = new AlertPolicy(null, 2, 3, null, new SensorTopology.Calibrate(2, false, 1.0, 0.0));
+        SensorTopology plain = new SensorTopology(base.kind(), base.features(), base.sampleRateHz(), 2, 1,
+                base.preprocess(), base.payload(), base.csv(), base.modelPath(), alert, base.mqttTopicFilter(),
+                base.kafka(), java.util.Map.of(), java.util.Map.of(), null, null);
+        SensorTopology rolling = new SensorTopology(base.kind(), base.features(), base.sampleRateHz(), 2, 1,
+                base.preprocess(), base.payload(), base.csv(), base.modelPath(), alert, base.mqttTopicFilter(),
+                base.kafka(), java.util.Map.of(), java.util.Map.of(), new SensorTopology.Rolling(2), null);
+        DeviceSeries a = series("a", new double[] {3, 1, 1, 2, 1, 5, 6, 1}, new int[] {0, 0, 0, 0, 0, 1, 1, 0});
+        DeviceSeries train = series("t", new double[] {9, 1, 2, 1, 2, 1, 2}, null);
+
+        // when
+        SensorEvaluation.Result framed = new SensorEvaluation(rolling, Trainer.Settings.defaults(rolling), line -> { })
+                .evaluate(null, new LastValueScorer(), List.of(train), List.of(a), null, "given");
+        SensorEvaluation.Result raw = new SensorEvaluation(plain, Trainer.Settings.defaults(plain), line -> { })
+                .evaluate(null, new LastValueScorer(), List.of(withoutFirst(train)), List.of(withoutFirst(a)), null,
+                        "given");
+
+        // then: every detector (the stub model scores the level, output 0) judges the same windows alike
+        // (points differ by the framed series' first sample, never judged); had the baselines seen the
+        // frames' change, mean and std, they would judge other values
+        assertThat(framed.part("all").rows()).extracting(this::judgedWindows)
+                .isEqualTo(raw.part("all").rows().stream().map(this::judgedWindows).toList());
+    }
+
+    private List<Object> judgedWindows(SensorEvaluation.Row row) {
+        PartMetrics m = row.metrics();
+        return List.of(row.detector(), m.windows(), m.auc(), m.spansAlerted(), m.falseAlarms());
+    }
+
+    private static DeviceSeries withoutFirst(DeviceSeries s) {
+        int n = s.size() - 1;
+        return new DeviceSeries(s.device(), java.util.Arrays.copyOfRange(s.ts(), 1, n + 1),
+                java.util.Arrays.copyOfRange(s.values(), 1, n + 1),
+                s.labels() == null ? null : java.util.Arrays.copyOfRange(s.labels(), 1, n + 1));
+    }
 }

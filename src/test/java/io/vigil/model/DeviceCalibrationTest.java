@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.topology.SensorTopology.BlockStat;
 import io.vigil.topology.SensorTopology.Calibrate;
+import io.vigil.topology.SensorTopology.Rolling;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -69,5 +70,39 @@ class DeviceCalibrationTest {
         assertThat(standardized.values()[5][0]).isEqualTo((40 - mean) / std);
         assertThat(calibration.standardize(series(10, 12), SHAPE)).isNull();
         assertThat(calibration.warmupEnd(Windows.cut(series(10, 12, 10, 12, 10, 40), SHAPE))).isEqualTo(1004L);
+    }
+
+    @Test
+    void aRollingFrontEndsFramesAreStandardizedAsTrainingStandardizesTheRawSeries() {
+        // given: frames of level, change, rolling mean and std over 2 samples; windows of 2 frames
+        Rolling rolling = new Rolling(2);
+        Windower.Shape shape = new Windower.Shape(1, 2, 1, rolling, 1000);
+        DeviceCalibration calibration = new DeviceCalibration(new Calibrate(4, true, 1.0, 0.0), 1, rolling);
+        DeviceSeries raw = series(10, 12, 10, 12, 10, 40, 11);
+
+        // when: scoring standardizes each window of frames as it is cut; training standardizes the raw series
+        DeviceCalibration.State state = DeviceCalibration.State.fresh(1);
+        List<Window> scored = new ArrayList<>();
+        for (Window w : Windows.cut(raw, shape)) {
+            DeviceCalibration.Cut cut = calibration.cut(state, w);
+            state = cut.state();
+            scored.add(cut.window());
+        }
+        List<Window> trained = Windows.cut(calibration.standardize(raw, shape), shape);
+
+        // then: the level statistics are those of the frames' levels 12, 10, 12, and both paths give
+        // the same windows after the standardizing ones (levels and means shifted and scaled, changes
+        // and spreads only scaled)
+        double mean = 34.0 / 3;
+        assertThat(state.mean()[0]).isEqualTo(mean);
+        assertThat(trained).hasSameSizeAs(scored);
+        for (int i = 2; i < scored.size(); i++) {
+            for (int f = 0; f < 4; f++) {
+                // float tolerance: values are at most |40 - 11.3| / 0.94 ≈ 31 in std units; each path rounds
+                // them to float at most 4 times (2^-24 relative each): 4 × 32 × 2^-24 ≈ 7.6e-6
+                assertThat(scored.get(i).values()[f]).as("window %d, output %d", i, f)
+                        .containsExactly(trained.get(i).values()[f], org.assertj.core.api.Assertions.within(1e-5f));
+            }
+        }
     }
 }
