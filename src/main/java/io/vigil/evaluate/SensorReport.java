@@ -65,6 +65,9 @@ public final class SensorReport {
 
                 """.formatted(topology.alert().raiseAfter(), topology.alert().clearAfter()));
         for (Part p : r.parts()) {
+            if (p.devices().isEmpty()) {
+                continue; // e.g. no test part when every recording is in the topology's selection part
+            }
             md.append("## ").append(switch (p.name()) {
                 case "selection" -> "Selection part (settings were chosen on these recordings)";
                 case "test" -> "Test part (not used for any choice)";
