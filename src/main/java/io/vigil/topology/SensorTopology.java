@@ -192,6 +192,25 @@ public record SensorTopology(
             return names;
         }
 
+        /** Outputs per raw axis: its bands, its envelope bands and its statistics, in that order. */
+        private int perAxis() {
+            return bands + envelopeBands + STATS.size();
+        }
+
+        @Override
+        public int inputOf(int output) {
+            return output / perAxis();
+        }
+
+        /**
+         * An axis has no level at full rate; its frame RMS stands for it, so the baselines of an evaluation
+         * (RMS z-score first) judge each axis's vibration energy, as the per-window RMS z-score baseline does.
+         */
+        @Override
+        public int levelOf(int input) {
+            return input * perAxis() + bands + envelopeBands + STATS.indexOf("rms");
+        }
+
         @Override
         public String describe() {
             return String.format(java.util.Locale.ROOT, "spectrum rate %s Hz, frame %d, frameHop %d, %d bands %s-%s Hz, "

@@ -43,6 +43,10 @@ class TopologyLoaderTest {
         assertThat(t.chosenOn()).isEqualTo("1200_*");
         assertThat(t.modelFeatures()).hasSize(3 * (12 + 5 + 4)).startsWith("x_band0").contains("y_env4", "z_kurtosis")
                 .endsWith("z_peak");
+        // the baselines judge each axis by its frame RMS, and every output belongs to its axis
+        assertThat(List.of(0, 1, 2)).extracting(axis -> t.modelFeatures().get(t.frontEnd().levelOf(axis)))
+                .containsExactly("x_rms", "y_rms", "z_rms");
+        assertThat(t.frontEnd().inputOf(t.modelFeatures().indexOf("y_env4"))).isEqualTo(1);
     }
 
     @Test
