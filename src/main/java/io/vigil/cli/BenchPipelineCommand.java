@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
                 "HiveMQ in-process), or on the brokers --broker/--bootstrap name, with a healthy fleet in real time,",
                 "and report per fleet size: samples/s each stage",
                 "sustained after the warm-up, p50/p99/max latency from a window's newest sample to its score event,",
-                "and the stage that falls behind first."},
+                "and the stage that falls behind first. Writes latency.csv (the command, machine and load in its header) and",
+                "latency.png to --out."},
         footer = {"", "Examples:",
                 "  vigil bench pipeline --devices 100,300,1000 --rate 100 --seconds 60"})
 public final class BenchPipelineCommand implements Callable<Integer> {
@@ -66,13 +67,14 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 || threads < 1) {
             throw new UsageException("--devices, --rate, --batch-ms and --threads must be positive, --seconds above --warmup");
         }
+        BenchProvenance provenance = BenchProvenance.of(spec);
         pipeline.quietLogs();
         PrintWriter out = spec.commandLine().getOut();
         Pipeline.Brokers brokers = pipeline.brokers(); // a usage error before a model is trained
+        println(out, "bench: " + provenance.command());
         SensorTopology kind = pipeline.vibration();
         Path model = pipeline.model(kind, out, "bench: ");
-        println(out, String.format(Locale.ROOT, "bench: %d cores, max heap %d MB, %s", Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + Runtime.version()));
+        println(out, "bench: " + BenchProvenance.machine() + "; load average " + provenance.loadBefore());
         List<PipelineBench.Result> results = new ArrayList<>();
         for (int n : devices) {
             println(out, String.format(Locale.ROOT, "bench: %d devices x %.0f Hz for %.0f s (warm-up %.0f s) ...", n, rateHz,
@@ -85,20 +87,17 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             }
         }
         println(out, table(results));
-        writeLatencyCurve(results);
+        List<String> header = provenance.header();
+        println(out, "bench: " + header.get(2));
+        writeLatencyCurve(header, results);
         println(out, "bench: wrote " + outDir.resolve("latency.csv") + " and " + outDir.resolve("latency.png"));
         return 0;
     }
 
-    /** p50, p99 and max latency against fleet size, as CSV and as a plot. */
-    private void writeLatencyCurve(List<PipelineBench.Result> results) throws java.io.IOException {
+    /** p50, p99 and max latency against fleet size, as CSV (the header lines first) and as a plot. */
+    private void writeLatencyCurve(List<String> header, List<PipelineBench.Result> results) throws java.io.IOException {
         java.nio.file.Files.createDirectories(outDir);
-        StringBuilder csv = new StringBuilder("devices,rate_hz,offered_samples_per_s,scored_samples_per_s,p50_ms,p99_ms,max_ms\n");
-        for (PipelineBench.Result r : results) {
-            csv.append(String.format(Locale.ROOT, "%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f%n", r.settings().devices(), rateHz,
-                    r.offered(), r.scored(), r.p(50), r.p(99), r.p(100)));
-        }
-        java.nio.file.Files.writeString(outDir.resolve("latency.csv"), csv);
+        java.nio.file.Files.writeString(outDir.resolve("latency.csv"), latencyCsv(header, results));
         double[] x = results.stream().mapToDouble(r -> r.settings().devices()).toArray();
         Charts.lines(outDir.resolve("latency.png"), String.format(Locale.ROOT,
                         "Sample-to-score latency as the fleet grows (%.0f Hz per device, %.0f s per size)", rateHz, seconds),
@@ -107,6 +106,18 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                         new Charts.Line("p99", x, results.stream().mapToDouble(r -> r.p(99)).toArray()),
                         new Charts.Line("max", x, results.stream().mapToDouble(r -> r.p(100)).toArray())),
                 false, null);
+    }
+
+    /** The header lines as {@code #} comments, then one row per fleet size. */
+    static String latencyCsv(List<String> header, List<PipelineBench.Result> results) {
+        StringBuilder csv = new StringBuilder();
+        header.forEach(line -> csv.append("# ").append(line).append('\n'));
+        csv.append("devices,rate_hz,offered_samples_per_s,scored_samples_per_s,p50_ms,p99_ms,max_ms\n");
+        for (PipelineBench.Result r : results) {
+            csv.append(String.format(Locale.ROOT, "%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f%n", r.settings().devices(),
+                    r.settings().rateHz(), r.offered(), r.scored(), r.p(50), r.p(99), r.p(100)));
+        }
+        return csv.toString();
     }
 
     static String table(List<PipelineBench.Result> results) {

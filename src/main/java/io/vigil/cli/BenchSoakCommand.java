@@ -6,6 +6,7 @@ import io.vigil.topology.SensorTopology;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
                 "Run simulator -> MQTT -> bridge -> Kafka -> detector on embedded brokers (or the ones --broker/--bootstrap",
                 "name) for a long while, with a share",
                 "of the hostile-input corpus mixed into the stream, and sample heap (after a full GC), process RSS,",
-                "JavaCPP native memory, direct buffers and threads. Writes soak.csv and soak.png to --out and reports",
+                "JavaCPP native memory, direct buffers and threads. Writes soak.csv (the command, machine and load in its",
+                "header) and soak.png to --out and reports",
                 "each figure's growth per hour, the dead-letter count against the hostile messages sent, and every",
                 "window scored."},
         footer = {"", "Examples:",
@@ -59,18 +61,22 @@ public final class BenchSoakCommand implements Callable<Integer> {
         if (!(minutes > 0) || devices < 1 || !(rateHz > 0) || hostile < 0 || hostile > 1 || !(sampleSeconds > 0)) {
             throw new UsageException("--minutes, --devices, --rate and --sample-every must be positive, --hostile in [0, 1]");
         }
+        BenchProvenance provenance = BenchProvenance.of(spec);
         pipeline.quietLogs();
         PrintWriter out = spec.commandLine().getOut();
         Pipeline.Brokers brokers = pipeline.brokers(); // a usage error before a model is trained
+        println(out, "soak: " + provenance.command());
         SensorTopology kind = pipeline.vibration();
         Path model = pipeline.model(kind, out, "soak: ");
-        println(out, String.format(Locale.ROOT, "soak: %d devices x %.0f Hz for %.0f min, %.1f%% hostile messages; %d cores, max heap %d MB, %s",
-                devices, rateHz, minutes, 100 * hostile, Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + Runtime.version()));
+        println(out, String.format(Locale.ROOT, "soak: %d devices x %.0f Hz for %.0f min, %.1f%% hostile messages",
+                devices, rateHz, minutes, 100 * hostile));
+        println(out, "soak: " + BenchProvenance.machine() + "; load average " + provenance.loadBefore());
         SoakBench.Result r = SoakBench.run(kind, new SoakBench.Settings(devices, rateHz,
                         Duration.ofMillis((long) (minutes * 60_000)), hostile, Duration.ofMillis((long) (sampleSeconds * 1000)),
                         model, brokers, outDir),
                 line -> println(out, "soak: " + line));
+        List<String> header = provenance.header();
+        SoakBench.write(r, header);
         SoakBench.Growth g = r.growth();
         println(out, String.format(Locale.ROOT, "%nsoak: growth after the first %.0f%% of the run, MB per hour (least squares):"
                         + " heap %+.1f, rss %+.1f (anonymous %+.1f), javacpp %+.1f, direct %+.1f; threads %+.1f per hour",
@@ -78,6 +84,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         println(out, String.format(Locale.ROOT, "soak: hostile messages sent %,d, dead-lettered %,d; windows scored %,d of %,d;"
                         + " %d alert events on a healthy fleet; detector %s",
                 r.hostileSent(), r.rejected(), r.windows(), r.expectedWindows(), r.alerts(), r.detectorState()));
+        println(out, "soak: " + header.get(2));
         println(out, "soak: wrote " + outDir.resolve("soak.csv") + " and " + outDir.resolve("soak.png"));
         boolean whole = r.rejected() == r.hostileSent() && r.windows() >= r.expectedWindows()
                 && r.detectorState().equals("RUNNING");

@@ -3,8 +3,8 @@ package io.vigil.cli;
 import io.vigil.demo.TrainMemoryBench;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -61,19 +61,9 @@ public final class BenchTrainMemoryCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         PrintWriter log = spec.commandLine().getOut();
-        String command = String.format(Locale.ROOT,
-                "vigil bench train-memory --epochs %d --devices %d --samples %d --window %d --hop %d --seed %d --out %s",
-                epochs, devices, samples, window, hop, seed, out);
-        String loadBefore = loadAverage();
-        String machine = String.format(Locale.ROOT, "%s, %d cores; max heap %d MB; %s; OMP_NUM_THREADS=%s;"
-                        + " javacpp maxbytes=%s maxphysicalbytes=%s",
-                cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                System.getProperty("java.vm.name") + " " + Runtime.version(),
-                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
-                System.getProperty("org.bytedeco.javacpp.maxbytes", "unset"),
-                System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "unset"));
-        println(log, "bench: " + command);
-        println(log, "bench: " + machine + "; load average " + loadBefore);
+        BenchProvenance provenance = BenchProvenance.of(spec);
+        println(log, "bench: " + provenance.command());
+        println(log, "bench: " + BenchProvenance.machine() + "; load average " + provenance.loadBefore());
         TrainMemoryBench.Result r = TrainMemoryBench.run(settings, Path.of(System.getProperty("java.io.tmpdir")),
                 line -> println(log, "bench: " + line));
         List<TrainMemoryBench.Sample> s = r.samples();
@@ -86,40 +76,17 @@ public final class BenchTrainMemoryCommand implements Callable<Integer> {
         String data = String.format(Locale.ROOT, "data: synthetic, %d devices x %,d samples, %d features, window %d,"
                         + " hop %d: %,d training and %,d validation windows per epoch, batch 64",
                 devices, samples, TrainMemoryBench.FEATURES.size(), window, hop, r.trainWindows(), r.validationWindows());
-        String loadAfter = loadAverage();
-        List<String> header = List.of(command, "machine: " + machine,
-                "load average (1, 5, 15 min) before " + loadBefore + ", after " + loadAfter, data, summary);
+        List<String> header = new ArrayList<>(provenance.header());
+        header.add(data);
+        header.add(summary);
         TrainMemoryBench.write(r, header, String.format(Locale.ROOT,
-                "Training memory: %d epochs, %,d windows per epoch (%s)", epochs, r.trainWindows(), cpuModel()), out);
+                "Training memory: %d epochs, %,d windows per epoch (%s)", epochs, r.trainWindows(), BenchProvenance.cpuModel()), out);
         println(log, "");
         println(log, "bench: " + data);
         println(log, "bench: " + summary);
-        println(log, "bench: load average before " + loadBefore + ", after " + loadAfter);
+        println(log, "bench: " + header.get(2));
         println(log, "bench: wrote " + out.resolve("train-memory.csv") + " and " + out.resolve("train-memory.png"));
         return 0;
-    }
-
-    /** The CPU as {@code lscpu} names it ("Model name"), from /proc/cpuinfo. */
-    static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            return "CPU model unknown";
-        }
-        return "CPU model unknown";
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (IOException | ArrayIndexOutOfBoundsException e) {
-            return "unknown";
-        }
     }
 
     private static double mb(long bytes) {

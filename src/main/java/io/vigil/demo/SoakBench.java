@@ -128,7 +128,6 @@ public final class SoakBench {
                 long rejected = awaitRejected(registry, hostile.sent.get());
                 Result result = new Result(s, samples, hostile.sent.get(), rejected, counts.windows.get(), expected,
                         counts.alerts.get(), String.valueOf(pipeline.detectorState()), growth(samples));
-                write(result);
                 return result;
             }
         }
@@ -191,16 +190,11 @@ public final class SoakBench {
         return sxx == 0 ? Double.NaN : sxy / sxx * 60 / (1 << 20);
     }
 
-    private static void write(Result r) {
+    /** Writes {@code soak.csv} (the header lines first, as {@code #} comments) and {@code soak.png} into the settings' out. */
+    public static void write(Result r, List<String> header) {
         try {
             Files.createDirectories(r.settings().out());
-            StringBuilder csv = new StringBuilder("minutes,heap_bytes,rss_bytes,anonymous_rss_bytes,javacpp_bytes,direct_bytes,threads,"
-                    + "windows_scored,dead_lettered\n");
-            for (Sample s : r.samples()) {
-                csv.append(String.format(Locale.ROOT, "%.2f,%d,%d,%d,%d,%d,%d,%d,%d%n", s.minutes(), s.heap(), s.rss(),
-                        s.anonymous(), s.javacpp(), s.direct(), s.threads(), s.windows(), s.rejected()));
-            }
-            Files.writeString(r.settings().out().resolve("soak.csv"), csv);
+            Files.writeString(r.settings().out().resolve("soak.csv"), csv(r.samples(), header));
             double[] x = r.samples().stream().mapToDouble(Sample::minutes).toArray();
             Charts.lines(r.settings().out().resolve("soak.png"), String.format(Locale.ROOT,
                             "Soak: %d devices x %.0f Hz, %.0f%% hostile messages", r.settings().devices(),
@@ -213,6 +207,18 @@ public final class SoakBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    static String csv(List<Sample> samples, List<String> header) {
+        StringBuilder csv = new StringBuilder();
+        header.forEach(line -> csv.append("# ").append(line).append('\n'));
+        csv.append("minutes,heap_bytes,rss_bytes,anonymous_rss_bytes,javacpp_bytes,direct_bytes,threads,windows_scored,"
+                + "dead_lettered\n");
+        for (Sample s : samples) {
+            csv.append(String.format(Locale.ROOT, "%.2f,%d,%d,%d,%d,%d,%d,%d,%d%n", s.minutes(), s.heap(), s.rss(),
+                    s.anonymous(), s.javacpp(), s.direct(), s.threads(), s.windows(), s.rejected()));
+        }
+        return csv.toString();
     }
 
     private static Charts.Line line(String name, double[] x, List<Sample> samples,
