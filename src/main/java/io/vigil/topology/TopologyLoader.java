@@ -87,6 +87,10 @@ public final class TopologyLoader {
             // training standardizes raw samples, the stream reduced ones: the same only for a linear reduction
             throw ConfigException.field(file, "alert.calibrate.standardize", "false with preprocess.stat rms", true);
         }
+        if (alert.calibrate() != null && alert.calibrate().standardize() && frontEnd instanceof SensorTopology.Spectrum) {
+            // a spectrum frame has no per-axis level to standardize with the raw samples' mean and std
+            throw ConfigException.field(file, "alert.calibrate.standardize", "false with frontEnd spectrum", true);
+        }
         JsonNode mqtt = f.object(root, "mqtt", true);
         String topicFilter = f.text(mqtt, "mqtt.topicFilter", "vigil/" + kind + "/+");
         if (!topicFilter.endsWith("/+")) {

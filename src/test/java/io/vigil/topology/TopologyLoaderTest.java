@@ -153,6 +153,22 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void aSpectrumFrontEndCannotBeStandardizedPerDevice() throws IOException {
+        Path file = write("rig", """
+                kind: rig
+                features: [x]
+                sampleRateHz: 20000
+                window: 8
+                hop: 1
+                frontEnd: {type: spectrum, rateHz: 20000, frame: 1024, bands: 4, lowHz: 100}
+                alert: {calibrate: {warmupWindows: 10}}
+                """);
+
+        assertThatThrownBy(() -> TopologyLoader.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": field 'alert.calibrate.standardize': expected false with frontEnd spectrum, got 'true'");
+    }
+
+    @Test
     void aMissingFileAndInvalidYamlAreOneLine() throws IOException {
         Path missing = dir.resolve("nope.yaml");
         Path invalid = write("bad", "kind: [unclosed\n");
