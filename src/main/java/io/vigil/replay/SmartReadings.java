@@ -99,13 +99,6 @@ public final class SmartReadings {
         return new DeviceSeries(s.device(), s.ts(), s.values(), labels);
     }
 
-    /** Every drive in {@code dirOrZip}, failing ones included: for scoring ({@code vigil score}). */
-    public static List<DeviceSeries> allDrives(java.nio.file.Path dirOrZip, SensorTopology topology) {
-        SmartReadings readings = new SmartReadings(topology, readerColumns(topology, List.of()));
-        return BackblazeReader.readHistories(dirOrZip, readings.readerColumns()).values().stream()
-                .map(readings::series).toList();
-    }
-
     /** Per-drive transform state for a replay in date order. */
     public Live live() {
         return new Live();
