@@ -115,7 +115,8 @@ final class BenchProvenance {
         }
     }
 
-    private static String quoted(String value) {
+    /** {@code value} as a shell word: as it is when plain, else single-quoted. */
+    static String quoted(String value) {
         return PLAIN.matcher(value).matches() ? value : "'" + value.replace("'", "'\\''") + "'";
     }
 }

@@ -26,18 +26,9 @@ final class DataSources {
     }
 
     static List<DeviceSeries> read(List<Path> paths, SensorTopology topology) {
-        return read(paths, topology, false);
-    }
-
-    /** Like {@link #read}, but SMART data keeps the drives that fail too: for scoring, not training. */
-    static List<DeviceSeries> readAll(List<Path> paths, SensorTopology topology) {
-        return read(paths, topology, true);
-    }
-
-    private static List<DeviceSeries> read(List<Path> paths, SensorTopology topology, boolean failedDrivesToo) {
         requireExisting(paths);
         if (!topology.sources().isEmpty()) {
-            return smart(paths, topology, failedDrivesToo);
+            return smart(paths, topology);
         }
         List<DeviceSeries> series = new ArrayList<>();
         List<Path> recordings = new ArrayList<>();
@@ -66,10 +57,9 @@ final class DataSources {
 
     /**
      * A SMART topology reads Backblaze folders or zips: every drive, features per its sources, a failed drive
-     * labelled 1 on its failure day ({@code failedDrivesToo} is moot: scoring and training both read every
-     * drive, and training leaves the failed ones out in {@link #healthyRows}).
+     * labelled 1 on its failure day (score sees it; {@link #healthyRows} leaves it out of training).
      */
-    private static List<DeviceSeries> smart(List<Path> paths, SensorTopology topology, boolean failedDrivesToo) {
+    private static List<DeviceSeries> smart(List<Path> paths, SensorTopology topology) {
         List<DeviceSeries> series = new ArrayList<>();
         for (Path path : paths) {
             series.addAll(SmartReadings.every(path, topology));

@@ -166,10 +166,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             trainData.forEach(p -> line.append(' ').append(p));
         }
         if (chooseOn != null) {
-            line.append(" --choose-on ").append(quoted(chooseOn));
+            line.append(" --choose-on ").append(BenchProvenance.quoted(chooseOn));
         }
         if (include != null) {
-            line.append(" --include ").append(quoted(include));
+            line.append(" --include ").append(BenchProvenance.quoted(include));
         }
         line.append(" --out ").append(out);
         if (model != null) {
@@ -208,9 +208,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         return lines;
     }
 
-    private static String quoted(String arg) {
-        return arg.matches("[A-Za-z0-9_./=:-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
-    }
 
     private void summary(String line) {
         spec.commandLine().getOut().println("evaluate: " + line);

@@ -51,7 +51,7 @@ public final class ScoreCommand implements Callable<Integer> {
         ModelBundle bundle = ModelBundle.load(model);
         SensorTopology topology = TopologyLoader.load(topologies, bundle.metadata().kind());
         bundle.checkCompatible(topology, model);
-        List<DeviceSeries> devices = DataSources.readAll(data, topology);
+        List<DeviceSeries> devices = DataSources.read(data, topology);
         WindowScorer scorer = bundle.scorer();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
