@@ -3,7 +3,9 @@
 # each report's header is written by the code and repeats its command. Run from the repository root
 # with the shared data at ../shared/data. Training is reproducible (fixed seeds, Java training steps):
 # a re-run changes only the model versions' time stamps, not the numbers.
-# Usage: docs/reports/regenerate.sh [adxl356|skab|nab|smart|smart-selection ...]   (default: all)
+# Usage: docs/reports/regenerate.sh [adxl356|skab|nab|smart|smart-selection|pipeline|soak|train-memory ...]
+# (default: the evaluation reports; the three benchmark reports are measurements that take 5-15 minutes
+# each and move with the machine and its load, so they run only when named)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=../shared/data
@@ -26,6 +28,12 @@ for part in "${parts[@]}"; do
         ./vigil evaluate --topology topologies/smart-variants/$v.yaml --data $D/backblaze-2013 --out docs/reports/smart-selection/$v --epochs 10 --max-train-windows 20000 --test-share 0.5 --selection
       done
       ./vigil evaluate --topology topologies/smart-variants/own-baseline-4pct.yaml --data $D/backblaze-2013 --out docs/reports/smart-selection/own-baseline-4pct-20-epochs --epochs 20 --max-train-windows 20000 --test-share 0.5 --selection ;;
-    *) echo "regenerate.sh: unknown part '$part' (adxl356, skab, nab, smart, smart-selection)" >&2; exit 2 ;;
+    pipeline)
+      OMP_NUM_THREADS=1 ./vigil bench pipeline --devices 100,200,400,700,1000 --seconds 30 --out docs/reports/pipeline ;;
+    soak)
+      ./vigil bench soak --minutes 10 --devices 100 --hostile 0.01 --out docs/reports/soak ;;
+    train-memory)
+      ./vigil bench train-memory --epochs 50 --out docs/reports/train-memory ;;
+    *) echo "regenerate.sh: unknown part '$part' (adxl356, skab, nab, smart, smart-selection, pipeline, soak, train-memory)" >&2; exit 2 ;;
   esac
 done
