@@ -5,7 +5,6 @@ import io.vigil.demo.MemoryBench;
 import io.vigil.model.Windower;
 import io.vigil.stream.DetectorTopology;
 import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,8 +45,8 @@ public final class BenchMemoryCommand implements Callable<Integer> {
     @Option(names = "--topology", defaultValue = "vibration", description = "Sensor kind (default: ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR", description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
-    Path topologies;
+    @Mixin
+    TopologiesOption topologies;
 
     @Option(names = "--samples-per-record", paramLabel = "S",
             description = "Raw samples per readings record (default: the kind's hop).")
@@ -64,8 +63,8 @@ public final class BenchMemoryCommand implements Callable<Integer> {
     @Option(names = "--temp-dir", paramLabel = "DIR", description = "Where the state directories go (default: the system's temp folder).")
     Path tempDir;
 
-    @Option(names = "--verbose", description = "Show Kafka Streams' warnings on stderr.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose; // Kafka Streams' warnings
 
     @Override
     public Integer call() throws IOException {
@@ -73,10 +72,8 @@ public final class BenchMemoryCommand implements Callable<Integer> {
                 || warmupDevices < 0) {
             throw new UsageException("--devices and --samples-per-record must be positive, --warmup-devices 0 or more");
         }
-        if (!verbose && LoggerFactory.getLogger("org.apache.kafka") instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(Level.ERROR); // TopologyTestDriver warns about its temp state directory on every start
-        }
-        SensorTopology topology = TopologyLoader.load(topologies, kind);
+        verbose.quiet("org.apache.kafka", Level.ERROR); // TopologyTestDriver warns about its temp state directory on every start
+        SensorTopology topology = topologies.load(kind);
         int perRecord = samplesPerRecord != null ? samplesPerRecord : topology.hop() * topology.preprocess().block();
         Path temp = tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir"));
         PrintWriter out = spec.commandLine().getOut();

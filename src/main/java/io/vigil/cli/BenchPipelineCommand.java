@@ -38,8 +38,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             description = "Fleet sizes, one run each (default: ${DEFAULT-VALUE}).")
     List<Integer> devices;
 
-    @Option(names = "--rate", defaultValue = "100", paramLabel = "HZ", description = "Samples per second per device (default: ${DEFAULT-VALUE}).")
-    double rateHz;
+    @Mixin
+    SampleRateOption rateHz;
 
     @Option(names = "--seconds", defaultValue = "60", paramLabel = "S", description = "Seconds each fleet publishes (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -47,12 +47,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10", paramLabel = "S", description = "Seconds left out of the measurement (default: ${DEFAULT-VALUE}).")
     double warmup;
 
-    @Option(names = "--batch-ms", defaultValue = "100", paramLabel = "MS",
-            description = "Sensor milliseconds per MQTT message (default: ${DEFAULT-VALUE}, 10 samples at 100 Hz).")
-    int batchMs;
+    @Mixin
+    BatchMsOption batchMs;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Detector stream threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    StreamThreadsOption threads;
 
     @Option(names = "--out", defaultValue = "target/bench-pipeline", paramLabel = "DIR",
             description = "Where the latency curve goes: latency.csv and latency.png (default: ${DEFAULT-VALUE}).")
@@ -63,8 +62,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (devices.stream().anyMatch(n -> n < 1) || !(rateHz > 0) || !(seconds > warmup) || warmup < 0 || batchMs < 1
-                || threads < 1) {
+        if (devices.stream().anyMatch(n -> n < 1) || !(rateHz.hz > 0) || !(seconds > warmup) || warmup < 0
+                || batchMs.ms < 1 || threads.count < 1) {
             throw new UsageException("--devices, --rate, --batch-ms and --threads must be positive, --seconds above --warmup");
         }
         BenchProvenance provenance = BenchProvenance.of(spec);
@@ -77,10 +76,10 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         println(out, "bench: " + BenchProvenance.machine() + "; load average " + provenance.loadBefore());
         List<PipelineBench.Result> results = new ArrayList<>();
         for (int n : devices) {
-            println(out, String.format(Locale.ROOT, "bench: %d devices x %.0f Hz for %.0f s (warm-up %.0f s) ...", n, rateHz,
+            println(out, String.format(Locale.ROOT, "bench: %d devices x %.0f Hz for %.0f s (warm-up %.0f s) ...", n, rateHz.hz,
                     seconds, warmup));
-            PipelineBench.Result result = PipelineBench.run(kind, new PipelineBench.Settings(n, rateHz, seconds, warmup,
-                    batchMs, threads, model, brokers), line -> println(out, "bench:   " + line));
+            PipelineBench.Result result = PipelineBench.run(kind, new PipelineBench.Settings(n, rateHz.hz, seconds, warmup,
+                    batchMs.ms, threads.count, model, brokers), line -> println(out, "bench:   " + line));
             results.add(result);
             if (devices.size() > 1) {
                 println(out, table(List.of(result))); // each row as soon as it is known; all of them at the end
@@ -100,7 +99,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         java.nio.file.Files.writeString(outDir.resolve("latency.csv"), latencyCsv(header, results));
         double[] x = results.stream().mapToDouble(r -> r.settings().devices()).toArray();
         Charts.lines(outDir.resolve("latency.png"), String.format(Locale.ROOT,
-                        "Sample-to-score latency as the fleet grows (%.0f Hz per device, %.0f s per size)", rateHz, seconds),
+                        "Sample-to-score latency as the fleet grows (%.0f Hz per device, %.0f s per size)", rateHz.hz, seconds),
                 "devices", "latency (ms)", List.of(
                         new Charts.Line("p50", x, results.stream().mapToDouble(r -> r.p(50)).toArray()),
                         new Charts.Line("p99", x, results.stream().mapToDouble(r -> r.p(99)).toArray()),

@@ -3,10 +3,8 @@ package io.vigil.cli;
 import io.vigil.demo.ReplayBench;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;
-import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,8 +30,8 @@ public final class BenchReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR|ZIP", description = "Backblaze daily files, or a zip of them.")
-    Path dir;
+    @Mixin
+    BackblazeDirOption dir;
 
     @Option(names = "--to", split = ",", defaultValue = "kafka,mqtt", paramLabel = "kafka|mqtt",
             description = "Targets, one run each, in order (default: ${DEFAULT-VALUE}).")
@@ -44,8 +42,8 @@ public final class BenchReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.exists(dir)) {
-            throw new UsageException(dir + ": Backblaze data not found");
+        if (!Files.exists(dir.path)) {
+            throw new UsageException(dir.path + ": Backblaze data not found");
         }
         if (pipeline.external.mqtt() != null || pipeline.external.kafka() != null) {
             throw new UsageException("bench replay measures on embedded brokers; --broker and --bootstrap are for"
@@ -57,7 +55,7 @@ public final class BenchReplayCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.vm.name") + " " + Runtime.version(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        List<ReplayBench.Result> results = ReplayBench.run(TopologyLoader.load(pipeline.topologies, "smart"), dir,
+        List<ReplayBench.Result> results = ReplayBench.run(pipeline.topologies.load("smart"), dir.path,
                 targets, unboundedQueues(pipeline.embeddedMqtt()), line -> println(out, "bench:   " + line));
         println(out, table(results));
         return 0;

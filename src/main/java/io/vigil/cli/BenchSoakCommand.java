@@ -40,8 +40,8 @@ public final class BenchSoakCommand implements Callable<Integer> {
     @Option(names = "--devices", defaultValue = "100", paramLabel = "N", description = "Fleet size (default: ${DEFAULT-VALUE}).")
     int devices;
 
-    @Option(names = "--rate", defaultValue = "100", paramLabel = "HZ", description = "Samples per second per device (default: ${DEFAULT-VALUE}).")
-    double rateHz;
+    @Mixin
+    SampleRateOption rateHz;
 
     @Option(names = "--hostile", defaultValue = "0.01", paramLabel = "SHARE",
             description = "Hostile messages per fleet message (default: ${DEFAULT-VALUE}).")
@@ -58,7 +58,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!(minutes > 0) || devices < 1 || !(rateHz > 0) || hostile < 0 || hostile > 1 || !(sampleSeconds > 0)) {
+        if (!(minutes > 0) || devices < 1 || !(rateHz.hz > 0) || hostile < 0 || hostile > 1 || !(sampleSeconds > 0)) {
             throw new UsageException("--minutes, --devices, --rate and --sample-every must be positive, --hostile in [0, 1]");
         }
         BenchProvenance provenance = BenchProvenance.of(spec);
@@ -69,9 +69,9 @@ public final class BenchSoakCommand implements Callable<Integer> {
         SensorTopology kind = pipeline.vibration();
         Path model = pipeline.model(kind, out, "soak: ");
         println(out, String.format(Locale.ROOT, "soak: %d devices x %.0f Hz for %.0f min, %.1f%% hostile messages",
-                devices, rateHz, minutes, 100 * hostile));
+                devices, rateHz.hz, minutes, 100 * hostile));
         println(out, "soak: " + BenchProvenance.machine() + "; load average " + provenance.loadBefore());
-        SoakBench.Result r = SoakBench.run(kind, new SoakBench.Settings(devices, rateHz,
+        SoakBench.Result r = SoakBench.run(kind, new SoakBench.Settings(devices, rateHz.hz,
                         Duration.ofMillis((long) (minutes * 60_000)), hostile, Duration.ofMillis((long) (sampleSeconds * 1000)),
                         model, brokers, outDir),
                 line -> println(out, "soak: " + line));

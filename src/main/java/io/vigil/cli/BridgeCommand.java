@@ -6,8 +6,6 @@ import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
 import io.vigil.security.MqttSecurity;
 import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +27,14 @@ import picocli.CommandLine.Option;
                 "  vigil bridge --client-id bridge-2 --share-group vigil --kind vibration"})
 public final class BridgeCommand implements Runnable {
 
-    @Option(names = "--broker", defaultValue = "${env:VIGIL_MQTT_BROKER:-" + Bridge.Builder.DEFAULT_BROKER + "}",
-            description = "MQTT broker URI (env VIGIL_MQTT_BROKER; default ${DEFAULT-VALUE})")
-    String broker;
+    @Mixin
+    MqttBrokerOption broker;
 
-    @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP:-" + Bridge.Builder.DEFAULT_BOOTSTRAP + "}",
-            description = "Kafka bootstrap servers (env VIGIL_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaBootstrapOption bootstrap;
 
-    @Option(names = "--topologies", defaultValue = "topologies",
-            description = "folder of topology files; every *.yaml is bridged (default ${DEFAULT-VALUE})")
-    Path topologies;
+    @Mixin
+    TopologiesOption topologies; // every kind in it is bridged, or those --kind names
 
     @Option(names = "--kind", split = ",", description = "bridge only these sensor kinds (default: all)")
     List<String> kinds;
@@ -62,9 +57,8 @@ public final class BridgeCommand implements Runnable {
             description = "seconds the broker keeps the session while the bridge is away (default ${DEFAULT-VALUE})")
     long sessionExpirySeconds;
 
-    @Option(names = "--partitions", defaultValue = "" + Bridge.Builder.DEFAULT_PARTITIONS,
-            description = "partitions of readings/dead-letter topics created if missing; 0 creates none (default ${DEFAULT-VALUE})")
-    int partitions;
+    @Mixin
+    TopicPartitionsOption partitions; // readings and dead-letter topics
 
     @Option(names = "--max-payload-bytes", defaultValue = "" + PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES,
             description = "larger payloads are dead-lettered as TOO_LARGE (default ${DEFAULT-VALUE})")
@@ -102,15 +96,15 @@ public final class BridgeCommand implements Runnable {
         Bridge bridge;
         try {
             bridge = Bridge.builder()
-                    .broker(broker)
-                    .bootstrapServers(bootstrap)
+                    .broker(broker.uri)
+                    .bootstrapServers(bootstrap.servers)
                     .topologies(selected)
                     .clientId(clientId == null ? Bridge.Builder.defaultClientId() : clientId)
                     .unknownKinds(kinds == null || kinds.isEmpty()) // --kind: the other kinds are other bridges' business
                     .shareGroup(shareGroup)
                     .receiveMaximum(maxInflight)
                     .sessionExpiry(Duration.ofSeconds(sessionExpirySeconds))
-                    .partitions(partitions)
+                    .partitions(partitions.count)
                     .maxPayloadBytes(maxPayloadBytes)
                     .mqttSecurity(security)
                     .kafkaClientConfig(kafkaConfig)
@@ -140,12 +134,12 @@ public final class BridgeCommand implements Runnable {
 
     private List<SensorTopology> selectTopologies() {
         if (kinds == null || kinds.isEmpty()) {
-            List<SensorTopology> all = TopologyLoader.loadAll(topologies);
+            List<SensorTopology> all = topologies.loadAll();
             if (all.isEmpty()) {
-                throw new UsageException(topologies + ": no topology files (*.yaml)");
+                throw new UsageException(topologies.dir + ": no topology files (*.yaml)");
             }
             return all;
         }
-        return kinds.stream().map(kind -> TopologyLoader.load(topologies, kind)).toList();
+        return kinds.stream().map(topologies::load).toList();
     }
 }

@@ -15,7 +15,6 @@ import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,9 +55,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             description = "Fleet to simulate (default: ${DEFAULT-VALUE}); its topology is the one sensor kind the demo runs.")
     Path scenarioFile;
 
-    @Option(names = "--speed", defaultValue = "1", paramLabel = "X",
-            description = "Simulated seconds per real second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
-    double speed;
+    @Mixin
+    SpeedOption speed;
 
     @Option(names = "--duration", paramLabel = "SECONDS",
             description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
@@ -68,9 +65,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Mixin
     ExternalBrokerOptions external;
 
-    @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR",
-            description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
-    Path topologies;
+    @Mixin
+    TopologiesOption topologies;
 
     @Option(names = "--train-data", defaultValue = "simulator/healthy.yaml", paramLabel = "FILE",
             description = "Healthy scenario the model is trained on when it is missing (default: ${DEFAULT-VALUE}).")
@@ -84,8 +80,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             + " (automatic when stdout is not a terminal).")
     boolean plain;
 
-    @Option(names = "--verbose", description = "Show Vigil's INFO logs on stderr.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose; // Vigil's INFO logs: the demo prints its own steps, which they would bury
 
     /** Default port of the demo's metrics server and live page. */
     public static final int DEFAULT_METRICS_PORT = 9400;
@@ -100,16 +96,14 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
 
     @Override
     public Integer call() throws Exception {
-        if (speed < 0 || !(refresh > 0) || (duration != null && !(duration > 0))) {
+        if (speed.factor < 0 || !(refresh > 0) || (duration != null && !(duration > 0))) {
             throw new UsageException("--speed must be >= 0, --refresh and --duration positive");
         }
         deviceSeriesCap.validate();
-        if (!verbose) {
-            quietLogs();
-        }
+        verbose.quiet("io.vigil", Level.WARN);
         PrintStream out = System.out;
         Scenario scenario = ScenarioLoader.load(scenarioFile);
-        SensorTopology kind = TopologyLoader.load(topologies, scenario.topology());
+        SensorTopology kind = topologies.load(scenario.topology());
         Consumer<String> steps = line -> step(out, line);
         step(out, String.format(Locale.ROOT, "Vigil demo: %s, %d devices at %.0f Hz, kind %s", scenarioFile,
                 scenario.deviceCount(), scenario.rateHz(), kind.kind()));
@@ -154,12 +148,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         boolean ansi = !plain && System.console() != null;
         ConsoleView view = new ConsoleView(out, ansi, "Vigil demo (" + scenario.name() + ")");
         boolean externalKafka = external.kafka() != null; // resume at the end, not at old history
-        long startMs = MqttFleetPublisher.startFor(System.currentTimeMillis(), scenario.durationSeconds(), speed);
+        long startMs = MqttFleetPublisher.startFor(System.currentTimeMillis(), scenario.durationSeconds(), speed.factor);
         step(out, describeFleet(scenario, startMs));
         int[] exit = {0};
         try (EventTail tail = EventTail.start(pipeline.bootstrapServers(), pipeline.kinds(),
                 externalKafka ? EventTail.From.END : EventTail.From.BEGINNING, view);
-             FleetRun fleet = FleetRun.start(Fleet.of(scenario), kind, pipeline.mqttUri(), speed, FleetRun.BATCH_MS,
+             FleetRun fleet = FleetRun.start(Fleet.of(scenario), kind, pipeline.mqttUri(), speed.factor, FleetRun.BATCH_MS,
                      scenario.durationSeconds(), startMs, PROGRESS_EVERY, p -> { })) {
             fleet.done().whenComplete((done, error) -> {
                 if (error != null && !(error instanceof java.util.concurrent.CancellationException)) {
@@ -227,13 +221,6 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     private void step(PrintStream out, String line) {
         out.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - began) / 1e9, line);
         out.flush();
-    }
-
-    /** The demo prints its own steps; the components' INFO lines would bury them. */
-    private static void quietLogs() {
-        if (LoggerFactory.getLogger("io.vigil") instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(Level.WARN);
-        }
     }
 
     private static void awaitQuietly(CountDownLatch latch, Duration timeout) {

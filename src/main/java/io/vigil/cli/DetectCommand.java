@@ -7,7 +7,6 @@ import io.vigil.model.WindowScorer;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
 import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "detect",
         mixinStandardHelpOptions = true,
         header = "Score per-device windows from the readings topics and publish score and alert events.",
+        description = "Every sensor kind in --topologies is detected, each with its model bundle.",
         footer = {"", "Examples:",
                 "  vigil detect --bootstrap localhost:9092",
                 "  vigil detect --bootstrap kafka:9092 --threads 2 --batch-size 512 --metrics-host 0.0.0.0"})
@@ -37,13 +37,11 @@ public final class DetectCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectCommand.class);
 
-    @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP:-localhost:9092}",
-            description = "Kafka bootstrap servers (env VIGIL_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @Mixin
+    KafkaBootstrapOption bootstrap;
 
-    @Option(names = "--topologies", defaultValue = "topologies",
-            description = "Folder of sensor-kind files (*.yaml); every kind in it is detected (default ${DEFAULT-VALUE}).")
-    Path topologies;
+    @Mixin
+    TopologiesOption topologies; // every kind in it is detected
 
     @Option(names = "--application-id", defaultValue = DetectorTopology.DEFAULT_APPLICATION_ID,
             description = "Kafka Streams application id: consumer group and changelog prefix (default ${DEFAULT-VALUE}).")
@@ -53,9 +51,8 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Local folder of the state stores (default ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--threads", defaultValue = "1",
-            description = "Stream threads; each task owns one model instance (default ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    StreamThreadsOption threads;
 
     @Option(names = "--batch-size", defaultValue = "" + DetectorSettings.DEFAULT_BATCH_SIZE,
             description = "Windows per model call at most (default ${DEFAULT-VALUE}).")
@@ -83,26 +80,24 @@ public final class DetectCommand implements Callable<Integer> {
                     + " (env VIGIL_INSTANCE_ID; default none).")
     String instanceId;
 
-    @Option(names = "--partitions", defaultValue = "4",
-            description = "Create missing readings, dead-letter, scores and alerts topics with this many partitions; "
-                    + "0 = create none (default ${DEFAULT-VALUE}).")
-    int partitions;
+    @Mixin
+    TopicPartitionsOption partitions; // readings, dead-letter, scores and alerts topics
 
     @Override
     public Integer call() throws InterruptedException {
-        if (threads < 1 || batchSize < 1 || flushMs < 1) {
+        if (threads.count < 1 || batchSize < 1 || flushMs < 1) {
             throw new UsageException("--threads, --batch-size and --flush-ms must be positive");
         }
         deviceSeriesCap.validate();
         Map<String, Object> kafkaConfig = kafkaSecurity.clientConfig();
-        List<SensorTopology> kinds = TopologyLoader.loadAll(topologies);
+        List<SensorTopology> kinds = topologies.loadAll();
         var scorers = scorers(kinds);
-        if (partitions > 0) {
+        if (partitions.count > 0) {
             // Streams does not create its sink topics; a broker with auto-creation off would fail.
             try {
-                io.vigil.demo.Pipeline.ensureTopics(bootstrap, kafkaConfig, kinds, partitions);
+                io.vigil.demo.Pipeline.ensureTopics(bootstrap.servers, kafkaConfig, kinds, partitions.count);
             } catch (IllegalStateException e) {
-                throw new UsageException("Kafka " + bootstrap + ": " + e.getMessage()
+                throw new UsageException("Kafka " + bootstrap.servers + ": " + e.getMessage()
                         + " (create the topics yourself and pass --partitions 0)");
             }
         }
@@ -110,12 +105,12 @@ public final class DetectCommand implements Callable<Integer> {
              MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT)) {
             var topology = DetectorTopology.buildTopology(kinds, scorers,
                     new DetectorSettings(batchSize, Duration.ofMillis(flushMs), telemetry.registry(), telemetry.board()));
-            Properties config = DetectorTopology.streamsConfig(bootstrap, applicationId, stateDir, threads);
+            Properties config = DetectorTopology.streamsConfig(bootstrap.servers, applicationId, stateDir, threads.count);
             config.putAll(kafkaConfig); // SASL/SSL reach every client Streams creates (consumer, producer, admin)
             if (instanceId != null && !instanceId.isBlank()) {
                 config.putAll(DetectorTopology.staticMembership(instanceId));
             }
-            LOG.info("Kafka {} client config: {}", bootstrap, KafkaClientSecurity.describe(kafkaConfig));
+            LOG.info("Kafka {} client config: {}", bootstrap.servers, KafkaClientSecurity.describe(kafkaConfig));
             var streams = new KafkaStreams(topology, config);
             telemetry.bind(streams);
             return runUntilStopped(streams, kinds);

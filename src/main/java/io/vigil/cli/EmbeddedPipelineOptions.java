@@ -7,11 +7,9 @@ import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;
 import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.function.Supplier;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -29,21 +27,19 @@ final class EmbeddedPipelineOptions {
     @Mixin
     ExternalBrokerOptions external;
 
-    @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR", description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
-    Path topologies;
+    @Mixin
+    TopologiesOption topologies;
 
-    @Option(names = "--verbose", description = "Show Vigil's INFO logs on stderr.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /** Vigil's own INFO logs off unless {@code --verbose}: the benchmark prints its own progress. */
     void quietLogs() {
-        if (!verbose && LoggerFactory.getLogger("io.vigil") instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(Level.WARN);
-        }
+        verbose.quiet("io.vigil", Level.WARN);
     }
 
     SensorTopology vibration() {
-        return TopologyLoader.load(topologies, "vibration");
+        return topologies.load("vibration");
     }
 
     /** The kind's model bundle, trained on the healthy scenario first if missing. */

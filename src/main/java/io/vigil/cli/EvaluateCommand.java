@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,8 +48,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--topology", required = true, paramLabel = "KIND", description = "Sensor kind or topology file.")
-    String topologyName;
+    @Mixin
+    KindOption kind;
 
     @Option(names = "--data", required = true, arity = "1..*", paramLabel = "PATH",
             description = "Recorded data: a Backblaze folder or zip, or labelled recordings (files or folders).")
@@ -108,7 +109,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new UsageException(p + ": training data not found");
             }
         }
-        SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
+        SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind.name);
         ModelBundle bundle = null;
         if (model != null) {
             bundle = ModelBundle.load(model);
@@ -159,7 +160,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      * report's header quotes it, so a report always names the command that regenerates it.
      */
     String commandLine(boolean smart) {
-        StringBuilder line = new StringBuilder("vigil evaluate --topology " + topologyName + " --data");
+        StringBuilder line = new StringBuilder("vigil evaluate --topology " + kind.name + " --data");
         data.forEach(p -> line.append(' ').append(p));
         if (!trainData.isEmpty()) {
             line.append(" --train-data");

@@ -51,16 +51,14 @@ public final class ReplayCommand implements Runnable {
         @Option(names = "--to", required = true, paramLabel = "mqtt|kafka", description = "mqtt: to the broker, as sensors do; kafka: straight to the readings topic.")
         To to;
 
-        @Option(names = "--broker", defaultValue = "${env:VIGIL_MQTT_BROKER:-tcp://localhost:1883}", paramLabel = "URL",
-                description = "MQTT v5 broker (env VIGIL_MQTT_BROKER; default ${DEFAULT-VALUE}).")
-        String broker;
+        @Mixin
+        MqttBrokerOption broker;
 
-        @Option(names = "--bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP:-localhost:9092}", paramLabel = "SERVERS",
-                description = "Kafka bootstrap servers (env VIGIL_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
-        String bootstrap;
+        @Mixin
+        KafkaBootstrapOption bootstrap;
 
-        @Option(names = "--max-in-flight", defaultValue = "1000", paramLabel = "N", description = "MQTT: unacknowledged publishes at most (default: ${DEFAULT-VALUE}).")
-        int maxInFlight;
+        @Mixin
+        MaxInFlightOption maxInFlight;
 
         @Mixin
         MqttSecurityOptions mqttSecurity;
@@ -72,15 +70,15 @@ public final class ReplayCommand implements Runnable {
             if (to == To.mqtt) {
                 MqttSecurity security = mqttSecurity.security();
                 try {
-                    return new MqttReadingSink(broker, topology, clientId + "-" + ProcessHandle.current().pid(), maxInFlight,
-                            security);
+                    return new MqttReadingSink(broker.uri, topology, clientId + "-" + ProcessHandle.current().pid(),
+                            maxInFlight.count, security);
                 } catch (MqttException e) {
-                    throw new UsageException(MqttSecurity.describe(e, broker));
+                    throw new UsageException(MqttSecurity.describe(e, broker.uri));
                 } catch (IllegalArgumentException e) { // TLS files with a tcp:// URI, unreadable certificates
                     throw new UsageException(e.getMessage());
                 }
             }
-            return new KafkaReadingSink(bootstrap, topology.kafka().readings(), topology.sampleRateHz(), clientId,
+            return new KafkaReadingSink(bootstrap.servers, topology.kafka().readings(), topology.sampleRateHz(), clientId,
                     kafkaSecurity.clientConfig());
         }
 
@@ -105,8 +103,8 @@ public final class ReplayCommand implements Runnable {
         @Mixin
         Target target;
 
-        @Option(names = "--dir", required = true, paramLabel = "DIR|ZIP", description = "Daily files, or a zip of them.")
-        Path dir;
+        @Mixin
+        BackblazeDirOption dir;
 
         @Option(names = "--topology", defaultValue = "smart", paramLabel = "KIND", description = "SMART topology (default: ${DEFAULT-VALUE}).")
         String topologyName;
@@ -122,8 +120,8 @@ public final class ReplayCommand implements Runnable {
             if (speed < 0) {
                 throw new UsageException("--speed must be >= 0 days per second, got " + speed);
             }
-            if (!Files.exists(dir)) {
-                throw new UsageException(dir + ": Backblaze data not found");
+            if (!Files.exists(dir.path)) {
+                throw new UsageException(dir.path + ": Backblaze data not found");
             }
             SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
             if (topology.sources().isEmpty()) {
@@ -131,7 +129,7 @@ public final class ReplayCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            out.printf(Locale.ROOT, "replay: %s -> %s at %s%n", dir, target.where(topology),
+            out.printf(Locale.ROOT, "replay: %s -> %s at %s%n", dir.path, target.where(topology),
                     speed == 0 ? "max speed" : speed + " days/s");
             out.flush();
             ReplayConsole console = ReplayConsole.of(err);
@@ -139,7 +137,7 @@ public final class ReplayCommand implements Runnable {
             try (Telemetry telemetry = Telemetry.withoutLivePage(); // a replay scores no device
                  MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT);
                  ReadingSink sink = target.open(topology, "vigil-replay-backblaze")) {
-                done = new BackblazeReplay(topology, telemetry.registry()).run(dir, sink, speed,
+                done = new BackblazeReplay(topology, telemetry.registry()).run(dir.path, sink, speed,
                         new BackblazeReplay.Listener() {
                             @Override
                             public void progress(BackblazeReplay.Totals t) {
@@ -183,8 +181,8 @@ public final class ReplayCommand implements Runnable {
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "Recording.")
         Path file;
 
-        @Option(names = "--topology", required = true, paramLabel = "KIND", description = "Sensor kind of the recording.")
-        String topologyName;
+        @Mixin
+        KindOption kind; // of the recording
 
         @Option(names = "--speed", defaultValue = "0", paramLabel = "X", description = "Recording seconds per wall second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
         double speed;
@@ -192,8 +190,8 @@ public final class ReplayCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "100", paramLabel = "N", description = "Samples per reading (default: ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--start-ms", paramLabel = "EPOCH_MS", description = "Time of the first sample (default: now).")
-        Long startMs;
+        @Mixin
+        StartMsOption startMs;
 
         @Mixin
         MetricsOptions metrics;
@@ -206,7 +204,7 @@ public final class ReplayCommand implements Runnable {
             if (!Files.exists(file)) { // before any client starts, so the one line is all the user sees
                 throw new UsageException(file + ": recording not found");
             }
-            SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
+            SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind.name);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             ReplayConsole console = ReplayConsole.of(err);
@@ -215,7 +213,7 @@ public final class ReplayCommand implements Runnable {
                  MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT);
                  ReadingSink sink = target.open(topology, "vigil-replay-csv")) {
                 done = new RecordingReplay(topology, telemetry.registry()).run(file, sink,
-                        startMs == null ? System.currentTimeMillis() : startMs, batch, speed,
+                        startMs.epochMs == null ? System.currentTimeMillis() : startMs.epochMs, batch, speed,
                         new RecordingReplay.Listener() {
                             @Override
                             public void progress(RecordingReplay.Totals t) {

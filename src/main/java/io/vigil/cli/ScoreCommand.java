@@ -8,13 +8,13 @@ import io.vigil.model.WindowScore;
 import io.vigil.model.WindowScorer;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         header = "Score recorded or simulated data offline with a model bundle, one CSV line per window.",
         description = "Writes device,window_start,window_end,score,threshold,anomalous on stdout and a per-device "
-                + "summary on stderr.",
+                + "summary on stderr. The bundle's kind picks its file in --topologies.",
         footer = {"", "Examples:",
                 "  vigil score --model models/vibration.zip --data simulator/faults.yaml",
                 "  vigil score --model models/adxl356.zip --data ../shared/data/vibration-adxl356 > scores.csv"})
@@ -36,22 +36,20 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model bundle written by 'vigil train'.")
     Path model;
 
-    @Option(names = "--data", required = true, arity = "1..*", paramLabel = "PATH",
-            description = "Scenario files (*.yaml) or recordings (generic CSV, ADXL356 *.Wfm.csv, folders of them).")
-    List<Path> data;
+    @Mixin
+    DataOption data;
 
-    @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR",
-            description = "Folder of topology files; the bundle's kind picks the file (default: ${DEFAULT-VALUE}).")
-    Path topologies;
+    @Mixin
+    TopologiesOption topologies;
 
     @Override
     public Integer call() {
         // every input is checked and read before the first line of output: an error is then the only line
-        DataSources.requireExisting(data);
+        DataSources.requireExisting(data.paths);
         ModelBundle bundle = ModelBundle.load(model);
-        SensorTopology topology = TopologyLoader.load(topologies, bundle.metadata().kind());
+        SensorTopology topology = topologies.load(bundle.metadata().kind());
         bundle.checkCompatible(topology, model);
-        List<DeviceSeries> devices = DataSources.read(data, topology);
+        List<DeviceSeries> devices = DataSources.read(data.paths, topology);
         WindowScorer scorer = bundle.scorer();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -33,7 +33,10 @@ import picocli.CommandLine.Spec;
         header = "Simulate a fleet of bearings (Lorenz model, healthy and faulty states) from a scenario file.",
         description = {
                 "Writes the generic CSV (ts,device,<features>,label) with --out, or publishes batched JSON over "
-                        + "MQTT v5 (QoS 1, topic <topology prefix>/<device>) with --broker."},
+                        + "MQTT v5 (QoS 1, topic <topology prefix>/<device>) with --broker; --speed, --batch-ms and "
+                        + "--max-in-flight shape publishing only.",
+                "Without --start-ms a fast run starts early enough that no sample is stamped more than the bridge's "
+                        + "15 min ahead of the clock."},
         footer = {
                 "",
                 "Examples:",
@@ -75,20 +78,17 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Simulated seconds (default: the scenario's durationSeconds).")
     Double duration;
 
-    @Option(names = "--start-ms", paramLabel = "EPOCH_MS", description = "Time of the first sample (default: now, or earlier where a fast run would stamp samples more than the bridge's 15 min ahead of the clock). Fix it for byte-identical CSV files.")
-    Long startMs;
+    @Mixin
+    StartMsOption startMs;
 
-    @Option(names = "--speed", defaultValue = "1", paramLabel = "X",
-            description = "MQTT only: simulated seconds per real second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
-    double speed;
+    @Mixin
+    SpeedOption speed; // MQTT only
 
-    @Option(names = "--batch-ms", defaultValue = "100", paramLabel = "MS",
-            description = "MQTT only: simulated milliseconds per message and device (default: ${DEFAULT-VALUE}).")
-    int batchMs;
+    @Mixin
+    BatchMsOption batchMs; // MQTT only
 
-    @Option(names = "--max-in-flight", defaultValue = "1000", paramLabel = "N",
-            description = "MQTT only: unacknowledged publishes at most; lowered to the broker's receive maximum (default: ${DEFAULT-VALUE}).")
-    int maxInFlight;
+    @Mixin
+    MaxInFlightOption maxInFlight;
 
     @Override
     public Integer call() throws Exception {
@@ -102,7 +102,8 @@ public final class SimulateCommand implements Callable<Integer> {
         if (!(seconds > 0) || Double.isInfinite(seconds)) {
             throw new UsageException("--duration must be a positive number of seconds, got " + duration);
         }
-        long start = startMs == null ? MqttFleetPublisher.startFor(System.currentTimeMillis(), seconds, speed) : startMs;
+        long start = startMs.epochMs == null
+                ? MqttFleetPublisher.startFor(System.currentTimeMillis(), seconds, speed.factor) : startMs.epochMs;
         String target = broker != null ? broker : System.getenv(BROKER_ENV);
         if (out != null && broker != null) {
             throw new UsageException("give either --out FILE or --broker URL, not both");
@@ -138,16 +139,17 @@ public final class SimulateCommand implements Callable<Integer> {
 
     private int publish(Fleet fleet, SensorTopology topology, String target, double seconds, long start)
             throws InterruptedException {
-        if (speed < 0 || batchMs < 1 || maxInFlight < 1) {
+        if (speed.factor < 0 || batchMs.ms < 1 || maxInFlight.count < 1) {
             throw new UsageException("--speed must be >= 0, --batch-ms and --max-in-flight >= 1");
         }
         PrintWriter log = spec.commandLine().getOut();
         Scenario scenario = fleet.scenario();
         log.printf(Locale.ROOT, "simulate: %s, %d devices at %s Hz, %.0f s at speed %s -> %s %s<device>%n",
                 scenario.name(), scenario.deviceCount(), scenario.rateHz(), seconds,
-                speed == 0 ? "max" : speed, target, MqttFleetPublisher.topicPrefix(topology.mqttTopicFilter()));
+                speed.factor == 0 ? "max" : speed.factor, target, MqttFleetPublisher.topicPrefix(topology.mqttTopicFilter()));
         log.flush();
-        MqttFleetPublisher.Options options = new MqttFleetPublisher.Options(target, speed, batchMs, maxInFlight,
+        MqttFleetPublisher.Options options = new MqttFleetPublisher.Options(target, speed.factor, batchMs.ms,
+                maxInFlight.count,
                 seconds, start);
         MqttSecurity security = mqttSecurity.security();
         try (Telemetry telemetry = Telemetry.withoutLivePage(); // the simulator scores no device

@@ -7,13 +7,13 @@ import io.vigil.model.ModelBundle;
 import io.vigil.model.Trainer;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,17 +31,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--topology", required = true, paramLabel = "KIND",
-            description = "Sensor kind (topologies/KIND.yaml) or a topology file.")
-    String kind;
+    @Mixin
+    KindOption kind;
 
-    @Option(names = "--topologies", defaultValue = "topologies", paramLabel = "DIR",
-            description = "Folder of topology files (default: ${DEFAULT-VALUE}).")
-    Path topologies;
+    @Mixin
+    TopologiesOption topologies;
 
-    @Option(names = "--data", required = true, arity = "1..*", paramLabel = "PATH",
-            description = "Scenario files (*.yaml) or recordings (generic CSV, ADXL356 *.Wfm.csv, folders of them).")
-    List<Path> data;
+    @Mixin
+    DataOption data;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Model bundle to write (default: the topology's model path).")
     Path out;
@@ -82,10 +79,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (epochs < 1 || hidden < 1 || bottleneck < 1 || maxWindows < 0) {
             throw new UsageException("--epochs, --hidden and --bottleneck must be positive, --max-windows 0 or more");
         }
-        SensorTopology topology = TopologyLoader.load(topologies, kind);
+        SensorTopology topology = topologies.load(kind.name);
         Path target = out != null ? out : topology.modelPath();
         PrintWriter log = spec.commandLine().getOut();
-        List<DeviceSeries> all = DataSources.read(data, topology);
+        List<DeviceSeries> all = DataSources.read(data.paths, topology);
         List<DeviceSeries> healthy = DataSources.healthyRows(all, topology);
         log.printf(Locale.ROOT, "train: %s, %d devices, %d healthy samples in %d runs (labelled anomalies left out)%n",
                 topology.kind(), all.size(), healthy.stream().mapToLong(DeviceSeries::size).sum(), healthy.size());
@@ -100,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
         ModelBundle bundle;
         try {
             bundle = new Trainer(topology, settings, report -> Console.epoch(log, report))
-                    .train(healthy, data.stream().map(Path::toString).toList());
+                    .train(healthy, data.paths.stream().map(Path::toString).toList());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
