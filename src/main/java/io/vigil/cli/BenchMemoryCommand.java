@@ -42,8 +42,8 @@ public final class BenchMemoryCommand implements Callable<Integer> {
             description = "Fleet sizes, one load each, smallest first (default: ${DEFAULT-VALUE}).")
     List<Integer> devices;
 
-    @Option(names = "--topology", defaultValue = "vibration", description = "Sensor kind (default: ${DEFAULT-VALUE}).")
-    String kind;
+    @Mixin
+    KindOption.WithDefault kind = new KindOption.WithDefault("vibration");
 
     @Mixin
     TopologiesOption topologies;
@@ -73,7 +73,7 @@ public final class BenchMemoryCommand implements Callable<Integer> {
             throw new UsageException("--devices and --samples-per-record must be positive, --warmup-devices 0 or more");
         }
         verbose.quiet("org.apache.kafka", Level.ERROR); // TopologyTestDriver warns about its temp state directory on every start
-        SensorTopology topology = topologies.load(kind);
+        SensorTopology topology = topologies.load(kind.name);
         int perRecord = samplesPerRecord != null ? samplesPerRecord : topology.hop() * topology.preprocess().block();
         Path temp = tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir"));
         PrintWriter out = spec.commandLine().getOut();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,8 +36,8 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--topology", defaultValue = "vibration", description = "Sensor kind whose window shape is measured (default: ${DEFAULT-VALUE}).")
-    String kind;
+    @Mixin
+    KindOption.WithDefault kind = new KindOption.WithDefault("vibration"); // whose window shape is measured
 
     @Option(names = "--data", defaultValue = "simulator/healthy.yaml", description = "Where the windows come from (default: ${DEFAULT-VALUE}).")
     Path data;
@@ -61,7 +62,7 @@ public final class BenchModelCommand implements Callable<Integer> {
                         + engine + "'");
             }
         }
-        SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind);
+        SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind.name);
         List<Window> windows = new ArrayList<>();
         for (DeviceSeries series : DataSources.read(List.of(data), topology)) {
             windows.addAll(Windows.cut(series, Windower.Shape.of(topology)));

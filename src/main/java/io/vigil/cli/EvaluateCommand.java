@@ -74,8 +74,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--train", description = "Train on the training split (the default without --model); the bundle is saved as <out>/model.zip.")
     boolean train;
 
-    @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Training epochs at most (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Mixin
+    EpochsOption epochs = new EpochsOption(10);
 
     @Option(names = "--max-train-windows", defaultValue = "20000", paramLabel = "N",
             description = "Random subset of training windows, 0 = all (default: ${DEFAULT-VALUE}).")
@@ -116,7 +116,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             bundle.checkCompatible(topology, model);
         }
         PrintWriter err = spec.commandLine().getErr();
-        Trainer.Settings settings = Trainer.Settings.defaults(topology).withEpochs(epochs)
+        Trainer.Settings settings = Trainer.Settings.defaults(topology).withEpochs(epochs.max)
                 .withMaxTrainWindows(maxTrainWindows);
         long started = System.nanoTime();
         Path report;
@@ -176,7 +176,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (model != null) {
             line.append(" --model ").append(model);
         } else {
-            line.append(" --epochs ").append(epochs).append(" --max-train-windows ").append(maxTrainWindows);
+            line.append(" --epochs ").append(epochs.max).append(" --max-train-windows ").append(maxTrainWindows);
         }
         if (smart) {
             line.append(" --test-share ").append(testShare);

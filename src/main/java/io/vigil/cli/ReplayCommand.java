@@ -106,8 +106,8 @@ public final class ReplayCommand implements Runnable {
         @Mixin
         BackblazeDirOption dir;
 
-        @Option(names = "--topology", defaultValue = "smart", paramLabel = "KIND", description = "SMART topology (default: ${DEFAULT-VALUE}).")
-        String topologyName;
+        @Mixin
+        KindOption.WithDefault kind = new KindOption.WithDefault("smart"); // one with a sources block
 
         @Option(names = "--speed", defaultValue = "0", paramLabel = "DAYS_PER_S", description = "Days per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
         double speed;
@@ -123,7 +123,7 @@ public final class ReplayCommand implements Runnable {
             if (!Files.exists(dir.path)) {
                 throw new UsageException(dir.path + ": Backblaze data not found");
             }
-            SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, topologyName);
+            SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind.name);
             if (topology.sources().isEmpty()) {
                 throw new UsageException("topology '" + topology.kind() + "' has no sources block: not a SMART topology");
             }

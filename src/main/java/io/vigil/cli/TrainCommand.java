@@ -43,8 +43,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Model bundle to write (default: the topology's model path).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "40", description = "Most epochs; early stopping may end sooner (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Mixin
+    EpochsOption epochs = new EpochsOption(40);
 
     @Option(names = "--engine", defaultValue = "samediff", description = "samediff (fused LSTM op, fast) or layers (DL4J layer API) (default: ${DEFAULT-VALUE}).")
     String engine;
@@ -76,7 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!split.equals("time") && !split.equals("device")) {
             throw new UsageException("--split must be time or device, got '" + split + "'");
         }
-        if (epochs < 1 || hidden < 1 || bottleneck < 1 || maxWindows < 0) {
+        if (epochs.max < 1 || hidden < 1 || bottleneck < 1 || maxWindows < 0) {
             throw new UsageException("--epochs, --hidden and --bottleneck must be positive, --max-windows 0 or more");
         }
         SensorTopology topology = topologies.load(kind.name);
@@ -88,7 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
                 topology.kind(), all.size(), healthy.stream().mapToLong(DeviceSeries::size).sum(), healthy.size());
         log.flush();
         Trainer.Settings settings = Trainer.Settings.defaults(topology)
-                .withEpochs(epochs)
+                .withEpochs(epochs.max)
                 .withEngine(engine)
                 .withSplitByDevice(split.equals("device") || !topology.sources().isEmpty()) // drives: never split by row
                 .withMaxTrainWindows(maxWindows)
