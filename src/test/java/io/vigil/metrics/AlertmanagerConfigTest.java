@@ -3,6 +3,9 @@ package io.vigil.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +51,17 @@ class AlertmanagerConfigTest {
 
         assertThat(unknown.exitCode()).as(unknown.output()).isZero();
         assertThat(ticketAsPage.exitCode()).as("a ticket routed to page: " + ticketAsPage.output()).isNotZero();
+    }
+
+    @Test
+    void aDownInstanceInhibitsTheSilentDeviceTicketsNamedInTheRules() throws Exception {
+        // amtool has no offline test of inhibitions: check that the rule names alerts the rules define
+        JsonNode inhibit = new ObjectMapper(new YAMLFactory()).readTree(CONFIG.toFile()).path("inhibit_rules");
+
+        assertThat(inhibit).hasSize(1);
+        assertThat(inhibit.at("/0/source_matchers/0").asText()).isEqualTo("alertname=\"VigilInstanceDown\"");
+        assertThat(inhibit.at("/0/target_matchers/0").asText()).isEqualTo("alertname=\"VigilDeviceSilent\"");
+        assertThat(AlertRulesTest.alertSeverities()).containsKeys("VigilInstanceDown", "VigilDeviceSilent");
     }
 
     private static ExternalTool.Result routesTest(ExternalTool amtool, String expectedReceiver, String... labels)
