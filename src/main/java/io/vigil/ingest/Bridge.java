@@ -146,7 +146,7 @@ public final class Bridge implements AutoCloseable {
         this.routes = settings.topologies.stream()
                 .map(t -> new Route(t.mqttTopicFilter(), t, new PayloadParser(t, settings.maxPayloadBytes, settings.clock)))
                 .toList();
-        this.metrics = new BridgeMetrics(settings.registry);
+        this.metrics = new BridgeMetrics(settings.registry, settings.receiveMaximum);
         this.slots = new Semaphore(settings.receiveMaximum);
         Map<String, Object> overrides = new HashMap<>(settings.kafkaClientConfig);
         overrides.putAll(settings.producerOverrides);

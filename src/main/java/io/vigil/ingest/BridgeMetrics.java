@@ -1,5 +1,6 @@
 package io.vigil.ingest;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,11 @@ public final class BridgeMetrics {
     public static final String FORWARD_LATENCY = "vigil.bridge.forward.latency";
     /** Gauge of messages received but not yet acknowledged to the MQTT broker. */
     public static final String IN_FLIGHT = "vigil.bridge.inflight";
+    /**
+     * Gauge: the most messages the bridge holds in flight, its MQTT receive maximum. {@link #IN_FLIGHT}
+     * stays at it while Kafka takes readings slower than MQTT brings them (the alert rules compare the two).
+     */
+    public static final String IN_FLIGHT_MAX = "vigil.bridge.inflight.max";
     /** Counter of automatic reconnections to the MQTT broker. */
     public static final String RECONNECTS = "vigil.bridge.reconnects";
     /**
@@ -36,9 +42,11 @@ public final class BridgeMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger inFlight;
 
-    BridgeMetrics(MeterRegistry registry) {
+    /** @param inFlightMax the receive maximum: the bridge never holds more messages unacknowledged */
+    BridgeMetrics(MeterRegistry registry, int inFlightMax) {
         this.registry = registry;
         this.inFlight = registry.gauge(IN_FLIGHT, new AtomicInteger());
+        Gauge.builder(IN_FLIGHT_MAX, () -> inFlightMax).description("the MQTT receive maximum").register(registry);
     }
 
     void received() {

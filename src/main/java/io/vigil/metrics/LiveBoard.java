@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * metrics server's threads.
  *
  * <p><b>Cardinality cap.</b> Only the first {@code deviceCap} devices seen get their own series
- * ({@link #DEVICE_SCORE}, {@link #DEVICE_THRESHOLD}, {@link #DEVICE_ALERT}, tagged {@code kind} and
- * {@code device}) and a row on the live page; later devices are counted in {@link #DEVICES_OVER_CAP}
- * and are still scored, alerted and counted in every per-kind meter. Three series per device keep
- * a fleet of {@value #DEFAULT_DEVICE_CAP} devices at 600 series; raise the cap with
+ * ({@link #DEVICE_SCORE}, {@link #DEVICE_THRESHOLD}, {@link #DEVICE_ALERT}, {@link #DEVICE_LAST_SCORED},
+ * tagged {@code kind} and {@code device}) and a row on the live page; later devices are counted in
+ * {@link #DEVICES_OVER_CAP} and are still scored, alerted and counted in every per-kind meter. Four series
+ * per device keep a fleet of {@value #DEFAULT_DEVICE_CAP} devices at 800 series; raise the cap with
  * {@code --device-series-cap} when Prometheus can take it. A tracked device stays tracked until the
  * process ends.
  */
@@ -33,6 +33,11 @@ public final class LiveBoard {
     public static final String DEVICE_THRESHOLD = "vigil.device.threshold";
     /** Gauge: 1 while the device is in an alert episode, else 0. */
     public static final String DEVICE_ALERT = "vigil.device.alert";
+    /**
+     * Gauge, Unix time in seconds: when the device's latest window was scored (wall clock; NaN until one
+     * is), so an alert rule sees a device that used to report fall silent.
+     */
+    public static final String DEVICE_LAST_SCORED = "vigil.device.last.scored.timestamp";
     /** Gauge: devices seen beyond the cap, which have no per-device series. */
     public static final String DEVICES_OVER_CAP = "vigil.device.overcap";
     public static final String TAG_KIND = "kind";
@@ -139,6 +144,11 @@ public final class LiveBoard {
         return overCap.get();
     }
 
+    /** 0, never scored here (a restored episode's row), reads as NaN, which no rule's comparison finds true. */
+    private static double lastScoredSeconds(DeviceState state) {
+        return state.updatedMs() > 0 ? state.updatedMs() / 1000.0 : Double.NaN;
+    }
+
     /** Registers the device's series if the cap allows; false when it does not. */
     private synchronized boolean track(Key key) {
         if (devices.containsKey(key)) {
@@ -158,6 +168,8 @@ public final class LiveBoard {
                 .description("threshold of the device's latest window").register(registry);
         Gauge.builder(DEVICE_ALERT, () -> devices.get(key).alert() ? 1 : 0).tags(tags)
                 .description("1 while the device is in an alert episode").register(registry);
+        Gauge.builder(DEVICE_LAST_SCORED, () -> lastScoredSeconds(devices.get(key))).tags(tags).baseUnit("seconds")
+                .description("Unix time the device's latest window was scored").register(registry);
         return true;
     }
 }

@@ -81,7 +81,7 @@ class ComposeFileTest {
     void vigilServicesStartAfterTheirDependenciesAreHealthyOrDone() {
         JsonNode services = compose.path("services");
         assertThat(services.fieldNames()).toIterable().contains("kafka", "kafka-init", "mosquitto", "prometheus",
-                "grafana", "vigil-train", "vigil-bridge", "vigil-detector", "vigil-simulator");
+                "alertmanager", "grafana", "vigil-train", "vigil-bridge", "vigil-detector", "vigil-simulator");
         services.fields().forEachRemaining(service -> service.getValue().path("depends_on").fields()
                 .forEachRemaining(dependency -> {
                     String condition = dependency.getValue().path("condition").asText();
@@ -89,8 +89,8 @@ class ComposeFileTest {
                             ? "service_healthy" : "service_completed_successfully";
                     assertThat(condition).as(service.getKey() + " -> " + dependency.getKey()).isEqualTo(expected);
                 }));
-        for (String longRunning : new String[] {"kafka", "mosquitto", "prometheus", "grafana", "vigil-bridge",
-                "vigil-detector"}) {
+        for (String longRunning : new String[] {"kafka", "mosquitto", "prometheus", "alertmanager", "grafana",
+                "vigil-bridge", "vigil-detector"}) {
             assertThat(services.path(longRunning).has("healthcheck")).as(longRunning + " has a healthcheck").isTrue();
         }
     }
@@ -118,7 +118,7 @@ class ComposeFileTest {
                 }
             }
         }
-        assertThat(mounts).isGreaterThanOrEqualTo(6);
+        assertThat(mounts).isGreaterThanOrEqualTo(8);
         assertThat(Files.readString(Path.of("grafana", "mosquitto.conf")))
                 .contains("max_queued_messages 1000000", "persistence true", "persistence_location /mosquitto/data/");
     }

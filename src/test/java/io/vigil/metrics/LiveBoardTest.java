@@ -28,6 +28,23 @@ class LiveBoardTest {
     }
 
     @Test
+    void lastScoredIsTheWallClockTimeOfTheLatestScoreInSecondsAndNaNBeforeAny() {
+        // given devices whose open episodes were restored before any of their windows was scored here
+        board.alertState("vibration", "bearing-01", true, 4_000);
+        board.alertState("vibration", "bearing-02", true, 4_000);
+        assertThat(gauge(LiveBoard.DEVICE_LAST_SCORED, "bearing-01")).isNaN();
+
+        // when bearing-01 is scored twice (the second window's sensor time earlier than the first's)
+        board.scored("vibration", "bearing-01", 0.4, 1.5, 10_000, 12_250);
+        board.scored("vibration", "bearing-01", 0.4, 1.5, 9_000, 13_500);
+
+        // then its series holds the wall-clock time of the latest score, in seconds, named as Prometheus expects
+        assertThat(gauge(LiveBoard.DEVICE_LAST_SCORED, "bearing-01")).isEqualTo(13.5);
+        assertThat(gauge(LiveBoard.DEVICE_LAST_SCORED, "bearing-02")).isNaN();
+        assertThat(registry.get(LiveBoard.DEVICE_LAST_SCORED).gauge().getId().getBaseUnit()).isEqualTo("seconds");
+    }
+
+    @Test
     void clearingEndsTheAlertState() {
         board.scored("vibration", "bearing-01", 4.0, 1.5, 10_000, 10_100);
         board.alert("vibration", "bearing-01", true, note("RAISED", 10_200));

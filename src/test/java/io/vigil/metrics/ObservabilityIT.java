@@ -205,6 +205,7 @@ class ObservabilityIT {
         List<String> expected = List.of(
                 counter(BridgeMetrics.READINGS), counter(BridgeMetrics.SAMPLES), counter(BridgeMetrics.REJECTED),
                 histogram(BridgeMetrics.FORWARD_LATENCY + ".seconds"), BridgeMetrics.IN_FLIGHT,
+                BridgeMetrics.IN_FLIGHT_MAX,
                 counter(DetectorMetrics.WINDOWS_SCORED), histogram(DetectorMetrics.BATCH_SIZE + ".windows"),
                 histogram(DetectorMetrics.SCORING_LATENCY + ".seconds"), histogram(DetectorMetrics.SCORE_RATIO),
                 counter(DetectorMetrics.ALERTS_RAISED), counter(DetectorMetrics.ALERTS_CLEARED),
@@ -212,6 +213,7 @@ class ObservabilityIT {
                 DetectorMetrics.DEVICES_SEEN, DetectorMetrics.MODEL_INFO, counter(DetectorMetrics.SAMPLES_DROPPED),
                 counter(DetectorMetrics.RECORDS_DEAD_LETTERED), counter(DetectorMetrics.WINDOW_RESETS),
                 LiveBoard.DEVICE_SCORE, LiveBoard.DEVICE_THRESHOLD, LiveBoard.DEVICE_ALERT,
+                LiveBoard.DEVICE_LAST_SCORED + ".seconds",
                 LiveBoard.DEVICES_OVER_CAP, ReplayProgress.UNITS_PLANNED, ReplayProgress.UNITS_PLAYED,
                 counter(ReplayProgress.RECORDS), ReplayProgress.POSITION);
         List<String> names = expected.stream().map(n -> n.replace('.', '_')).toList();
@@ -292,6 +294,49 @@ class ObservabilityIT {
         // then none names a metric the application does not export, or groups by a label its series lack
         assertThat(files).hasSize(3);
         assertThat(unknown).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void everyAlertingRuleReadsOnlyMetricsAndLabelsTheScrapeHas() throws Exception {
+        // given a scrape of the running pipeline, and what Prometheus adds: its recording rules and `up`
+        Map<String, Set<String>> exported = PromQl.labelNames(scrape());
+        Set<String> recorded = AlertRulesTest.recordedNames();
+
+        // when every expression of grafana/alerts.yml is read
+        Map<String, Set<String>> unknown = new TreeMap<>();
+        List<String> exprs = AlertRulesTest.expressions();
+        for (String expr : exprs) {
+            for (String metric : PromQl.metricNames(expr)) {
+                if (recorded.contains(metric) || metric.equals("up")) {
+                    continue;
+                }
+                Set<String> missing = new TreeSet<>();
+                if (!exported.containsKey(metric)) {
+                    missing.add(metric);
+                } else {
+                    for (String label : PromQl.groupingLabels(expr)) {
+                        if (!exported.get(metric).contains(label) && !PROMETHEUS_TARGET_LABELS.contains(label)) {
+                            missing.add(metric + " has no label " + label);
+                        }
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    unknown.computeIfAbsent(expr, k -> new TreeSet<>()).addAll(missing);
+                }
+            }
+        }
+
+        // then none names a metric the application does not export, or groups by a label its series lack
+        assertThat(exprs).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(unknown).isEmpty();
+        // and the gauges the rules compare carry values: the receive maximum, a scoring time in seconds
+        String scrape = scrape();
+        assertThat(samples(scrape, "vigil_bridge_inflight_max")).isEqualTo(Map.of("vigil_bridge_inflight_max",
+                (double) Bridge.Builder.DEFAULT_RECEIVE_MAXIMUM));
+        assertThat(samples(scrape, "vigil_device_last_scored_timestamp_seconds{").values()).isNotEmpty()
+                .allSatisfy(seconds -> assertThat(seconds * 1000).isBetween(
+                        (double) System.currentTimeMillis() - PATIENCE.toMillis() * 3, (double) System.currentTimeMillis()));
     }
 
     /** What the live page shows: device → state, recent alerts as "alertId STATE", and the DOM behind them. */
