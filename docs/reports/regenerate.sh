@@ -3,14 +3,14 @@
 # each report's header is written by the code and repeats its command. Run from the repository root
 # with the shared data at ../shared/data. Training is reproducible (fixed seeds, Java training steps):
 # a re-run changes only the model versions' time stamps, not the numbers.
-# Usage: docs/reports/regenerate.sh [adxl356|skab|nab|smart|smart-selection|pipeline|soak|train-memory ...]
+# Usage: docs/reports/regenerate.sh [adxl356|skab|nab|smart|smart-selection|smart-seeds|pipeline|soak|train-memory ...]
 # (default: the evaluation reports; the three benchmark reports are measurements that take 5-15 minutes
 # each and move with the machine and its load, so they run only when named)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=../shared/data
 parts=("$@")
-((${#parts[@]})) || parts=(adxl356 skab nab smart smart-selection)
+((${#parts[@]})) || parts=(adxl356 skab nab smart smart-selection smart-seeds)
 for part in "${parts[@]}"; do
   case $part in
     adxl356)
@@ -28,12 +28,21 @@ for part in "${parts[@]}"; do
         ./vigil evaluate --topology topologies/smart-variants/$v.yaml --data $D/backblaze-2013 --out docs/reports/smart-selection/$v --epochs 10 --max-train-windows 20000 --test-share 0.5 --selection
       done
       ./vigil evaluate --topology topologies/smart-variants/own-baseline-4pct.yaml --data $D/backblaze-2013 --out docs/reports/smart-selection/own-baseline-4pct-20-epochs --epochs 20 --max-train-windows 20000 --test-share 0.5 --selection ;;
+    smart-seeds)   # SMART variants under three training seeds each, selection drives only (the same drives whatever the
+                   # seed); the median over seeds decides, not one seed. seeds.md: every run's Vigil row and the medians
+      S=docs/reports/smart-selection/seeds
+      for v in own-baseline-window3-4pct own-baseline-window3-4.4pct own-baseline-and-daily-window3-4pct own-baseline-4pct own-baseline-4.4pct own-baseline-window4-4pct; do
+        for seed in 42 1 2; do
+          ./vigil evaluate --topology topologies/smart-variants/$v.yaml --data $D/backblaze-2013 --out $S/$v/seed-$seed --epochs 10 --max-train-windows 20000 --test-share 0.5 --selection --seed $seed
+        done
+      done
+      docs/reports/smart-seeds-summary.sh $S > $S/seeds.md ;;
     pipeline)
       OMP_NUM_THREADS=1 ./vigil bench pipeline --devices 100,200,400,700,1000 --seconds 30 --out docs/reports/pipeline ;;
     soak)
       ./vigil bench soak --minutes 10 --devices 100 --hostile 0.01 --out docs/reports/soak ;;
     train-memory)
       ./vigil bench train-memory --epochs 50 --out docs/reports/train-memory ;;
-    *) echo "regenerate.sh: unknown part '$part' (adxl356, skab, nab, smart, smart-selection, pipeline, soak, train-memory)" >&2; exit 2 ;;
+    *) echo "regenerate.sh: unknown part '$part' (adxl356, skab, nab, smart, smart-selection, smart-seeds, pipeline, soak, train-memory)" >&2; exit 2 ;;
   esac
 done

@@ -72,39 +72,55 @@ public final class Trainer {
      * @param maxTrainWindows cap on training windows (random subset), 0 = no cap
      * @param quantile        calibration quantile
      * @param margin          calibration margin
-     * @param spec            network shape; features and window are overridden from the topology
+     * @param spec            network shape; features and window are overridden from the topology; its seed
+     *                        draws the initial weights, the training-window subset and the batch order
+     * @param splitSeed       draws the devices held out when {@code splitByDevice}; apart from the spec's seed
+     *                        so that models trained with other seeds are judged on the same held-out devices
      */
     public record Settings(String engine, int maxEpochs, int batchSize, double validationShare, boolean splitByDevice,
-                           int patience, int maxTrainWindows, double quantile, double margin, AutoencoderSpec spec) {
+                           int patience, int maxTrainWindows, double quantile, double margin, AutoencoderSpec spec,
+                           long splitSeed) {
+
+        public Settings(String engine, int maxEpochs, int batchSize, double validationShare, boolean splitByDevice,
+                        int patience, int maxTrainWindows, double quantile, double margin, AutoencoderSpec spec) {
+            this(engine, maxEpochs, batchSize, validationShare, splitByDevice, patience, maxTrainWindows, quantile,
+                    margin, spec, AutoencoderSpec.DEFAULT_SEED);
+        }
 
         public static Settings defaults(SensorTopology topology) {
             return new Settings("samediff", 40, 64, 0.2, false, 4, 0, ThresholdCalibration.DEFAULT_QUANTILE,
                     ThresholdCalibration.DEFAULT_MARGIN, AutoencoderSpec.of(topology.modelFeatures().size(), topology.window()));
         }
 
+        /** The training seed (initial weights, window subset, batch order); the held-out devices stay as they are. */
+        public Settings withSeed(long seed) {
+            return withSpec(new AutoencoderSpec(spec.features(), spec.window(), spec.hidden(), spec.bottleneck(),
+                    spec.learningRate(), seed));
+        }
+
         public Settings withEpochs(int epochs) {
             return new Settings(engine, epochs, batchSize, validationShare, splitByDevice, patience, maxTrainWindows,
-                    quantile, margin, spec);
+                    quantile, margin, spec, splitSeed);
         }
 
         public Settings withEngine(String name) {
             return new Settings(name, maxEpochs, batchSize, validationShare, splitByDevice, patience, maxTrainWindows,
-                    quantile, margin, spec);
+                    quantile, margin, spec, splitSeed);
         }
 
         public Settings withSpec(AutoencoderSpec newSpec) {
             return new Settings(engine, maxEpochs, batchSize, validationShare, splitByDevice, patience, maxTrainWindows,
-                    quantile, margin, newSpec);
+                    quantile, margin, newSpec, splitSeed);
         }
 
         public Settings withSplitByDevice(boolean byDevice) {
             return new Settings(engine, maxEpochs, batchSize, validationShare, byDevice, patience, maxTrainWindows,
-                    quantile, margin, spec);
+                    quantile, margin, spec, splitSeed);
         }
 
         public Settings withMaxTrainWindows(int max) {
             return new Settings(engine, maxEpochs, batchSize, validationShare, splitByDevice, patience, max,
-                    quantile, margin, spec);
+                    quantile, margin, spec, splitSeed);
         }
     }
 
@@ -264,7 +280,7 @@ public final class Trainer {
 
     /**
      * The devices {@link #train} holds out for validation and calibration when {@code splitByDevice}:
-     * {@code validationShare} of them (at least one), drawn with the spec's seed. Evaluation reads the
+     * {@code validationShare} of them (at least one), drawn with the split seed. Evaluation reads the
      * same set so that it can judge variants on drives the network never trained on.
      */
     public static Set<String> heldOutDevices(List<DeviceSeries> healthy, Settings settings) {
@@ -278,7 +294,7 @@ public final class Trainer {
 
     private static List<DeviceSeries> shuffled(List<DeviceSeries> healthy, Settings settings) {
         List<DeviceSeries> devices = new ArrayList<>(healthy);
-        Collections.shuffle(devices, new Random(settings.spec().seed()));
+        Collections.shuffle(devices, new Random(settings.splitSeed()));
         return devices;
     }
 

@@ -47,4 +47,27 @@ class TrainerTest {
                 .hasMessageStartingWith("vibration: the trained network reconstructs ")
                 .hasMessageContaining("it learned nothing");
     }
+
+    @Test
+    void anotherTrainingSeedKeepsTheHeldOutDevicesAndTrainsAnotherNetwork() {
+        // given 20 devices, a fifth of them held out when splitting by device, and the same settings with seed 7
+        List<DeviceSeries> fleet = Fleet.of(new Scenario("twenty", 7, "vibration", 20, "d-", 100, 2, 0.0,
+                List.of())).generate(Fleet.REPRODUCIBLE_START_MS);
+        Trainer.Settings seed42 = Trainer.Settings.defaults(TOPOLOGY).withEpochs(1).withSplitByDevice(true);
+        Trainer.Settings seed7 = seed42.withSeed(7);
+
+        // when
+        ModelBundle a = new Trainer(TOPOLOGY, seed42, Trainer.Progress.NONE).train(fleet, List.of("twenty"));
+        ModelBundle b = new Trainer(TOPOLOGY, seed7, Trainer.Progress.NONE).train(fleet, List.of("twenty"));
+
+        // then the held-out devices are the same four (another split seed draws others), the networks are not
+        assertThat(Trainer.heldOutDevices(fleet, seed7)).hasSize(4)
+                .isEqualTo(Trainer.heldOutDevices(fleet, seed42))
+                .isNotEqualTo(Trainer.heldOutDevices(fleet, new Trainer.Settings(seed42.engine(), 1, 64, 0.2, true, 4,
+                        0, seed42.quantile(), seed42.margin(), seed42.spec(), 7)));
+        assertThat(b.metadata().spec().seed()).isEqualTo(7);
+        assertThat(a.metadata().spec().seed()).isEqualTo(AutoencoderSpec.DEFAULT_SEED);
+        assertThat(b.metadata().training().validationWindows()).isEqualTo(a.metadata().training().validationWindows());
+        assertThat(b.metadata().training().trainLosses()).isNotEqualTo(a.metadata().training().trainLosses());
+    }
 }
