@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,8 +46,8 @@ public final class BenchTrainMemoryCommand implements Callable<Integer> {
     @Option(names = "--hop", defaultValue = "1", description = "Samples between window starts (default: ${DEFAULT-VALUE}).")
     int hop;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Data and network seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--out", defaultValue = "target/train-memory", paramLabel = "DIR",
             description = "Where train-memory.csv and train-memory.png go (default: ${DEFAULT-VALUE}).")
@@ -56,7 +57,7 @@ public final class BenchTrainMemoryCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TrainMemoryBench.Settings settings;
         try {
-            settings = new TrainMemoryBench.Settings(epochs, devices, samples, window, hop, seed);
+            settings = new TrainMemoryBench.Settings(epochs, devices, samples, window, hop, seed.value);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

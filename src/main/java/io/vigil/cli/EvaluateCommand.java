@@ -81,10 +81,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Random subset of training windows, 0 = all (default: ${DEFAULT-VALUE}).")
     int maxTrainWindows;
 
-    @Option(names = "--seed", defaultValue = "" + AutoencoderSpec.DEFAULT_SEED, paramLabel = "N",
-            description = "Training seed: initial weights, training-window subset, batch order (default: ${DEFAULT-VALUE}); "
-                    + "the held-out validation (selection) drives stay the same whatever the seed.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--test-share", defaultValue = "0.5", paramLabel = "S",
             description = "SMART: share of drives held out for testing (default: ${DEFAULT-VALUE}).")
@@ -122,7 +120,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         Trainer.Settings settings = Trainer.Settings.defaults(topology).withEpochs(epochs.max)
-                .withMaxTrainWindows(maxTrainWindows).withSeed(seed);
+                .withMaxTrainWindows(maxTrainWindows).withSeed(seed.value);
         long started = System.nanoTime();
         Path report;
         ModelBundle used;
@@ -182,8 +180,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             line.append(" --model ").append(model);
         } else {
             line.append(" --epochs ").append(epochs.max).append(" --max-train-windows ").append(maxTrainWindows);
-            if (seed != AutoencoderSpec.DEFAULT_SEED) {
-                line.append(" --seed ").append(seed); // the default left out: reports written before --seed stay exact
+            if (seed.value != AutoencoderSpec.DEFAULT_SEED) {
+                line.append(" --seed ").append(seed.value); // the default left out: reports written before --seed stay exact
             }
         }
         if (smart) {
