@@ -2,6 +2,7 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.payload.RejectReason;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.InvalidRecordException;
