@@ -78,20 +78,21 @@ class BridgeMetricsTest {
      */
     private static void oneOfEach(MeterRegistry registry) {
         BridgeMetrics metrics = new BridgeMetrics(registry);
+        BridgeMetrics.Kind vibration = metrics.kind("vibration");
+        BridgeMetrics.Kind unknown = metrics.kind("unknown");
+        metrics.kind("unused"); // a kind nothing happened to has no meters
         for (int i = 0; i < 6; i++) {
             metrics.received();
         }
         long arrived = System.nanoTime();
-        metrics.kafkaFailure("vibration");
-        metrics.kafkaFailure("vibration");
-        metrics.settled("vibration", BridgeMetrics.FORWARDED, arrived);
-        metrics.samples("vibration", 100);
-        metrics.settled("vibration", BridgeMetrics.FORWARDED, arrived);
-        metrics.samples("vibration", 50);
-        metrics.rejected("vibration", RejectReason.RAGGED_BATCH);
-        metrics.settled("vibration", BridgeMetrics.DEAD_LETTERED, arrived);
-        metrics.rejected("unknown", RejectReason.UNKNOWN_TOPIC);
-        metrics.settled("unknown", BridgeMetrics.DEAD_LETTERED, arrived);
+        vibration.kafkaFailure();
+        vibration.kafkaFailure();
+        vibration.forwarded(arrived, 100);
+        vibration.forwarded(arrived, 50);
+        vibration.rejected(RejectReason.RAGGED_BATCH);
+        vibration.deadLettered(arrived);
+        unknown.rejected(RejectReason.UNKNOWN_TOPIC);
+        unknown.deadLettered(arrived);
         metrics.reconnected();
         metrics.abandoned();
     }

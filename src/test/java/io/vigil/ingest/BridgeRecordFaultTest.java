@@ -35,7 +35,7 @@ class BridgeRecordFaultTest {
 
         // when / then
         Map<Exception, RejectReason> actual = new LinkedHashMap<>();
-        expected.keySet().forEach(error -> actual.put(error, Bridge.recordFault(error)));
+        expected.keySet().forEach(error -> actual.put(error, KafkaForwarder.recordFault(error)));
         assertThat(actual).isEqualTo(expected);
     }
 }

@@ -101,7 +101,7 @@ class BridgeRecordsTest {
 
     @Test
     void producerWaitsForAllReplicasAndNeverDuplicatesOnRetry() {
-        Map<String, Object> config = Bridge.producerConfig("k:9092", "bridge-1", Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
+        Map<String, Object> config = KafkaForwarder.producerConfig("k:9092", "bridge-1", Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
 
         assertThat(config).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
@@ -112,7 +112,7 @@ class BridgeRecordsTest {
 
     @Test
     void sessionSurvivesTheBridgeAndBoundsInFlight() {
-        MqttConnectionOptions options = Bridge.connectionOptions(Duration.ofHours(1), 500);
+        MqttConnectionOptions options = MqttSession.connectionOptions(Duration.ofHours(1), 500);
 
         assertThat(options.isCleanStart()).isFalse();
         assertThat(options.getSessionExpiryInterval()).isEqualTo(3600L);
