@@ -17,8 +17,9 @@ import java.util.function.Supplier;
  * forwarded message (received, settled, samples counted) and a rejected one (received, rejection
  * counted, dead letter settled). Prints the median and range of {@link #ROUNDS} rounds after warm-up.
  * Run from the repository root after {@code mvn -o -q test-compile}:
- * {@code java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.vigil.ingest.BridgeMetricsCost}
- * with the class path from {@code mvn -o -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt}.
+ * {@code java -cp target/test-classes:target/classes:<jars> io.vigil.ingest.BridgeMetricsCost}, the jars
+ * being micrometer-core, micrometer-registry-prometheus, prometheus-metrics-* and HdrHistogram from
+ * {@code ~/.m2}. Numbers and machine: docs/benchmarks.md, "The bridge's meters per message".
  */
 public final class BridgeMetricsCost {
 
