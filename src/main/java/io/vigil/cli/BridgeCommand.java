@@ -1,9 +1,9 @@
 package io.vigil.cli;
 
 import io.vigil.ingest.Bridge;
-import io.vigil.ingest.PayloadParser;
 import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
+import io.vigil.payload.PayloadParser;
 import io.vigil.security.MqttSecurity;
 import io.vigil.topology.SensorTopology;
 import java.time.Duration;

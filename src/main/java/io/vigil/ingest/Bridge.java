@@ -1,11 +1,15 @@
 package io.vigil.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vigil.ingest.ParseResult.Accepted;
-import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.payload.DeviceIds;
+import io.vigil.payload.ParseResult;
+import io.vigil.payload.ParseResult.Accepted;
+import io.vigil.payload.ParseResult.Rejected;
+import io.vigil.payload.PayloadParser;
+import io.vigil.payload.RejectReason;
 import io.vigil.security.KafkaClientSecurity;
+import io.vigil.ingest.KafkaForwarder.Forward;
 import io.vigil.security.MqttSecurity;
 import io.vigil.topology.SensorTopology;
 import java.time.Clock;
@@ -15,33 +19,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.errors.InvalidTimestampException;
-import org.apache.kafka.common.errors.RecordBatchTooLargeException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,19 +33,24 @@ import org.slf4j.LoggerFactory;
  * acknowledged its record (readings topic, or the dead-letter topic for a rejected payload). A
  * bridge killed at any moment therefore loses nothing; the price is a possible duplicate.
  *
+ * <p>The bridge wires three parts and routes between them: the {@link MqttSession} (connection,
+ * subscriptions, acknowledgements), the {@link KafkaForwarder} (sending with retry), and the
+ * {@link InFlightSlots} (back-pressure); it parses each message with its kind's parser and
+ * dead-letters what is rejected.
+ *
  * <p><b>Kafka away.</b> A record waits in the producer, in order, for as long as Kafka is
  * unreachable ({@code delivery.timeout.ms} is unbounded), and its MQTT message stays unacknowledged;
  * the bridge holds at most the receive maximum of unacknowledged messages (it stops reading MQTT
  * beyond that) and the broker queues the rest, so the bridge's memory is bounded by the receive
  * maximum, not by the outage. A record Kafka refuses anyway
  * (an operator's shorter delivery timeout, a full buffer, missing rights) is sent again with
- * back-off ({@link #RETRY_FIRST} doubling up to {@link #RETRY_MAX}); its message keeps its
+ * back-off ({@link KafkaForwarder#RETRY_FIRST} doubling up to {@link KafkaForwarder#RETRY_MAX}); its message keeps its
  * unacknowledged slot meanwhile, which is the back-pressure.
  *
  * <p><b>Records Kafka will never take.</b> A readings record Kafka refuses for a fault of its own —
  * larger than {@code max.request.size} or the topic's {@code max.message.bytes}, a timestamp outside
  * the topic's {@code message.timestamp.*.max.ms}, an invalid record — would be refused on every
- * retry, so its message is dead-lettered instead ({@link #recordFault}). A dead letter is built to
+ * retry, so its message is dead-lettered instead ({@link KafkaForwarder#recordFault}). A dead letter is built to
  * fit {@code max.request.size} (its payload cut if need be); one refused all the same is sent once
  * more without its payload.
  *
@@ -87,135 +74,57 @@ import org.slf4j.LoggerFactory;
 public final class Bridge implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
-    /** Subscription QoS. Paho 1.2.5's manual acks are broken for QoS 2 (eclipse-paho #994), so QoS 2 publishes are downgraded. */
-    static final int QOS = 1;
-    private static final long MQTT_TIMEOUT_MS = 10_000;
-    /** Wait before sending again a record Kafka did not take; doubles per attempt up to {@link #RETRY_MAX}. */
-    static final Duration RETRY_FIRST = Duration.ofMillis(500);
-    static final Duration RETRY_MAX = Duration.ofSeconds(30);
-    /** At most one log line per this interval while Kafka refuses records (an outage fails a thousand at once). */
-    private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(5);
-    /** How long {@link #close} waits for Kafka to acknowledge what the bridge holds. */
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final String UNKNOWN_KIND = "unknown";
-    /** MQTT 5 retain handling 1: the broker sends retained messages only for a subscription the session did not have. */
-    static final int RETAIN_HANDLING_NEW_SUBSCRIPTIONS_ONLY = 1;
-    /** MQTT 5 DISCONNECT reason: another client connected with our client id. */
-    private static final int SESSION_TAKEN_OVER = 0x8E;
+    /** How much larger than its payload a readings record can get: {@code 1e6} is written {@code 1000000.0}. */
+    private static final int SERIALIZED_GROWTH = 3;
 
     private final Settings settings;
     private final List<Route> routes;
-    private final MqttAsyncClient client;
-    private final Producer<String, byte[]> producer;
-    private final KafkaClientMetrics producerMetrics;
     private final BridgeMetrics metrics;
-    /** The producer's {@code max.request.size}: the most one record may take, so a dead letter is cut to fit it. */
-    private final int maxRecordBytes;
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "bridge-kafka-retry");
-        thread.setDaemon(true);
-        return thread;
-    });
-    /**
-     * One permit per message the bridge holds unacknowledged. MQTT 5 brokers should never send more
-     * than the receive maximum, but mosquitto 2.0.11 does when the bridge's socket is back-pressured
-     * (measured: 3,500 against 1,000); waiting for a permit on Paho's callback thread stops reading the
-     * socket, so the excess stays with the broker and the bridge's memory stays bounded whatever it does.
-     */
-    private final Semaphore slots;
-    private final AtomicLong failuresSinceLog = new AtomicLong();
-    private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL.toNanos());
-    private volatile boolean closing;
+    private final BridgeMetrics.Kind unknownKind;
+    private final InFlightSlots slots;
+    private final MqttSession session;
+    private final KafkaForwarder forwarder;
 
-    /** One sensor kind: its filter and its parser. */
-    private record Route(String filter, SensorTopology topology, PayloadParser parser) {
+    /** One sensor kind: its filter, its parser and its meters. */
+    private record Route(String filter, SensorTopology topology, PayloadParser parser, BridgeMetrics.Kind meters) {
     }
 
     /** One MQTT message on its way to Kafka, with what a dead letter for it needs. */
-    private record Delivery(MqttMessage message, String topic, String deviceId, String kind, String deadLetterTopic,
-                            long arrived) {
-    }
-
-    /** What to do when Kafka refuses a record for a fault of its own; false to send it again like any failure. */
-    private interface Refusal {
-        boolean handle(RejectReason reason, Exception error);
+    private record Delivery(MqttMessage message, String topic, String deviceId, BridgeMetrics.Kind meters,
+                            String deadLetterTopic, long arrived) {
     }
 
     private Bridge(Settings settings) throws MqttException {
         this.settings = settings;
-        this.routes = settings.topologies.stream()
-                .map(t -> new Route(t.mqttTopicFilter(), t, new PayloadParser(t, settings.maxPayloadBytes, settings.clock)))
-                .toList();
         this.metrics = new BridgeMetrics(settings.registry, settings.receiveMaximum);
-        this.slots = new Semaphore(settings.receiveMaximum);
+        this.routes = settings.topologies.stream()
+                .map(t -> new Route(t.mqttTopicFilter(), t, new PayloadParser(t, settings.maxPayloadBytes, settings.clock),
+                        metrics.kind(t.kind())))
+                .toList();
+        this.unknownKind = metrics.kind(UNKNOWN_KIND);
+        this.slots = new InFlightSlots(settings.receiveMaximum);
+        this.session = new MqttSession(settings, routes.stream().map(Route::filter).toList(), this::onMessage, metrics,
+                slots::isClosed);
         Map<String, Object> overrides = new HashMap<>(settings.kafkaClientConfig);
         overrides.putAll(settings.producerOverrides);
-        Map<String, Object> producerConfig = producerConfig(settings.bootstrapServers, settings.clientId, overrides);
-        this.maxRecordBytes = Integer.parseInt(String.valueOf(producerConfig.getOrDefault(
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DEFAULT_MAX_REQUEST_BYTES)));
-        if ((long) settings.maxPayloadBytes * SERIALIZED_GROWTH > maxRecordBytes) {
+        this.forwarder = new KafkaForwarder(KafkaForwarder.producerConfig(settings.bootstrapServers, settings.clientId,
+                overrides), settings.registry, this::abandoned);
+        if ((long) settings.maxPayloadBytes * SERIALIZED_GROWTH > forwarder.maxRecordBytes()) {
             LOG.warn("Payloads of up to {} bytes may become readings records larger than Kafka takes ({} bytes,"
                     + " max.request.size): those are dead-lettered as TOO_LARGE. Keep --max-payload-bytes at most a"
                     + " third of max.request.size (and of the topics' max.message.bytes)", settings.maxPayloadBytes,
-                    maxRecordBytes);
+                    forwarder.maxRecordBytes());
         }
-        this.producer = new KafkaProducer<>(producerConfig);
-        this.producerMetrics = new KafkaClientMetrics(producer);
-        producerMetrics.bindTo(settings.registry);
-        this.client = new MqttAsyncClient(settings.brokerUri, settings.clientId, new MemoryPersistence());
-        client.setManualAcks(true);
-        client.setCallback(new Callback());
     }
-
-    /** How much larger than its payload a readings record can get: {@code 1e6} is written {@code 1000000.0}. */
-    private static final int SERIALIZED_GROWTH = 3;
-    /** Kafka's default {@code max.request.size}. */
-    private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /**
-     * Producer settings: nothing is acknowledged upstream until every in-sync replica has the record
-     * ({@code acks=all}), retries never duplicate or reorder within a partition (idempotence), and a
-     * record never expires while Kafka is unreachable.
-     */
-    public static Map<String, Object> producerConfig(String bootstrapServers, String clientId, Map<String, Object> overrides) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5); // the most idempotence allows
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5); // ms; batches a burst of small readings per partition
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024); // bytes
-        // ms: a record waits, in order, for as long as Kafka is away; what waits is bounded by the MQTT
-        // receive maximum (unacknowledged messages), not by time. Kafka's default (2 min) expires records
-        // during a longer outage, and re-sending them then reorders a device's readings.
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.putAll(overrides);
-        return config;
-    }
-
-    /** MQTT 5 session settings; see {@link Builder} for what each value is for. */
-    public static MqttConnectionOptions connectionOptions(Duration sessionExpiry, int receiveMaximum) {
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(false);                              // resume the session: keep subscriptions and queued messages
-        options.setSessionExpiryInterval(sessionExpiry.toSeconds()); // seconds the broker keeps it while we are away
-        options.setReceiveMaximum(receiveMaximum);                 // unacknowledged QoS 1 messages the broker may send us
-        options.setAutomaticReconnect(true);
-        options.setAutomaticReconnectDelay(1, 60);                 // seconds; doubles from 1 up to 60
-        options.setKeepAliveInterval(30);                          // seconds
-        options.setConnectionTimeout(10);                          // seconds
-        return options;
-    }
-
     private Bridge connectAndSubscribe() {
         createTopics();
-        connectWithRetry();
+        session.connect();
         return this;
     }
 
@@ -235,62 +144,8 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    /** First connection: retried with back-off so a bridge may start before its broker. */
-    private void connectWithRetry() {
-        long deadline = System.nanoTime() + settings.initialConnectTimeout.toNanos();
-        long delayMs = 500;
-        while (true) {
-            try {
-                IMqttToken token = client.connect(settings.mqttSecurity.apply(
-                        connectionOptions(settings.sessionExpiry, settings.receiveMaximum), settings.brokerUri));
-                token.waitForCompletion(MQTT_TIMEOUT_MS);
-                LOG.info("Connected to MQTT broker {} as '{}' (session present: {})", settings.brokerUri,
-                        settings.clientId, token.getSessionPresent());
-                subscribe();
-                return;
-            } catch (MqttException e) {
-                if (MqttSecurity.isPermanent(e)) { // wrong credentials or an untrusted server do not heal by waiting
-                    throw new IllegalStateException(MqttSecurity.describe(e, settings.brokerUri), e);
-                }
-                if (System.nanoTime() + delayMs * 1_000_000 > deadline) {
-                    throw new IllegalStateException("cannot connect to " + MqttSecurity.describe(e, settings.brokerUri), e);
-                }
-                LOG.warn("MQTT broker {} not reachable ({}); retrying in {} ms", settings.brokerUri, e.getMessage(), delayMs);
-                pause(delayMs);
-                delayMs = Math.min(delayMs * 2, 10_000);
-            }
-        }
-    }
-
-    /** The kinds' filters, widened to catch what no kind claims; retained messages for new subscriptions only. */
-    private MqttSubscription[] subscriptions() {
-        return TopicFilters.catching(routes.stream().map(Route::filter).toList(), settings.unknownKinds).stream()
-                .map(filter -> {
-                    MqttSubscription subscription = new MqttSubscription(
-                            TopicFilters.subscription(filter, settings.shareGroup), QOS);
-                    subscription.setRetainHandling(RETAIN_HANDLING_NEW_SUBSCRIPTIONS_ONLY);
-                    return subscription;
-                })
-                .toArray(MqttSubscription[]::new);
-    }
-
-    private void subscribe() throws MqttException {
-        MqttSubscription[] subscriptions = subscriptions();
-        IMqttToken token = client.subscribe(subscriptions);
-        token.waitForCompletion(MQTT_TIMEOUT_MS);
-        int[] codes = token.getReasonCodes();
-        for (int i = 0; i < subscriptions.length; i++) {
-            int code = codes != null && i < codes.length ? codes[i] : 0x80;
-            if (code >= 0x80) { // MQTT 5 SUBACK: 0x80 and above are failures
-                throw new IllegalStateException("broker refused subscription " + subscriptions[i].getTopic()
-                        + " (reason code 0x" + Integer.toHexString(code) + ")");
-            }
-            LOG.info("Subscribed to {} (QoS {})", subscriptions[i].getTopic(), code);
-        }
-    }
-
     private void onMessage(String topic, MqttMessage message) {
-        if (!takeSlot()) {
+        if (!slots.take()) {
             return; // closing: left unacknowledged, the broker redelivers it to the next session
         }
         long arrived = System.nanoTime();
@@ -300,66 +155,32 @@ public final class Bridge implements AutoCloseable {
         if (route == null) {
             Rejected unknown = new Rejected(RejectReason.UNKNOWN_TOPIC, "topic " + PayloadParser.quote(topic)
                     + " matches none of " + routes.stream().map(Route::filter).toList());
-            reject(new Delivery(message, topic, deviceId, UNKNOWN_KIND, settings.topologies.get(0).kafka().deadLetter(),
+            reject(new Delivery(message, topic, deviceId, unknownKind, settings.topologies.get(0).kafka().deadLetter(),
                     arrived), unknown);
             return;
         }
-        Delivery delivery = new Delivery(message, topic, deviceId, route.topology().kind(),
-                route.topology().kafka().deadLetter(), arrived);
+        Delivery delivery = new Delivery(message, topic, deviceId, route.meters(), route.topology().kafka().deadLetter(),
+                arrived);
         ParseResult result = parse(route.parser(), message.getPayload(), deviceId);
         if (result instanceof Accepted accepted) {
-            send(delivery, BridgeRecords.reading(route.topology(), deviceId, accepted.batch()), BridgeMetrics.FORWARDED,
-                    accepted.batch().size(), (reason, error) -> {
+            int samples = accepted.batch().size();
+            forwarder.send(new Forward(BridgeRecords.reading(route.topology(), deviceId, accepted.batch()), delivery.meters(),
+                    () -> {
+                        session.acknowledge(message);
+                        delivery.meters().forwarded(arrived, samples);
+                        slots.release();
+                    },
+                    (reason, error) -> {
                         reject(delivery, new Rejected(reason, "Kafka refused the readings record: " + oneLine(error)));
                         return true;
-                    });
+                    }));
         } else {
             reject(delivery, (Rejected) result);
         }
     }
 
-    /**
-     * The reason a record Kafka refused is at fault itself, so that sending it again cannot help; null
-     * for everything else (Kafka away, missing rights, a record failed only because a batch-mate was
-     * invalid), which is sent again: fixing Kafka lets those through, in order.
-     */
-    static RejectReason recordFault(Exception error) {
-        if (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException) {
-            return RejectReason.TOO_LARGE;
-        }
-        if (error instanceof InvalidTimestampException) {
-            return RejectReason.BAD_TIMESTAMP;
-        }
-        if (error instanceof InvalidRecordException) {
-            return RejectReason.KAFKA_REFUSED;
-        }
-        return null;
-    }
-
     private static String oneLine(Exception error) {
         return String.valueOf(error.getMessage()).replaceAll("\\s+", " ").strip();
-    }
-
-    /** Waits for a free in-flight slot (see {@link #slots}); false when the bridge is closing. */
-    private boolean takeSlot() {
-        try {
-            while (!closing) {
-                if (slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                    if (!closing) {
-                        return true;
-                    }
-                    slots.release();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return false;
-    }
-
-    private void settled(String kind, String outcome, long arrived) {
-        metrics.settled(kind, outcome, arrived);
-        slots.release();
     }
 
     /** Dropped unacknowledged while closing: the broker redelivers it to the next session. */
@@ -379,108 +200,31 @@ public final class Bridge implements AutoCloseable {
     }
 
     private void reject(Delivery delivery, Rejected rejected) {
-        metrics.rejected(delivery.kind(), rejected.reason());
+        delivery.meters().rejected(rejected.reason());
         LOG.debug("Rejected {} on {}: {}", rejected.reason(), delivery.topic(), rejected.message());
-        sendDeadLetter(delivery, rejected, maxRecordBytes);
+        sendDeadLetter(delivery, rejected, forwarder.maxRecordBytes());
     }
 
     /** A dead letter in at most {@code maxBytes}; refused all the same (a topic's smaller limit), once more bare. */
     private void sendDeadLetter(Delivery delivery, Rejected rejected, int maxBytes) {
-        ProducerRecord<String, byte[]> record = BridgeRecords.deadLetter(delivery.deadLetterTopic(), delivery.kind(),
-                delivery.topic(), delivery.deviceId(), delivery.message().getPayload(), rejected, maxBytes);
-        send(delivery, record, BridgeMetrics.DEAD_LETTERED, 0, (reason, error) -> {
-            if (maxBytes == 0) {
-                return false;
-            }
-            LOG.warn("Kafka refused the dead letter of a message on {} ({}); sending it again without its payload",
-                    delivery.topic(), oneLine(error));
-            sendDeadLetter(delivery, rejected, 0);
-            return true;
-        });
-    }
-
-    private void send(Delivery delivery, ProducerRecord<String, byte[]> record, String outcome, int samples, Refusal refusal) {
-        send(delivery, record, outcome, samples, refusal, 0);
-    }
-
-    private void send(Delivery delivery, ProducerRecord<String, byte[]> record, String outcome, int samples,
-                      Refusal refusal, int attempt) {
-        if (closing) {
-            abandoned();
-            return;
-        }
-        try {
-            producer.send(record, (metadata, error) -> {
-                if (error == null) {
-                    acknowledge(delivery.message());
-                    settled(delivery.kind(), outcome, delivery.arrived());
-                    if (samples > 0) {
-                        metrics.samples(delivery.kind(), samples);
+        ProducerRecord<String, byte[]> record = BridgeRecords.deadLetter(delivery.deadLetterTopic(),
+                delivery.meters().name(), delivery.topic(), delivery.deviceId(), delivery.message().getPayload(), rejected,
+                maxBytes);
+        forwarder.send(new Forward(record, delivery.meters(),
+                () -> {
+                    session.acknowledge(delivery.message());
+                    delivery.meters().deadLettered(delivery.arrived());
+                    slots.release();
+                },
+                (reason, error) -> {
+                    if (maxBytes == 0) {
+                        return false;
                     }
-                    return;
-                }
-                RejectReason fault = recordFault(error);
-                if (fault == null) {
-                    sendAgainLater(delivery, record, outcome, samples, refusal, attempt, error);
-                    return;
-                }
-                // Off the producer's I/O thread: a send from its callback blocks that thread for as long
-                // as the dead-letter topic's metadata is unknown, and only that thread can fetch it.
-                try {
-                    retries.execute(() -> {
-                        if (!refusal.handle(fault, error)) {
-                            sendAgainLater(delivery, record, outcome, samples, refusal, attempt, error);
-                        }
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException closed) {
-                    abandoned();
-                }
-            });
-        } catch (RuntimeException e) { // closed producer, buffer full past max.block.ms: not acknowledged
-            sendAgainLater(delivery, record, outcome, samples, refusal, attempt, e);
-        }
-    }
-
-    /**
-     * Kafka did not take a record. Its MQTT message stays unacknowledged, holding one slot of the
-     * receive maximum (back-pressure), and the record is sent again after a back-off. Reconnecting to
-     * MQTT to get the message redelivered instead would only hand the bridge the same message again.
-     */
-    private void sendAgainLater(Delivery delivery, ProducerRecord<String, byte[]> record, String outcome, int samples,
-                                Refusal refusal, int attempt, Exception error) {
-        metrics.kafkaFailure(delivery.kind());
-        logFailure(record.topic(), error);
-        long wait = Math.min(RETRY_MAX.toMillis(), RETRY_FIRST.toMillis() << Math.min(attempt, 16));
-        try {
-            retries.schedule(() -> send(delivery, record, outcome, samples, refusal, attempt + 1), wait,
-                    TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            abandoned();
-        }
-    }
-
-    private void logFailure(String topic, Exception error) {
-        long failures = failuresSinceLog.incrementAndGet();
-        long last = lastFailureLog.get();
-        long now = System.nanoTime();
-        if (now - last >= FAILURE_LOG_INTERVAL.toNanos() && lastFailureLog.compareAndSet(last, now)) {
-            failuresSinceLog.addAndGet(-failures);
-            LOG.warn("Kafka did not accept {} record(s) in the last {} s ({}: {}); their MQTT messages stay"
-                            + " unacknowledged and the records are sent again with back-off", failures,
-                    FAILURE_LOG_INTERVAL.toSeconds(), topic, error.getMessage());
-        }
-    }
-
-    private void acknowledge(MqttMessage message) {
-        if (message.getQos() == 0) {
-            return;
-        }
-        try {
-            client.messageArrivedComplete(message.getId(), message.getQos());
-        } catch (MqttException e) {
-            // connection gone: the broker redelivers the message, Kafka may hold it twice (at least once)
-            LOG.debug("Could not acknowledge MQTT message {}: {}", message.getId(), e.getMessage());
-        }
+                    LOG.warn("Kafka refused the dead letter of a message on {} ({}); sending it again without its payload",
+                            delivery.topic(), oneLine(error));
+                    sendDeadLetter(delivery, rejected, 0);
+                    return true;
+                }));
     }
 
     private Route route(String topic) {
@@ -498,7 +242,7 @@ public final class Bridge implements AutoCloseable {
     }
 
     public boolean isConnected() {
-        return client.isConnected();
+        return session.isConnected();
     }
 
     /**
@@ -507,98 +251,17 @@ public final class Bridge implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closing) {
+        if (slots.isClosed()) {
             return;
         }
-        closing = true;
-        producerMetrics.close();
-        try {
-            producer.close(CLOSE_TIMEOUT); // flushes; callbacks acknowledge to MQTT while still connected
-        } catch (RuntimeException e) {
-            LOG.warn("Kafka producer close failed: {}", e.getMessage());
-        }
-        retries.shutdownNow().forEach(pending -> abandoned());
-        try {
-            if (client.isConnected()) {
-                client.disconnect(MQTT_TIMEOUT_MS).waitForCompletion(MQTT_TIMEOUT_MS);
-            }
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.warn("MQTT disconnect on close failed: {}", e.getMessage());
-        }
+        slots.close();
+        forwarder.close();
+        session.close();
         LOG.info("Bridge '{}' closed", settings.clientId);
     }
 
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the MQTT broker", e);
-        }
-    }
-
-    private final class Callback implements MqttCallback {
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            try {
-                onMessage(topic, message);
-            } catch (RuntimeException e) {
-                // Paho drops the connection if this callback throws; a bad message must not do that.
-                LOG.error("Unexpected error handling a message on {}; left unacknowledged", topic, e);
-            }
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-            if (!reconnect) {
-                return;
-            }
-            metrics.reconnected();
-            LOG.info("Reconnected to MQTT broker {}", serverUri);
-            try {
-                // The session normally keeps our subscriptions; subscribing again covers an expired one.
-                client.subscribe(subscriptions());
-            } catch (MqttException e) {
-                LOG.error("Re-subscribing after reconnect failed: {}", e.getMessage());
-            }
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            // MQTT 5 brokers may say so (0x8E); mosquitto 2.0.11 just closes the connection
-            if (!closing && response.getReturnCode() == SESSION_TAKEN_OVER) {
-                LOG.error("Another client connected to {} as '{}' and took over this bridge's session; messages in"
-                        + " flight may be lost. Give every bridge its own --client-id, and have the broker tie client"
-                        + " ids to users (SECURITY.md)", settings.brokerUri, settings.clientId);
-            }
-            if (!closing) {
-                LOG.warn("MQTT connection lost ({}); reconnecting with back-off from 1 s to 60 s", response.getReasonString() != null
-                        ? response.getReasonString()
-                        : String.valueOf(response.getException() == null ? "reason " + response.getReturnCode()
-                                : response.getException().getMessage()));
-            }
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-            LOG.warn("MQTT error: {}", exception.getMessage());
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-            // the bridge publishes nothing
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            // no enhanced authentication
-        }
-    }
-
     /** Resolved settings; defaults live in {@link Builder}. */
-    private record Settings(String brokerUri, String bootstrapServers, List<SensorTopology> topologies, String clientId,
+    record Settings(String brokerUri, String bootstrapServers, List<SensorTopology> topologies, String clientId,
                             String shareGroup, int receiveMaximum, Duration sessionExpiry, int maxPayloadBytes,
                             int partitions, Duration initialConnectTimeout, MeterRegistry registry, Clock clock,
                             Map<String, Object> producerOverrides, MqttSecurity mqttSecurity,

@@ -1,6 +1,9 @@
 package io.vigil.ingest;
 
-import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.payload.DeviceIds;
+import io.vigil.payload.ParseResult;
+import io.vigil.payload.ParseResult.Rejected;
+import io.vigil.payload.RejectReason;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
 import io.vigil.topology.SensorTopology;

@@ -1,5 +1,6 @@
 package io.vigil.ingest;
 
+import io.vigil.payload.RejectReason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -23,7 +23,7 @@ public final class Topics {
      * How far ahead of Kafka's clock a record's timestamp may be on the topics Vigil creates
      * ({@code message.timestamp.after.max.ms}): Kafka 4's default hour, written on each topic so a
      * stricter broker-wide default cannot refuse readings the bridge accepts
-     * ({@link PayloadParser#MAX_CLOCK_AHEAD}, a quarter of it). docker-compose.yml creates its topics
+     * ({@link io.vigil.payload.PayloadParser#MAX_CLOCK_AHEAD}, a quarter of it). docker-compose.yml creates its topics
      * with the same value.
      */
     public static final Duration TIMESTAMP_AFTER_MAX = Duration.ofHours(1);

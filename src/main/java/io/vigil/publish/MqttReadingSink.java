@@ -1,8 +1,8 @@
 package io.vigil.publish;
 
-import io.vigil.security.MqttSecurity;
+import io.vigil.payload.BatchPayload;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.simulator.BatchPayload;
+import io.vigil.security.MqttSecurity;
 import io.vigil.topology.SensorTopology;
 
 /**

@@ -2,8 +2,8 @@ package io.vigil.replay;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vigil.ingest.DeviceIds;
 import io.vigil.metrics.ReplayProgress;
+import io.vigil.payload.DeviceIds;
 import io.vigil.publish.ReadingSink;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.topology.SensorTopology;

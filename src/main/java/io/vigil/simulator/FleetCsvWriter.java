@@ -1,5 +1,6 @@
 package io.vigil.simulator;
 
+import io.vigil.payload.Decimals;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.topology.SensorTopology.CsvMapping;
 import java.io.IOException;

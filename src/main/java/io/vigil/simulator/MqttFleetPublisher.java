@@ -1,6 +1,7 @@
 package io.vigil.simulator;
 
-import io.vigil.ingest.PayloadParser;
+import io.vigil.payload.BatchPayload;
+import io.vigil.payload.PayloadParser;
 import io.vigil.publish.MqttQos1Sender;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.security.MqttSecurity;

@@ -2,7 +2,10 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.payload.ParseResult;
+import io.vigil.payload.ParseResult.Rejected;
+import io.vigil.payload.PayloadParser;
+import io.vigil.payload.RejectReason;
 import io.vigil.topology.TopologyLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

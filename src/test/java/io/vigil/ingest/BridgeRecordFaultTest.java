@@ -2,6 +2,7 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.payload.RejectReason;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.InvalidRecordException;
@@ -34,7 +35,7 @@ class BridgeRecordFaultTest {
 
         // when / then
         Map<Exception, RejectReason> actual = new LinkedHashMap<>();
-        expected.keySet().forEach(error -> actual.put(error, Bridge.recordFault(error)));
+        expected.keySet().forEach(error -> actual.put(error, KafkaForwarder.recordFault(error)));
         assertThat(actual).isEqualTo(expected);
     }
 }

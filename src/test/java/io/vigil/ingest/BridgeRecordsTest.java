@@ -2,9 +2,14 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.payload.DeviceIds;
+import io.vigil.payload.ParseResult;
+import io.vigil.payload.ParseResult.Rejected;
+import io.vigil.payload.RejectReason;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +23,13 @@ import org.junit.jupiter.api.Test;
 
 class BridgeRecordsTest {
 
+    private static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+
     @Test
     void readingIsKeyedByDeviceAndStampedWithSensorTime() {
         SampleBatch batch = new SampleBatch(1_768_478_400_000L, 10, new double[][] {{1, 2, 3}});
 
-        ProducerRecord<String, byte[]> record = BridgeRecords.reading(PayloadParserTest.VIBRATION, "bearing-1", batch);
+        ProducerRecord<String, byte[]> record = BridgeRecords.reading(VIBRATION, "bearing-1", batch);
 
         assertThat(record.topic()).isEqualTo("vigil.readings.vibration");
         assertThat(record.key()).isEqualTo("bearing-1");
@@ -94,7 +101,7 @@ class BridgeRecordsTest {
 
     @Test
     void producerWaitsForAllReplicasAndNeverDuplicatesOnRetry() {
-        Map<String, Object> config = Bridge.producerConfig("k:9092", "bridge-1", Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
+        Map<String, Object> config = KafkaForwarder.producerConfig("k:9092", "bridge-1", Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
 
         assertThat(config).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
@@ -105,7 +112,7 @@ class BridgeRecordsTest {
 
     @Test
     void sessionSurvivesTheBridgeAndBoundsInFlight() {
-        MqttConnectionOptions options = Bridge.connectionOptions(Duration.ofHours(1), 500);
+        MqttConnectionOptions options = MqttSession.connectionOptions(Duration.ofHours(1), 500);
 
         assertThat(options.isCleanStart()).isFalse();
         assertThat(options.getSessionExpiryInterval()).isEqualTo(3600L);

@@ -2,6 +2,7 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.payload.PayloadParser;
 import java.time.Duration;
 import org.apache.kafka.server.config.ServerLogConfigs;
 import org.junit.jupiter.api.Test;

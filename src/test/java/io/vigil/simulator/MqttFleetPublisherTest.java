@@ -2,7 +2,7 @@ package io.vigil.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.ingest.PayloadParser;
+import io.vigil.payload.PayloadParser;
 import org.junit.jupiter.api.Test;
 
 class MqttFleetPublisherTest {
@@ -25,5 +25,10 @@ class MqttFleetPublisherTest {
         // an hour at 10x: published over 6 min, the last sample 54 min ahead unless started earlier
         long tenTimes = MqttFleetPublisher.startFor(NOW, 3_600, 10);
         assertThat(tenTimes + 3_600_000L).isEqualTo(NOW + 360_000L + ALLOWED_MS);
+    }
+
+    @Test
+    void topicPrefixDropsTheWildcard() {
+        assertThat(MqttFleetPublisher.topicPrefix("vigil/vibration/+")).isEqualTo("vigil/vibration/");
     }
 }

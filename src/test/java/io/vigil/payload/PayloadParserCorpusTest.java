@@ -1,8 +1,9 @@
-package io.vigil.ingest;
+package io.vigil.payload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.ingest.HostileCorpus;
+import io.vigil.payload.ParseResult.Rejected;
 import io.vigil.topology.TopologyLoader;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,7 +53,7 @@ class PayloadParserCorpusTest {
                 .collect(Collectors.groupingBy(HostileCorpus.Entry::reason, TreeMap::new, Collectors.counting()));
 
         // then every reason the parser can give is exercised (UNKNOWN_TOPIC, PARSER_FAILURE and
-        // KAFKA_REFUSED are the bridge's, see readings.tsv, Bridge.parse and Bridge.recordFault)
+        // KAFKA_REFUSED are the bridge's, see readings.tsv, Bridge.parse and KafkaForwarder.recordFault)
         assertThat(corpus()).hasSizeGreaterThanOrEqualTo(50);
         assertThat(byReason.keySet()).containsExactlyInAnyOrder(
                 java.util.Arrays.stream(RejectReason.values()).filter(r -> r != RejectReason.UNKNOWN_TOPIC && r != RejectReason.PARSER_FAILURE

@@ -1,4 +1,4 @@
-package io.vigil.simulator;
+package io.vigil.payload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,10 +35,5 @@ class BatchPayloadTest {
         String json = new String(new BatchPayload(renamed, 12.5).json(series, 0, 1), StandardCharsets.UTF_8);
 
         assertThat(json).isEqualTo("{\"time\":5,\"hz\":12.5,\"data\":[[1.000000]]}");
-    }
-
-    @Test
-    void topicPrefixDropsTheWildcard() {
-        assertThat(MqttFleetPublisher.topicPrefix("vigil/vibration/+")).isEqualTo("vigil/vibration/");
     }
 }

@@ -1,4 +1,4 @@
-package io.vigil.simulator;
+package io.vigil.payload;
 
 import io.vigil.reading.DeviceSeries;
 import io.vigil.topology.SensorTopology.PayloadMapping;

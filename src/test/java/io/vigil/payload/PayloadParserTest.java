@@ -1,9 +1,9 @@
-package io.vigil.ingest;
+package io.vigil.payload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.ingest.ParseResult.Accepted;
-import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.payload.ParseResult.Accepted;
+import io.vigil.payload.ParseResult.Rejected;
 import io.vigil.reading.SampleBatch;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;

@@ -1,4 +1,4 @@
-package io.vigil.ingest;
+package io.vigil.payload;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import io.vigil.ingest.ParseResult.Accepted;
-import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.payload.ParseResult.Accepted;
+import io.vigil.payload.ParseResult.Rejected;
 import io.vigil.reading.SampleBatch;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.SensorTopology.PayloadMapping;
@@ -51,7 +51,7 @@ public final class PayloadParser {
      * How far ahead of our clock a sensor's clock may run. Well under the hour Kafka refuses by default
      * ({@code message.timestamp.after.max.ms}), which also holds for topics Vigil does not create
      * (Kafka Streams' changelogs): a reading the bridge accepts is one every Vigil topic takes.
-     * {@link Topics#TIMESTAMP_AFTER_MAX} is what the topics Vigil creates allow; the difference is room
+     * {@code ingest.Topics.TIMESTAMP_AFTER_MAX} is what the topics Vigil creates allow; the difference is room
      * for Kafka's clock to run behind the bridge's.
      */
     public static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(15);
@@ -328,7 +328,7 @@ public final class PayloadParser {
     }
 
     /** Quotes and shortens text for a message; control characters are escaped so a log line stays one line. */
-    static String quote(String text) {
+    public static String quote(String text) {
         if (text == null) {
             return "null";
         }

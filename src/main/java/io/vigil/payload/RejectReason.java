@@ -1,4 +1,4 @@
-package io.vigil.ingest;
+package io.vigil.payload;
 
 /**
  * Why a reading was rejected. The name is the {@code vigil.reason} header of its dead-letter record

@@ -1,4 +1,4 @@
-package io.vigil.ingest;
+package io.vigil.payload;
 
 import java.util.regex.Pattern;
 

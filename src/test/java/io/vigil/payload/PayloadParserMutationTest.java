@@ -1,8 +1,9 @@
-package io.vigil.ingest;
+package io.vigil.payload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.ingest.ParseResult.Rejected;
+import io.vigil.ingest.HostileCorpus;
+import io.vigil.payload.ParseResult.Rejected;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

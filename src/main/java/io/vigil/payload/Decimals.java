@@ -1,10 +1,10 @@
-package io.vigil.simulator;
+package io.vigil.payload;
 
 /**
  * Fixed six-decimal text for sample values, without {@code String.format}: a fleet CSV has
  * millions of values and the format parser would dominate the run. Always '.' as separator.
  */
-final class Decimals {
+public final class Decimals {
 
     private static final double SCALE = 1e6;
     /** Beyond this the scaled value no longer fits a long exactly; such values are written plainly. */
@@ -13,7 +13,7 @@ final class Decimals {
     private Decimals() {
     }
 
-    static StringBuilder appendFixed6(StringBuilder out, double value) {
+    public static StringBuilder appendFixed6(StringBuilder out, double value) {
         if (!Double.isFinite(value) || Math.abs(value) >= LIMIT) {
             return out.append(value);
         }
