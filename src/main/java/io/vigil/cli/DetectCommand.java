@@ -1,5 +1,6 @@
 package io.vigil.cli;
 
+import io.vigil.ingest.Topics;
 import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
 import io.vigil.model.ModelBundle;
@@ -100,7 +101,7 @@ public final class DetectCommand implements Callable<Integer> {
         if (partitions > 0) {
             // Streams does not create its sink topics; a broker with auto-creation off would fail.
             try {
-                io.vigil.demo.Pipeline.ensureTopics(bootstrap, kafkaConfig, kinds, partitions);
+                Topics.ensure(bootstrap, kafkaConfig, Topics.all(kinds), partitions);
             } catch (IllegalStateException e) {
                 throw new UsageException("Kafka " + bootstrap + ": " + e.getMessage()
                         + " (create the topics yourself and pass --partitions 0)");

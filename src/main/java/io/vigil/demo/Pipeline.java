@@ -32,8 +32,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -138,38 +136,6 @@ public final class Pipeline implements AutoCloseable {
             ModelBundle.load(file).checkCompatible(kind, file);
         }
         return kind -> ModelBundle.load(bundles.get(kind.kind())).scorer();
-    }
-
-    /**
-     * Every topic exists before the bridge and the detector start: readings and dead letters
-     * (which the bridge would also create), and the scores and alerts topics that the
-     * detector's producer would otherwise depend on broker auto-creation for. Missing ones are
-     * created with {@link #PARTITIONS} partitions; existing ones are left alone.
-     *
-     * @return every topic of {@code kinds}, created or not
-     */
-    public static List<String> ensureTopics(String bootstrap, List<SensorTopology> kinds) {
-        return ensureTopics(bootstrap, Map.of(), kinds, PARTITIONS);
-    }
-
-    /**
-     * Every topic the kinds use (readings, dead letters, scores, alerts), created with
-     * {@code partitions} partitions and {@link Topics#CONFIG} when missing; {@code clientConfig} carries
-     * SASL/SSL settings.
-     */
-    public static List<String> ensureTopics(String bootstrap, Map<String, Object> clientConfig,
-                                            List<SensorTopology> kinds, int partitions) {
-        List<String> names = kinds.stream()
-                .flatMap(k -> Stream.of(k.kafka().readings(), k.kafka().deadLetter(), k.kafka().scores(),
-                        k.kafka().alerts()))
-                .distinct()
-                .toList();
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(config)) {
-            Topics.ensure(admin, names, partitions);
-        }
-        return names;
     }
 
     /** Builds and starts a {@link Pipeline}; every default is here. */
@@ -312,7 +278,9 @@ public final class Pipeline implements AutoCloseable {
         }
 
         private void createTopics(String bootstrap) {
-            List<String> names = ensureTopics(bootstrap, kinds);
+            // Every topic exists before the bridge and the detector start: readings and dead letters
+            // (which the bridge would also create), scores and alerts (which the detector writes).
+            List<String> names = Topics.ensureAll(bootstrap, kinds);
             steps.accept("Topics: " + String.join(", ", names) + " (" + PARTITIONS + " partitions if created)");
         }
 

@@ -10,7 +10,6 @@ import io.vigil.security.MqttSecurity;
 import io.vigil.topology.SensorTopology;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -223,16 +220,8 @@ public final class Bridge implements AutoCloseable {
         if (settings.partitions < 1) {
             return;
         }
-        List<String> topics = new ArrayList<>();
-        for (SensorTopology t : settings.topologies) {
-            topics.add(t.kafka().readings());
-            topics.add(t.kafka().deadLetter());
-        }
-        Map<String, Object> adminConfig = new HashMap<>(settings.kafkaClientConfig);
-        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers);
-        try (Admin admin = Admin.create(adminConfig)) {
-            Topics.ensure(admin, topics, settings.partitions);
-        }
+        Topics.ensure(settings.bootstrapServers, settings.kafkaClientConfig, Topics.bridged(settings.topologies),
+                settings.partitions);
     }
 
     /** First connection: retried with back-off so a bridge may start before its broker. */
