@@ -1,4 +1,4 @@
-package io.vigil.demo;
+package io.vigil.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,4 +1,4 @@
-package io.vigil.demo;
+package io.vigil.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
