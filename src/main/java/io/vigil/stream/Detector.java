@@ -228,7 +228,7 @@ public final class Detector implements AutoCloseable {
 
         /**
          * Create the kinds' missing topics ({@link Topics#all}) with this many partitions before
-         * starting; 0 (default) creates none.
+         * starting; 0 (default) or less creates none.
          */
         public Builder partitions(int partitions) {
             this.partitions = partitions;
@@ -258,9 +258,6 @@ public final class Detector implements AutoCloseable {
          */
         public Detector start() {
             Objects.requireNonNull(bootstrapServers, "bootstrap servers");
-            if (partitions < 0) {
-                throw new IllegalArgumentException("partitions must not be negative, got " + partitions);
-            }
             if (scorers == null) {
                 checkModels();
             }
@@ -276,9 +273,16 @@ public final class Detector implements AutoCloseable {
                 config.putAll(DetectorTopology.staticMembership(instanceId));
             }
             LOG.info("Kafka {} client config: {}", bootstrapServers, KafkaClientSecurity.describe(kafkaClientConfig));
-            Detector detector = new Detector(new KafkaStreams(topology, config), registry, ownStateDir);
+            KafkaStreams streams;
             try {
-                detector.streams.start();
+                streams = new KafkaStreams(topology, config);
+            } catch (RuntimeException e) {
+                TempDirs.deleteQuietly(ownStateDir);
+                throw e;
+            }
+            Detector detector = new Detector(streams, registry, ownStateDir);
+            try {
+                streams.start();
             } catch (RuntimeException e) {
                 detector.close();
                 throw e;
