@@ -1,6 +1,6 @@
 package io.vigil.cli;
 
-import io.vigil.frontend.FrontEndBench;
+import io.vigil.bench.FrontEndBench;
 import io.vigil.model.Windower;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;

@@ -1,7 +1,7 @@
 package io.vigil.cli;
 
 import ch.qos.logback.classic.Level;
-import io.vigil.demo.MemoryBench;
+import io.vigil.bench.MemoryBench;
 import io.vigil.model.Windower;
 import io.vigil.stream.DetectorTopology;
 import io.vigil.topology.SensorTopology;

@@ -1,7 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.model.AutoencoderSpec;
-import io.vigil.model.ModelBench;
+import io.vigil.bench.ModelBench;
 import io.vigil.model.Window;
 import io.vigil.model.Windower;
 import io.vigil.model.Windows;

@@ -1,7 +1,7 @@
 package io.vigil.cli;
 
-import io.vigil.demo.PipelineBench;
-import io.vigil.demo.Pipeline;
+import io.vigil.bench.PipelineBench;
+import io.vigil.pipeline.Pipeline;
 import io.vigil.evaluate.Charts;
 import io.vigil.topology.SensorTopology;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.vigil.cli;
 
-import io.vigil.demo.ReplayBench;
+import io.vigil.bench.ReplayBench;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package io.vigil.cli;
 
-import io.vigil.demo.Pipeline;
-import io.vigil.demo.SoakBench;
+import io.vigil.pipeline.Pipeline;
+import io.vigil.bench.SoakBench;
 import io.vigil.topology.SensorTopology;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.vigil.cli;
 
-import io.vigil.demo.TrainMemoryBench;
+import io.vigil.bench.TrainMemoryBench;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

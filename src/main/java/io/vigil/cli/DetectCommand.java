@@ -2,27 +2,16 @@ package io.vigil.cli;
 
 import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
-import io.vigil.model.ModelBundle;
-import io.vigil.model.WindowScorer;
+import io.vigil.stream.Detector;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
 import io.vigil.topology.SensorTopology;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import io.vigil.security.KafkaClientSecurity;
-import java.util.Map;
-import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /** {@code vigil detect}: runs the Kafka Streams detector for every sensor kind until Ctrl-C. */
@@ -34,8 +23,6 @@ import picocli.CommandLine.Option;
                 "  vigil detect --bootstrap localhost:9092",
                 "  vigil detect --bootstrap kafka:9092 --threads 2 --batch-size 512 --metrics-host 0.0.0.0"})
 public final class DetectCommand implements Callable<Integer> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DetectCommand.class);
 
     @Mixin
     KafkaBootstrapOption bootstrap;
@@ -89,73 +76,32 @@ public final class DetectCommand implements Callable<Integer> {
             throw new UsageException("--threads, --batch-size and --flush-ms must be positive");
         }
         deviceSeriesCap.validate();
-        Map<String, Object> kafkaConfig = kafkaSecurity.clientConfig();
         List<SensorTopology> kinds = topologies.loadAll();
-        var scorers = scorers(kinds);
-        if (partitions.count > 0) {
-            // Streams does not create its sink topics; a broker with auto-creation off would fail.
-            try {
-                io.vigil.demo.Pipeline.ensureTopics(bootstrap.servers, kafkaConfig, kinds, partitions.count);
-            } catch (IllegalStateException e) {
-                throw new UsageException("Kafka " + bootstrap.servers + ": " + e.getMessage()
-                        + " (create the topics yourself and pass --partitions 0)");
-            }
-        }
+        Detector.Builder detector = Detector.builder()
+                .bootstrapServers(bootstrap.servers)
+                .kinds(kinds)
+                .applicationId(applicationId)
+                .stateDir(stateDir)
+                .streamThreads(threads.count)
+                .kafkaClientConfig(kafkaSecurity.clientConfig())
+                .instanceId(instanceId)
+                .partitions(partitions.count) // Streams does not create its sink topics; auto-creation may be off
+                .checkModels(); // a missing or mismatched model fails before anything starts
         try (Telemetry telemetry = deviceSeriesCap.telemetry();
-             MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT)) {
-            var topology = DetectorTopology.buildTopology(kinds, scorers,
-                    new DetectorSettings(batchSize, Duration.ofMillis(flushMs), telemetry.registry(), telemetry.board()));
-            Properties config = DetectorTopology.streamsConfig(bootstrap.servers, applicationId, stateDir, threads.count);
-            config.putAll(kafkaConfig); // SASL/SSL reach every client Streams creates (consumer, producer, admin)
-            if (instanceId != null && !instanceId.isBlank()) {
-                config.putAll(DetectorTopology.staticMembership(instanceId));
-            }
-            LOG.info("Kafka {} client config: {}", bootstrap.servers, KafkaClientSecurity.describe(kafkaConfig));
-            var streams = new KafkaStreams(topology, config);
-            telemetry.bind(streams);
-            return runUntilStopped(streams, kinds);
+             MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT);
+             Detector running = start(detector.metrics(telemetry.registry()).settings(registry ->
+                     new DetectorSettings(batchSize, Duration.ofMillis(flushMs), registry, telemetry.board())))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(running::close, "vigil-detect-shutdown"));
+            return running.awaitStopped() ? 1 : 0;
         }
     }
 
-    /**
-     * One scorer per call (per stream task and kind): a fresh network from the kind's model bundle,
-     * so no model instance is shared between threads. Every bundle is loaded and checked once up
-     * front, so a missing or mismatched model fails before anything starts.
-     */
-    static Function<SensorTopology, WindowScorer> scorers(List<SensorTopology> kinds) {
-        for (SensorTopology kind : kinds) {
-            Path file = kind.modelPath();
-            if (!Files.isRegularFile(file)) {
-                throw new UsageException("no model bundle for kind '" + kind.kind() + "' at " + file
-                        + " (create it with 'vigil train --topology " + kind.kind() + " --data DATA', which saves there)");
-            }
-            ModelBundle bundle = ModelBundle.load(file);
-            bundle.checkCompatible(kind, file);
-            LOG.info("kind {}: model {} (threshold {})", kind.kind(), bundle.metadata().version(),
-                    bundle.metadata().threshold());
+    private Detector start(Detector.Builder detector) {
+        try {
+            return detector.start();
+        } catch (IllegalStateException e) { // the topics could not be listed or created
+            throw new UsageException("Kafka " + bootstrap + ": " + e.getMessage()
+                    + " (create the topics yourself and pass --partitions 0)");
         }
-        return kind -> ModelBundle.load(kind.modelPath()).scorer();
-    }
-
-    private static int runUntilStopped(KafkaStreams streams, List<SensorTopology> kinds) throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("detector stream thread failed; shutting down", e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.setStateListener((now, before) -> {
-            LOG.info("detector {} -> {}", before, now);
-            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-                stopped.countDown();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streams.close(Duration.ofSeconds(30));
-            stopped.countDown();
-        }, "vigil-detect-shutdown"));
-        streams.start();
-        LOG.info("detecting kinds {}", kinds.stream().map(SensorTopology::kind).toList());
-        stopped.await();
-        return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 }

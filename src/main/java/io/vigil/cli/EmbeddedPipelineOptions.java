@@ -1,8 +1,8 @@
 package io.vigil.cli;
 
 import ch.qos.logback.classic.Level;
-import io.vigil.demo.ModelCache;
-import io.vigil.demo.Pipeline;
+import io.vigil.pipeline.ModelCache;
+import io.vigil.pipeline.Pipeline;
 import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;

@@ -1,5 +1,6 @@
 package io.vigil.cli;
 
+import io.vigil.config.ConfigException;
 import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
 import io.vigil.simulator.Fleet;
@@ -8,7 +9,6 @@ import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.simulator.SimulatorMetrics;
-import io.vigil.topology.ConfigException;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.vigil.cli;
 
-import io.vigil.topology.ConfigException;
+import io.vigil.config.ConfigException;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package io.vigil.embedded;
 
+import io.vigil.files.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

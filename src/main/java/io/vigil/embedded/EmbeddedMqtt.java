@@ -1,6 +1,7 @@
 package io.vigil.embedded;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import io.vigil.files.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

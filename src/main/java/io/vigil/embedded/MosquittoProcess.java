@@ -1,5 +1,6 @@
 package io.vigil.embedded;
 
+import io.vigil.files.TempDirs;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

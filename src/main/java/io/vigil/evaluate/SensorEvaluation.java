@@ -1,5 +1,6 @@
 package io.vigil.evaluate;
 
+import io.vigil.config.ConfigException;
 import io.vigil.model.DeviceCalibration;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.ThresholdCalibration;
@@ -12,7 +13,6 @@ import io.vigil.model.Windows;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.reading.HealthyRows;
 import io.vigil.replay.RecordingReader;
-import io.vigil.topology.ConfigException;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.SensorTopology.Calibrate;
 import java.nio.file.FileSystems;

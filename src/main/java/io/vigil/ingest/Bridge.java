@@ -14,13 +14,10 @@ import io.vigil.security.MqttSecurity;
 import io.vigil.topology.SensorTopology;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -132,16 +129,8 @@ public final class Bridge implements AutoCloseable {
         if (settings.partitions < 1) {
             return;
         }
-        List<String> topics = new ArrayList<>();
-        for (SensorTopology t : settings.topologies) {
-            topics.add(t.kafka().readings());
-            topics.add(t.kafka().deadLetter());
-        }
-        Map<String, Object> adminConfig = new HashMap<>(settings.kafkaClientConfig);
-        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers);
-        try (Admin admin = Admin.create(adminConfig)) {
-            Topics.ensure(admin, topics, settings.partitions);
-        }
+        Topics.ensure(settings.bootstrapServers, settings.kafkaClientConfig, Topics.bridged(settings.topologies),
+                settings.partitions);
     }
 
     private void onMessage(String topic, MqttMessage message) {

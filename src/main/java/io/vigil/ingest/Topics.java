@@ -1,7 +1,9 @@
 package io.vigil.ingest;
 
+import io.vigil.topology.SensorTopology;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,14 +11,20 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates Kafka topics that do not exist yet; existing topics are left exactly as they are. */
+/**
+ * The one place that knows a sensor kind's Kafka topics: which ones each component writes, and how
+ * missing ones are created. Topics that do not exist yet are created; existing topics are left
+ * exactly as they are.
+ */
 public final class Topics {
 
     /**
@@ -35,6 +43,54 @@ public final class Topics {
     private static final long TIMEOUT_SECONDS = 30;
 
     private Topics() {
+    }
+
+    /** What the bridge writes: each kind's readings and dead-letter topics, each name once. */
+    public static List<String> bridged(List<SensorTopology> kinds) {
+        return kinds.stream()
+                .flatMap(k -> Stream.of(k.kafka().readings(), k.kafka().deadLetter()))
+                .distinct()
+                .toList();
+    }
+
+    /**
+     * Every topic of the kinds, in the order readings, dead letters, scores, alerts per kind, each
+     * name once: what the bridge writes and the detector reads and writes (Kafka Streams creates none
+     * of its sink topics; without them a broker with auto-creation off would fail the detector).
+     */
+    public static List<String> all(List<SensorTopology> kinds) {
+        return kinds.stream()
+                .flatMap(k -> Stream.of(k.kafka().readings(), k.kafka().deadLetter(), k.kafka().scores(),
+                        k.kafka().alerts()))
+                .distinct()
+                .toList();
+    }
+
+    /**
+     * Every topic of {@code kinds} ({@link #all}), missing ones created with the bridge's default
+     * partitions ({@link Bridge.Builder#DEFAULT_PARTITIONS}).
+     *
+     * @return every topic of {@code kinds}, created or not
+     */
+    public static List<String> ensureAll(String bootstrap, List<SensorTopology> kinds) {
+        List<String> names = all(kinds);
+        ensure(bootstrap, Map.of(), names, Bridge.Builder.DEFAULT_PARTITIONS);
+        return names;
+    }
+
+    /**
+     * {@link #ensure(Admin, Collection, int)} with an admin client of its own on {@code bootstrap};
+     * {@code clientConfig} carries SASL/SSL settings.
+     *
+     * @return the topics this call created
+     */
+    public static Set<String> ensure(String bootstrap, Map<String, Object> clientConfig, Collection<String> names,
+                                     int partitions) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(config)) {
+            return ensure(admin, names, partitions);
+        }
     }
 
     /**

@@ -5,14 +5,12 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * One process's metrics: the Prometheus registry with the JVM binders bound, and, in processes that
@@ -67,11 +65,6 @@ public final class Telemetry implements AutoCloseable {
             throw new IllegalStateException("this process has no live board (Telemetry.withoutLivePage)");
         }
         return board;
-    }
-
-    /** Kafka Streams' own metrics (consumer lag, process rates, state stores), unbound on close. */
-    public void bind(KafkaStreams streams) {
-        bind(new KafkaStreamsMetrics(streams));
     }
 
     private void bind(MeterBinder binder) {

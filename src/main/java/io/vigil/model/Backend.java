@@ -1,6 +1,6 @@
 package io.vigil.model;
 
-import io.vigil.topology.ConfigException;
+import io.vigil.config.ConfigException;
 import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.vigil.model;
 
-import io.vigil.topology.ConfigException;
+import io.vigil.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -3,7 +3,7 @@ package io.vigil.model;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.vigil.topology.ConfigException;
+import io.vigil.config.ConfigException;
 import io.vigil.topology.SensorTopology;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,6 +1,6 @@
 package io.vigil.replay;
 
-import io.vigil.topology.ConfigException;
+import io.vigil.config.ConfigException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.vigil.replay;
 
-import io.vigil.topology.ConfigException;
+import io.vigil.config.ConfigException;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.SensorTopology.CsvMapping;
 import java.io.BufferedReader;

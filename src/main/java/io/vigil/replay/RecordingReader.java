@@ -1,7 +1,7 @@
 package io.vigil.replay;
 
+import io.vigil.config.ConfigException;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.ConfigException;
 import io.vigil.topology.SensorTopology;
 import java.io.BufferedReader;
 import java.io.IOException;

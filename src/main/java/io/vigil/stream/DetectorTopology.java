@@ -1,8 +1,8 @@
 package io.vigil.stream;
 
+import io.vigil.config.ConfigException;
 import io.vigil.model.DeviceCalibration;
 import io.vigil.model.WindowScorer;
-import io.vigil.topology.ConfigException;
 import io.vigil.topology.SensorTopology;
 import java.nio.file.Path;
 import java.util.HashSet;

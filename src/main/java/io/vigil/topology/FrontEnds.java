@@ -1,6 +1,7 @@
 package io.vigil.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.config.ConfigException;
 import io.vigil.topology.SensorTopology.FrontEndSpec;
 import io.vigil.topology.SensorTopology.Rolling;
 import io.vigil.topology.SensorTopology.Spectrum;

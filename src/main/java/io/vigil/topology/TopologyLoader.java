@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.config.ConfigException;
 import io.vigil.topology.SensorTopology.AlertPolicy;
 import io.vigil.topology.SensorTopology.BlockStat;
 import io.vigil.topology.SensorTopology.Calibrate;

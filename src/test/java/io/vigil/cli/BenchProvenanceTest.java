@@ -3,8 +3,8 @@ package io.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vigil.demo.Pipeline;
-import io.vigil.demo.PipelineBench;
+import io.vigil.pipeline.Pipeline;
+import io.vigil.bench.PipelineBench;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

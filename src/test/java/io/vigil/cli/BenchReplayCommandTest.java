@@ -2,7 +2,7 @@ package io.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.demo.ReplayBench;
+import io.vigil.bench.ReplayBench;
 import io.vigil.replay.BackblazeReplay;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,7 +3,7 @@ package io.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.vigil.demo.ModelCache;
+import io.vigil.pipeline.ModelCache;
 import io.vigil.embedded.FreePorts;
 import io.vigil.model.Trainer;
 import io.vigil.topology.SensorTopology;

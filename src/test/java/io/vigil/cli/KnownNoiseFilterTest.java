@@ -34,7 +34,7 @@ class KnownNoiseFilterTest {
                         + " has already been closed.");
         context.getLogger("org.apache.kafka.clients.NetworkClient")
                 .warn("Connection to node -1 (localhost/127.0.0.1:9092) could not be established.");
-        context.getLogger("io.vigil.demo.Pipeline").warn("Performing controller activation. (not Kafka's)");
+        context.getLogger("io.vigil.pipeline.Pipeline").warn("Performing controller activation. (not Kafka's)");
         controller.error("Performing controller activation. failed");
 
         // then only the messages that ask something of the user are left

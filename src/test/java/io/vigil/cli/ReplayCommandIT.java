@@ -2,9 +2,9 @@ package io.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.demo.Pipeline;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.ingest.TopicReader;
+import io.vigil.ingest.Topics;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
 import io.vigil.replay.BackblazeReader;
@@ -45,7 +45,7 @@ class ReplayCommandIT {
     @BeforeAll
     static void startKafka() {
         kafka = EmbeddedKafka.start();
-        Pipeline.ensureTopics(kafka.bootstrapServers(), List.of(VIBRATION, ADXL356, SMART));
+        Topics.ensureAll(kafka.bootstrapServers(), List.of(VIBRATION, ADXL356, SMART));
     }
 
     @AfterAll

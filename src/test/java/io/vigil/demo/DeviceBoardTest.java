@@ -2,6 +2,7 @@ package io.vigil.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.bench.PipelineBench;
 import io.vigil.stream.AlertEvent;
 import io.vigil.stream.AlertEvent.Severity;
 import io.vigil.stream.AlertEvent.State;

@@ -3,7 +3,11 @@ package io.vigil.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.payload.PayloadParser;
+import io.vigil.topology.SensorTopology;
+import io.vigil.topology.TopologyLoader;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.server.config.ServerLogConfigs;
 import org.junit.jupiter.api.Test;
 
@@ -18,5 +22,19 @@ class TopicsTest {
         assertThat(PayloadParser.MAX_CLOCK_AHEAD.plus(lagRoom)).isLessThanOrEqualTo(Topics.TIMESTAMP_AFTER_MAX);
         assertThat(PayloadParser.MAX_CLOCK_AHEAD.plus(lagRoom)).isLessThanOrEqualTo(kafkaDefault);
         assertThat(Topics.CONFIG).containsEntry("message.timestamp.after.max.ms", "3600000");
+    }
+
+    @Test
+    void eachTopicIsNamedOnceAndTheBridgeWritesOnlyReadingsAndDeadLetters() {
+        // given two kinds that share the alerts and dead-letter topics
+        List<SensorTopology> kinds = List.of(TopologyLoader.load(Path.of("topologies/vibration.yaml")),
+                TopologyLoader.load(Path.of("topologies/adxl356.yaml")));
+
+        // when / then
+        assertThat(Topics.bridged(kinds)).containsExactly(
+                "vigil.readings.vibration", "vigil.deadletter", "vigil.readings.adxl356");
+        assertThat(Topics.all(kinds)).containsExactly(
+                "vigil.readings.vibration", "vigil.deadletter", "vigil.scores.vibration", "vigil.alerts",
+                "vigil.readings.adxl356", "vigil.scores.adxl356");
     }
 }

@@ -22,9 +22,9 @@ import io.vigil.simulator.Fleet;
 import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.simulator.SimulatorMetrics;
+import io.vigil.stream.Detector;
 import io.vigil.stream.DetectorMetrics;
 import io.vigil.stream.DetectorSettings;
-import io.vigil.stream.DetectorTopology;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;
@@ -53,7 +53,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -90,7 +89,7 @@ class ObservabilityIT {
     static Telemetry telemetry;
     static MetricsServer server;
     static Bridge bridge;
-    static KafkaStreams streams;
+    static Detector detector;
     static ExecutorService simulator;
     static Future<Void> fleet;
     static final HttpClient http = HttpClient.newHttpClient();
@@ -109,14 +108,16 @@ class ObservabilityIT {
                 .clientId("observability-it")
                 .metrics(telemetry.registry())
                 .start();
-        streams = new KafkaStreams(
-                DetectorTopology.buildTopology(List.of(VIBRATION), kind -> ModelBundle.load(model).scorer(),
-                        new DetectorSettings(256, Duration.ofMillis(50), telemetry.registry(), telemetry.board())),
-                DetectorTopology.streamsConfig(kafka.bootstrapServers(), "vigil-observability-it",
-                        dir.resolve("state"), 1));
-        telemetry.bind(streams);
-        streams.start();
-        await().atMost(PATIENCE).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        detector = Detector.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .kinds(List.of(VIBRATION))
+                .model(VIBRATION.kind(), model)
+                .applicationId("vigil-observability-it")
+                .stateDir(dir.resolve("state"))
+                .metrics(telemetry.registry())
+                .settings(registry -> new DetectorSettings(256, Duration.ofMillis(50), registry, telemetry.board()))
+                .start()
+                .awaitRunning(PATIENCE);
         simulator = Executors.newSingleThreadExecutor();
         fleet = simulator.submit(() -> publishFleet(dir.resolve("fleet.yaml")));
     }
@@ -148,8 +149,8 @@ class ObservabilityIT {
         if (simulator != null) {
             simulator.shutdownNow();
         }
-        if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+        if (detector != null) {
+            detector.close();
         }
         if (bridge != null) {
             bridge.close();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vigil.topology.ConfigException;
+import io.vigil.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class BackendTest {

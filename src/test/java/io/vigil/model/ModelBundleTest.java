@@ -3,10 +3,10 @@ package io.vigil.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.config.ConfigException;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
-import io.vigil.topology.ConfigException;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.vigil.model;
 
-import io.vigil.demo.ModelCache;
+import io.vigil.pipeline.ModelCache;
 import io.vigil.topology.SensorTopology;
 import java.nio.file.Path;
 

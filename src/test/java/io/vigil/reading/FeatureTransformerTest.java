@@ -3,7 +3,7 @@ package io.vigil.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vigil.topology.ConfigException;
+import io.vigil.config.ConfigException;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Files;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.vigil.config.ConfigException;
 import io.vigil.replay.BackblazeReader.Progress;
 import io.vigil.replay.BackblazeReader.Report;
-import io.vigil.topology.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vigil.config.ConfigException;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.ConfigException;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;

@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.cli.Vigil;
-import io.vigil.demo.Pipeline;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MosquittoRequired;
 import io.vigil.ingest.Bridge;
 import io.vigil.ingest.BridgeMetrics;
 import io.vigil.ingest.TopicReader;
+import io.vigil.ingest.Topics;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.Trainer;
 import io.vigil.stream.DetectorSettings;
@@ -78,7 +78,7 @@ class ReplayIT {
              Bridge bridge = Bridge.builder().broker(mosquitto.uri()).bootstrapServers(kafka.bootstrapServers())
                      .topologies(List.of(SMART)).clientId("replay-it").metrics(bridgeMeters).start()) {
             // and the production detector on the same Kafka
-            Pipeline.ensureTopics(kafka.bootstrapServers(), List.of(SMART));
+            Topics.ensureAll(kafka.bootstrapServers(), List.of(SMART));
             try (KafkaStreams detector = new KafkaStreams(
                     DetectorTopology.buildTopology(List.of(SMART), kind -> bundle.scorer(),
                             DetectorSettings.defaults(new SimpleMeterRegistry())),

@@ -3,8 +3,8 @@ package io.vigil.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.config.ConfigException;
 import io.vigil.simulator.Scenario.DeviceFault;
-import io.vigil.topology.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,9 +7,9 @@ import static io.vigil.stream.Fixtures.repeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vigil.demo.Pipeline;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.ingest.TopicReader;
+import io.vigil.ingest.Topics;
 import io.vigil.metrics.LiveBoard;
 import io.vigil.reading.SampleBatch;
 import io.vigil.topology.SensorTopology;
@@ -48,7 +48,7 @@ class AlertStateRestoreIT {
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
-            Pipeline.ensureTopics(bootstrap, List.of(kind));
+            Topics.ensureAll(bootstrap, List.of(kind));
             try (InProcessDetector first = InProcessDetector.start(bootstrap, kind, APPLICATION_ID, dir.resolve("a"))) {
                 InProcessDetector.send(bootstrap, kind.kafka().readings(), readings);
                 TopicReader.await(bootstrap, kind.kafka().alerts(), r -> true, FAULTY_DEVICES.size(), SETTLES);

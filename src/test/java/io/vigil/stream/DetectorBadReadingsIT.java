@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vigil.demo.Pipeline;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.ingest.TopicReader;
+import io.vigil.ingest.Topics;
 import io.vigil.reading.SampleBatch;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
@@ -58,7 +58,7 @@ class DetectorBadReadingsIT {
         clockWindows.addAll(ends(23, 319));
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Pipeline.ensureTopics(kafka.bootstrapServers(), List.of(kind));
+            Topics.ensureAll(kafka.bootstrapServers(), List.of(kind));
             try (InProcessDetector detector = InProcessDetector.start(kafka.bootstrapServers(), kind,
                     "bad-clock-it", dir)) {
                 // when
@@ -105,7 +105,7 @@ class DetectorBadReadingsIT {
                 Map.entry("huge-y", batch(0, repeat(new double[] {0.5, 1e200, 0.25}, 8))));
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Pipeline.ensureTopics(kafka.bootstrapServers(), List.of(kind));
+            Topics.ensureAll(kafka.bootstrapServers(), List.of(kind));
             try (InProcessDetector detector = InProcessDetector.start(kafka.bootstrapServers(), kind,
                     "huge-values-it", dir.resolve("state"))) {
                 // when

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.demo.Pipeline;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.FreePorts;
 import io.vigil.ingest.TopicReader;
+import io.vigil.ingest.Topics;
 import io.vigil.model.TestModels;
 import io.vigil.publish.KafkaReadingSink;
 import io.vigil.reading.DeviceSeries;
@@ -94,7 +94,7 @@ class DetectorRestartIT {
         Set<String> expectedWindows = ScoredWindows.expected(series, VIBRATION);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Pipeline.ensureTopics(kafka.bootstrapServers(), List.of(VIBRATION));
+            Topics.ensureAll(kafka.bootstrapServers(), List.of(VIBRATION));
             Detector first = Detector.start(kafka, topologies, dir, 1);
             AtomicInteger published = new AtomicInteger();
             CompletableFuture<Void> sensors = CompletableFuture.runAsync(() -> publish(kafka, series, published));

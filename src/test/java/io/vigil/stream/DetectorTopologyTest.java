@@ -12,13 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.config.ConfigException;
 import io.vigil.model.Window;
 import io.vigil.model.Windower;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
 import io.vigil.stream.AlertEvent.Severity;
 import io.vigil.stream.AlertEvent.State;
-import io.vigil.topology.ConfigException;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.SensorTopology.KafkaTopics;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.demo.Pipeline;
+import io.vigil.ingest.Topics;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.ingest.TopicReader;
 import io.vigil.reading.SampleBatch;
@@ -56,7 +56,7 @@ class KcatExampleIT {
                 Map.entry("bearing-01", batch(0, repeat(HEALTHY, 20))));
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
-            Pipeline.ensureTopics(bootstrap, List.of(kind));
+            Topics.ensureAll(bootstrap, List.of(kind));
             try (InProcessDetector detector = InProcessDetector.start(bootstrap, kind, "kcat-example-it",
                     dir.resolve("state"))) {
                 InProcessDetector.send(bootstrap, kind.kafka().readings(), readings);

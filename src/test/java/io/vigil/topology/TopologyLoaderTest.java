@@ -3,6 +3,7 @@ package io.vigil.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.config.ConfigException;
 import io.vigil.topology.SensorTopology.AlertPolicy;
 import io.vigil.topology.SensorTopology.KafkaTopics;
 import java.io.IOException;

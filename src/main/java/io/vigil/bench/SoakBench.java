@@ -1,10 +1,13 @@
-package io.vigil.demo;
+package io.vigil.bench;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.demo.EventTail;
 import io.vigil.evaluate.Charts;
 import io.vigil.ingest.BridgeMetrics;
 import io.vigil.ingest.HostileCorpus;
+import io.vigil.pipeline.FleetRun;
+import io.vigil.pipeline.Pipeline;
 import io.vigil.publish.MqttQos1Sender;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;

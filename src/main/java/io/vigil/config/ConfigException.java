@@ -1,4 +1,4 @@
-package io.vigil.topology;
+package io.vigil.config;
 
 import java.nio.file.Path;
 

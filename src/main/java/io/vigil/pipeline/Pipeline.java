@@ -1,48 +1,36 @@
-package io.vigil.demo;
+package io.vigil.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MqttBroker;
 import io.vigil.ingest.Bridge;
 import io.vigil.ingest.Topics;
-import io.vigil.model.ModelBundle;
-import io.vigil.model.WindowScorer;
+import io.vigil.stream.Detector;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
 import io.vigil.topology.SensorTopology;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline in one process, started in order: Kafka and an MQTT 5 broker (embedded, or
  * external ones by address), every topic the bridge and the detector use, the {@link Bridge}, and
- * the detector (Kafka Streams on {@link DetectorTopology#buildTopology}, the production topology).
+ * the {@link Detector} (Kafka Streams on {@link DetectorTopology#buildTopology}, the production topology).
  * {@link #close()} stops them in reverse order. Used by {@code vigil demo}, {@code vigil bench
  * pipeline} and {@code PipelineIT}, so the test runs exactly what the demo runs.
  */
@@ -52,15 +40,14 @@ public final class Pipeline implements AutoCloseable {
     /** Partitions of every topic the pipeline creates; one stream task per readings partition. */
     public static final int PARTITIONS = Bridge.Builder.DEFAULT_PARTITIONS;
     private static final Duration DETECTOR_START_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration DETECTOR_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String mqttUri;
     private final String bootstrap;
     private final List<SensorTopology> kinds;
-    private final KafkaStreams detector;
+    private final Detector detector;
     private final Deque<AutoCloseable> resources;
 
-    private Pipeline(String mqttUri, String bootstrap, List<SensorTopology> kinds, KafkaStreams detector,
+    private Pipeline(String mqttUri, String bootstrap, List<SensorTopology> kinds, Detector detector,
                      Deque<AutoCloseable> resources) {
         this.mqttUri = mqttUri;
         this.bootstrap = bootstrap;
@@ -125,51 +112,6 @@ public final class Pipeline implements AutoCloseable {
                 LOG.warn("Closing {} failed: {}", resource, e.getMessage());
             }
         }
-    }
-
-    /**
-     * One scorer per stream task and kind, each with its own network from the kind's bundle file,
-     * so no model instance is shared between threads. Each bundle is loaded and checked once first,
-     * so a missing or mismatched model fails before anything starts.
-     */
-    static Function<SensorTopology, WindowScorer> scorers(List<SensorTopology> kinds, Map<String, Path> bundles) {
-        for (SensorTopology kind : kinds) {
-            Path file = bundles.get(kind.kind());
-            ModelBundle.load(file).checkCompatible(kind, file);
-        }
-        return kind -> ModelBundle.load(bundles.get(kind.kind())).scorer();
-    }
-
-    /**
-     * Every topic exists before the bridge and the detector start: readings and dead letters
-     * (which the bridge would also create), and the scores and alerts topics that the
-     * detector's producer would otherwise depend on broker auto-creation for. Missing ones are
-     * created with {@link #PARTITIONS} partitions; existing ones are left alone.
-     *
-     * @return every topic of {@code kinds}, created or not
-     */
-    public static List<String> ensureTopics(String bootstrap, List<SensorTopology> kinds) {
-        return ensureTopics(bootstrap, Map.of(), kinds, PARTITIONS);
-    }
-
-    /**
-     * Every topic the kinds use (readings, dead letters, scores, alerts), created with
-     * {@code partitions} partitions and {@link Topics#CONFIG} when missing; {@code clientConfig} carries
-     * SASL/SSL settings.
-     */
-    public static List<String> ensureTopics(String bootstrap, Map<String, Object> clientConfig,
-                                            List<SensorTopology> kinds, int partitions) {
-        List<String> names = kinds.stream()
-                .flatMap(k -> Stream.of(k.kafka().readings(), k.kafka().deadLetter(), k.kafka().scores(),
-                        k.kafka().alerts()))
-                .distinct()
-                .toList();
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(config)) {
-            Topics.ensure(admin, names, partitions);
-        }
-        return names;
     }
 
     /** Builds and starts a {@link Pipeline}; every default is here. */
@@ -271,15 +213,20 @@ public final class Pipeline implements AutoCloseable {
             }
             Deque<AutoCloseable> started = new ArrayDeque<>();
             try {
-                Map<String, Path> files = new HashMap<>();
-                kinds.forEach(k -> files.put(k.kind(), bundles.getOrDefault(k.kind(), k.modelPath())));
-                Function<SensorTopology, WindowScorer> scorers = scorers(kinds, files);
+                Detector.Builder detector = Detector.builder()
+                        .kinds(kinds)
+                        .applicationId(applicationId)
+                        .streamThreads(streamThreads)
+                        .metrics(registry)
+                        .settings(settings);
+                bundles.forEach(detector::model);
+                detector.checkModels(); // a missing or mismatched model fails before any broker starts
                 String bootstrap = startKafka(started);
                 String mqtt = startMqtt(started);
                 createTopics(bootstrap);
                 startBridge(started, mqtt, bootstrap);
-                KafkaStreams detector = startDetector(started, bootstrap, scorers);
-                return new Pipeline(mqtt, bootstrap, kinds, detector, started);
+                Detector running = startDetector(started, detector.bootstrapServers(bootstrap));
+                return new Pipeline(mqtt, bootstrap, kinds, running, started);
             } catch (RuntimeException e) {
                 new Pipeline(null, null, kinds, null, started).close();
                 throw e;
@@ -312,7 +259,9 @@ public final class Pipeline implements AutoCloseable {
         }
 
         private void createTopics(String bootstrap) {
-            List<String> names = ensureTopics(bootstrap, kinds);
+            // Every topic exists before the bridge and the detector start: readings and dead letters
+            // (which the bridge would also create), scores and alerts (which the detector writes).
+            List<String> names = Topics.ensureAll(bootstrap, kinds);
             steps.accept("Topics: " + String.join(", ", names) + " (" + PARTITIONS + " partitions if created)");
         }
 
@@ -331,64 +280,15 @@ public final class Pipeline implements AutoCloseable {
                     kinds.stream().map(SensorTopology::mqttTopicFilter).toList(), (System.nanoTime() - began) / 1e9));
         }
 
-        private KafkaStreams startDetector(Deque<AutoCloseable> started, String bootstrap,
-                                           Function<SensorTopology, WindowScorer> scorers) {
+        /** The detector on a temporary state folder, its topics created above; waits until it runs. */
+        private Detector startDetector(Deque<AutoCloseable> started, Detector.Builder builder) {
             long began = System.nanoTime();
-            Path stateDir = tempDir();
-            started.push(named(() -> deleteTree(stateDir), "detector state dir"));
-            var topology = DetectorTopology.buildTopology(kinds, scorers, settings.apply(registry));
-            KafkaStreams streams = new KafkaStreams(topology,
-                    DetectorTopology.streamsConfig(bootstrap, applicationId, stateDir, streamThreads));
-            CountDownLatch running = new CountDownLatch(1);
-            streams.setUncaughtExceptionHandler(e -> {
-                LOG.error("Detector stream thread failed; shutting the detector down", e);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
-            streams.setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
-                        || now == KafkaStreams.State.NOT_RUNNING) {
-                    running.countDown();
-                }
-            });
-            started.push(named(() -> streams.close(DETECTOR_CLOSE_TIMEOUT), "detector"));
-            KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams); // consumer lag, process rates
-            streamsMetrics.bindTo(registry);
-            started.push(named(streamsMetrics::close, "detector metrics"));
-            streams.start();
-            try {
-                if (!running.await(DETECTOR_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-                        || streams.state() != KafkaStreams.State.RUNNING) {
-                    throw new IllegalStateException("detector did not reach RUNNING within "
-                            + DETECTOR_START_TIMEOUT.toSeconds() + " s (state " + streams.state() + ")");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting the detector", e);
-            }
+            Detector detector = builder.start();
+            started.push(named(detector, "detector"));
+            detector.awaitRunning(DETECTOR_START_TIMEOUT);
             steps.accept(String.format(Locale.ROOT, "Detector: Kafka Streams (%s, exactly-once) running in %.1f s",
                     applicationId, (System.nanoTime() - began) / 1e9));
-            return streams;
-        }
-
-        private static Path tempDir() {
-            try {
-                return Files.createTempDirectory("vigil-detector-state-");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the detector's state folder", e);
-            }
-        }
-
-        private static void deleteTree(Path root) throws IOException {
-            if (!Files.exists(root)) {
-                return;
-            }
-            try (Stream<Path> paths = Files.walk(root)) {
-                List<Path> all = new ArrayList<>(paths.toList());
-                java.util.Collections.reverse(all);
-                for (Path p : all) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            return detector;
         }
 
         private static String blankToNull(String s) {

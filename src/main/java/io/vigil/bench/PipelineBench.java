@@ -1,9 +1,12 @@
-package io.vigil.demo;
+package io.vigil.bench;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.demo.EventTail;
 import io.vigil.ingest.BridgeMetrics;
+import io.vigil.pipeline.FleetRun;
+import io.vigil.pipeline.Pipeline;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.Scenario;
@@ -142,7 +145,7 @@ public final class PipelineBench {
     }
 
     /** Windows the detector cuts from {@code samples} consecutive samples of one device. */
-    static long windowsPerDevice(long samples, SensorTopology kind) {
+    public static long windowsPerDevice(long samples, SensorTopology kind) {
         return samples < kind.window() ? 0 : (samples - kind.window()) / kind.hop() + 1;
     }
 

@@ -1,9 +1,11 @@
-package io.vigil.demo;
+package io.vigil.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.bench.PipelineBench;
+import io.vigil.demo.EventTail;
 import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;

@@ -1,6 +1,7 @@
-package io.vigil.demo;
+package io.vigil.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.files.TempDirs;
 import io.vigil.model.Window;
 import io.vigil.model.WindowScore;
 import io.vigil.model.WindowScorer;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -158,7 +158,7 @@ public final class MemoryBench {
         try {
             return load(kind, settings, stateDir, progress);
         } finally {
-            deleteRecursively(stateDir);
+            TempDirs.delete(stateDir);
         }
     }
 
@@ -314,17 +314,6 @@ public final class MemoryBench {
             }).sum();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot size " + dir, e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 

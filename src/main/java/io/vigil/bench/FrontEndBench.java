@@ -1,4 +1,4 @@
-package io.vigil.frontend;
+package io.vigil.bench;
 
 import io.vigil.model.Windower;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.vigil.demo;
+package io.vigil.bench;
 
 import java.util.Map;
 import org.apache.kafka.common.Metric;

@@ -1,4 +1,4 @@
-package io.vigil.demo;
+package io.vigil.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

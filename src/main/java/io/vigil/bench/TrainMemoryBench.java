@@ -1,4 +1,4 @@
-package io.vigil.demo;
+package io.vigil.bench;
 
 import io.vigil.evaluate.Charts;
 import io.vigil.model.AutoencoderSpec;

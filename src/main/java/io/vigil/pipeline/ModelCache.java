@@ -1,4 +1,4 @@
-package io.vigil.demo;
+package io.vigil.pipeline;
 
 import io.vigil.model.ModelBundle;
 import io.vigil.model.Trainer;

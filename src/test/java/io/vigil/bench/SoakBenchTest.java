@@ -1,4 +1,4 @@
-package io.vigil.demo;
+package io.vigil.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,5 +1,13 @@
-package io.vigil.model;
+package io.vigil.bench;
 
+import io.vigil.model.Autoencoder;
+import io.vigil.model.AutoencoderSpec;
+import io.vigil.model.LstmInference;
+import io.vigil.model.ModelBundle;
+import io.vigil.model.Normalizer;
+import io.vigil.model.ReconstructionError;
+import io.vigil.model.Window;
+import io.vigil.model.Windows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package io.vigil.demo;
+package io.vigil.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

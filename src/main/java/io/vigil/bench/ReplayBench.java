@@ -1,10 +1,11 @@
-package io.vigil.demo;
+package io.vigil.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MqttBroker;
 import io.vigil.ingest.Bridge;
 import io.vigil.ingest.BridgeMetrics;
+import io.vigil.ingest.Topics;
 import io.vigil.publish.KafkaReadingSink;
 import io.vigil.publish.MqttReadingSink;
 import io.vigil.publish.ReadingSink;
@@ -51,7 +52,7 @@ public final class ReplayBench {
     public static List<Result> run(SensorTopology smart, Path dir, List<Target> targets, Supplier<MqttBroker> mqtt,
                                    Consumer<String> progress) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Pipeline.ensureTopics(kafka.bootstrapServers(), List.of(smart));
+            Topics.ensureAll(kafka.bootstrapServers(), List.of(smart));
             List<Result> results = new ArrayList<>();
             for (Target target : targets) {
                 results.add(target == Target.kafka ? toKafka(smart, dir, kafka, progress)

@@ -1,0 +1,294 @@
+package io.vigil.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.config.ConfigException;
+import io.vigil.files.TempDirs;
+import io.vigil.ingest.Topics;
+import io.vigil.model.ModelBundle;
+import io.vigil.model.WindowScorer;
+import io.vigil.security.KafkaClientSecurity;
+import io.vigil.topology.SensorTopology;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running detector: Kafka Streams on {@link DetectorTopology#buildTopology} for every sensor kind,
+ * with its topics, one scorer per task from each kind's model bundle, its handlers (a failed stream
+ * thread shuts the client down) and Kafka Streams' metrics. {@code vigil detect}, the demo pipeline
+ * and the benchmarks all start it here; {@link #close()} stops it and unbinds its meters.
+ */
+public final class Detector implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
+    /** How long {@link #close()} lets Kafka Streams commit and leave the group. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final Path ownStateDir; // a temp folder this detector deletes on close; null for a given one
+    private final CountDownLatch started = new CountDownLatch(1); // RUNNING, ERROR or NOT_RUNNING reached
+    private final CountDownLatch stopped = new CountDownLatch(1); // ERROR or NOT_RUNNING reached
+    private boolean closed;
+
+    private Detector(KafkaStreams streams, MeterRegistry registry, Path ownStateDir) {
+        this.streams = streams;
+        this.ownStateDir = ownStateDir;
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("detector stream thread failed; shutting the detector down", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("detector {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
+                    || now == KafkaStreams.State.NOT_RUNNING) {
+                started.countDown();
+            }
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+        this.streamsMetrics = new KafkaStreamsMetrics(streams); // consumer lag, process rates, state stores
+        streamsMetrics.bindTo(registry);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** RUNNING while healthy (REBALANCING in between), ERROR after a stream thread died. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /**
+     * Waits until the detector runs.
+     *
+     * @throws IllegalStateException when it is not RUNNING within {@code timeout}
+     */
+    public Detector awaitRunning(Duration timeout) {
+        try {
+            if (!started.await(timeout.toMillis(), TimeUnit.MILLISECONDS) || state() != KafkaStreams.State.RUNNING) {
+                throw new IllegalStateException("detector did not reach RUNNING within " + timeout.toSeconds()
+                        + " s (state " + state() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the detector", e);
+        }
+        return this;
+    }
+
+    /**
+     * Blocks until the detector stops: closed, or shut down after a stream thread failed.
+     *
+     * @return true when it stopped in ERROR
+     */
+    public boolean awaitStopped() throws InterruptedException {
+        stopped.await();
+        return state() == KafkaStreams.State.ERROR;
+    }
+
+    /** Stops Kafka Streams (committing, within {@link #CLOSE_TIMEOUT}), unbinds its meters, deletes a temp state folder. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        streams.close(CLOSE_TIMEOUT);
+        stopped.countDown();
+        streamsMetrics.close();
+        if (ownStateDir != null) {
+            try {
+                TempDirs.delete(ownStateDir);
+            } catch (IOException e) {
+                LOG.warn("Cannot delete the detector's state folder {}: {}", ownStateDir, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * One scorer per call (per stream task and kind): a fresh network from the kind's model bundle,
+     * so no model instance is shared between threads. Every bundle is loaded and checked once up
+     * front, so a missing or mismatched model fails before anything starts.
+     *
+     * @param files each kind's bundle by kind name; a kind not in it uses its topology's model path
+     * @throws ConfigException when a bundle is missing, unreadable or does not fit its kind
+     */
+    public static Function<SensorTopology, WindowScorer> scorers(List<SensorTopology> kinds, Map<String, Path> files) {
+        for (SensorTopology kind : kinds) {
+            Path file = files.getOrDefault(kind.kind(), kind.modelPath());
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("no model bundle for kind '" + kind.kind() + "' at " + file
+                        + " (create it with 'vigil train --topology " + kind.kind() + " --data DATA', which saves there)");
+            }
+            ModelBundle bundle = ModelBundle.load(file);
+            bundle.checkCompatible(kind, file);
+            LOG.info("kind {}: model {} (threshold {})", kind.kind(), bundle.metadata().version(),
+                    bundle.metadata().threshold());
+        }
+        return kind -> ModelBundle.load(files.getOrDefault(kind.kind(), kind.modelPath())).scorer();
+    }
+
+    /** Builds and starts a {@link Detector}; every default is here. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private List<SensorTopology> kinds = List.of();
+        private final Map<String, Path> models = new HashMap<>();
+        private String applicationId = DetectorTopology.DEFAULT_APPLICATION_ID;
+        private Path stateDir;
+        private int streamThreads = 1;
+        private MeterRegistry registry = new SimpleMeterRegistry();
+        private Function<MeterRegistry, DetectorSettings> settings = DetectorSettings::defaults;
+        private Map<String, Object> kafkaClientConfig = Map.of();
+        private String instanceId;
+        private int partitions;
+        private Function<SensorTopology, WindowScorer> scorers; // once the models are checked
+
+        private Builder() {
+        }
+
+        /** Kafka bootstrap servers; required. */
+        public Builder bootstrapServers(String servers) {
+            this.bootstrapServers = Objects.requireNonNull(servers);
+            return this;
+        }
+
+        /** Sensor kinds to detect; each needs a model bundle (default: its topology's model path). */
+        public Builder kinds(List<SensorTopology> kinds) {
+            this.kinds = List.copyOf(kinds);
+            this.scorers = null;
+            return this;
+        }
+
+        /** Score {@code kind} with the bundle in {@code file} instead of its topology's model path. */
+        public Builder model(String kind, Path file) {
+            models.put(kind, Objects.requireNonNull(file));
+            this.scorers = null;
+            return this;
+        }
+
+        /** Kafka Streams application id: consumer group and changelog prefix. */
+        public Builder applicationId(String applicationId) {
+            this.applicationId = Objects.requireNonNull(applicationId);
+            return this;
+        }
+
+        /** Folder of the state stores; default a temporary folder, deleted on close. */
+        public Builder stateDir(Path stateDir) {
+            this.stateDir = stateDir;
+            return this;
+        }
+
+        /** Stream threads; each task owns one model instance. */
+        public Builder streamThreads(int threads) {
+            this.streamThreads = threads;
+            return this;
+        }
+
+        /** Where Kafka Streams' meters and (unless {@link #settings} says otherwise) the detector's go. */
+        public Builder metrics(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry);
+            return this;
+        }
+
+        /** Micro-batch settings, given the {@link #metrics} registry (default {@link DetectorSettings#defaults}). */
+        public Builder settings(Function<MeterRegistry, DetectorSettings> settings) {
+            this.settings = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /** Kafka client properties (SASL, SSL…) for every client Streams creates and for topic creation. */
+        public Builder kafkaClientConfig(Map<String, Object> config) {
+            this.kafkaClientConfig = Map.copyOf(config);
+            return this;
+        }
+
+        /** Static group membership ({@link DetectorTopology#staticMembership}); null or blank for none. */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = instanceId;
+            return this;
+        }
+
+        /**
+         * Create the kinds' missing topics ({@link Topics#all}) with this many partitions before
+         * starting; 0 (default) or less creates none.
+         */
+        public Builder partitions(int partitions) {
+            this.partitions = partitions;
+            return this;
+        }
+
+        /**
+         * Loads and checks every kind's model bundle now, so a caller fails before it starts anything
+         * else; {@link #start} does it otherwise.
+         *
+         * @throws ConfigException when a model bundle is missing or does not fit its kind
+         */
+        public Builder checkModels() {
+            if (kinds.isEmpty()) {
+                throw new IllegalArgumentException("no sensor kinds to detect");
+            }
+            scorers = scorers(kinds, models);
+            return this;
+        }
+
+        /**
+         * Checks every model bundle (unless {@link #checkModels} did), creates missing topics, then
+         * starts Kafka Streams; does not wait for it to run ({@link Detector#awaitRunning}).
+         *
+         * @throws ConfigException when a model bundle is missing or does not fit its kind
+         * @throws IllegalStateException when the topics cannot be listed or created
+         */
+        public Detector start() {
+            Objects.requireNonNull(bootstrapServers, "bootstrap servers");
+            if (scorers == null) {
+                checkModels();
+            }
+            if (partitions > 0) {
+                Topics.ensure(bootstrapServers, kafkaClientConfig, Topics.all(kinds), partitions);
+            }
+            Path ownStateDir = stateDir == null ? TempDirs.create("vigil-detector-state-") : null;
+            var topology = DetectorTopology.buildTopology(kinds, scorers, settings.apply(registry));
+            Properties config = DetectorTopology.streamsConfig(bootstrapServers, applicationId,
+                    stateDir != null ? stateDir : ownStateDir, streamThreads);
+            config.putAll(kafkaClientConfig); // SASL/SSL reach every client Streams creates (consumer, producer, admin)
+            if (instanceId != null && !instanceId.isBlank()) {
+                config.putAll(DetectorTopology.staticMembership(instanceId));
+            }
+            LOG.info("Kafka {} client config: {}", bootstrapServers, KafkaClientSecurity.describe(kafkaClientConfig));
+            KafkaStreams streams;
+            try {
+                streams = new KafkaStreams(topology, config);
+            } catch (RuntimeException e) {
+                TempDirs.deleteQuietly(ownStateDir);
+                throw e;
+            }
+            Detector detector = new Detector(streams, registry, ownStateDir);
+            try {
+                streams.start();
+            } catch (RuntimeException e) {
+                detector.close();
+                throw e;
+            }
+            LOG.info("detecting kinds {}", kinds.stream().map(SensorTopology::kind).toList());
+            return detector;
+        }
+    }
+}
