@@ -124,7 +124,8 @@ public final class DeviceCalibration {
 
     public Judged scored(State state, double score) {
         int index = state.scored() + 1;
-        if (state.threshold() != null && likelihood != null) {
+        // a device whose warm-up ended before the likelihood was configured has no Gaussian: it keeps its threshold
+        if (state.threshold() != null && likelihood != null && state.likelihood() != null) {
             AnomalyLikelihood.Step step = likelihood.next(state.likelihood(), score);
             return new Judged(withScored(state, index, null, state.threshold(), step.state()), state.threshold(),
                     step.likelihood());

@@ -135,4 +135,21 @@ class DeviceCalibrationTest {
                 .isEqualTo(new AnomalyLikelihood.State(new double[] {3}, 4.4375, 1.37109375));
         assertThat(state.warmScores()).isNull();
     }
+
+    @Test
+    void aDeviceCalibratedBeforeTheLikelihoodWasConfiguredKeepsItsThreshold() {
+        // given: a stored state whose warm-up set a score threshold of 2.5, no likelihood state
+        DeviceCalibration calibration = new DeviceCalibration(
+                new Calibrate(4, false, 1.0, 0.0, new Likelihood(2, 3, 0.9)), 1);
+        DeviceCalibration.State before = new DeviceCalibration.State(4, 4, 0, new double[1], new double[1], null, null,
+                null, 2.5, null);
+
+        // when
+        DeviceCalibration.Judged judged = calibration.scored(before, 3.0);
+
+        // then: the score is held against that threshold, nothing fails
+        assertThat(judged.threshold()).isEqualTo(2.5);
+        assertThat(judged.value()).isEqualTo(3.0);
+        assertThat(judged.state().scored()).isEqualTo(5);
+    }
 }
