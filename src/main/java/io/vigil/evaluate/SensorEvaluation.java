@@ -46,6 +46,8 @@ public final class SensorEvaluation {
 
     /** Share of each healthy recording (its beginning) used for training when nothing else trains. */
     public static final double TRAIN_SHARE = 0.6;
+    /** Suffix of a baseline's row judged by its own score threshold while the others go through the likelihood. */
+    public static final String WITHOUT_LIKELIHOOD = " (no likelihood)";
     /** Training windows the baselines are fitted on at most (a seeded random subset). */
     static final int MAX_BASELINE_WINDOWS = 20_000;
 
@@ -234,6 +236,13 @@ public final class SensorEvaluation {
                 }
                 detectors.put(b.name(), b.fixedThreshold() != null ? judgeAll(test, score, threshold, true)
                         : judgeAll(test, score, threshold));
+                if (b.name().equals(WindowBaseline.WINDOWED_GAUSSIAN) && calibrate != null
+                        && calibrate.likelihood() != null) {
+                    // NAB's windowed Gaussian as it is judged without the likelihood too: its own threshold
+                    double plain = threshold;
+                    detectors.put(b.name() + WITHOUT_LIKELIHOOD, test.stream().map(s -> judge(topology,
+                            calibrate.withoutLikelihood(), s, score, plain, false)).toList());
+                }
             }
         }
         List<Judged> model = detectors.get("Vigil (model)");
@@ -314,7 +323,12 @@ public final class SensorEvaluation {
      */
     public static Judged judge(SensorTopology topology, DeviceSeries s, Function<List<Window>, double[]> score,
                                double threshold, boolean fixed) {
-        Calibrate calibrate = topology.alert().calibrate();
+        return judge(topology, topology.alert().calibrate(), s, score, threshold, fixed);
+    }
+
+    /** {@link #judge(SensorTopology, DeviceSeries, Function, double, boolean)} under another calibration (or none). */
+    static Judged judge(SensorTopology topology, Calibrate calibrate, DeviceSeries s,
+                        Function<List<Window>, double[]> score, double threshold, boolean fixed) {
         List<Window> windows = Windows.cut(s, Windower.Shape.of(topology));
         int[] labels = windows.stream().mapToInt(w -> s.labelled() ? labelAt(s, w.endMs()) : 0).toArray();
         Double[] thresholds = new Double[windows.size()];
@@ -336,6 +350,8 @@ public final class SensorEvaluation {
                 DeviceCalibration.Judged verdict = calibration.scored(state, scores[i]);
                 state = verdict.state();
                 thresholds[i] = verdict.threshold() == null ? null : fixed ? threshold : verdict.threshold();
+                // flag everything holds the raw score against its fixed threshold, likelihood or not
+                scores[i] = fixed ? scores[i] : verdict.value();
             }
         }
         return new Judged(s, windows, scores, thresholds, labels);

@@ -44,6 +44,20 @@ public final class SensorReport {
         if (calibrate == null) {
             md.append(String.format(Locale.ROOT, "Threshold %.4g, calibrated on healthy validation windows (no labels)."
                     + "%n%n", r.bundle().metadata().threshold()));
+        } else if (calibrate.likelihood() != null) {
+            md.append(String.format(Locale.ROOT, "Each recording calibrates itself as a device of the stream does "
+                            + "(`alert.calibrate`): its first %d windows raise nothing%s; then each window is judged "
+                            + "by its anomaly likelihood (Numenta's): the mean of its last %d scores against a "
+                            + "Gaussian of such means, learned on the %s warm-up scores and followed with a moving "
+                            + "mean and variance of span %d windows; over threshold when 1 − tail > %s. Baselines "
+                            + "are standardized and calibrated the same way; the windowed Gaussian is also shown "
+                            + "judged by its own threshold, the %.3g quantile of those warm-up scores plus %.2g × "
+                            + "(quantile − median), as without the likelihood (`%s`).%n%n",
+                    calibrate.warmupWindows(),
+                    calibrate.standardize() ? ", the first half of them standardizes its features" : "",
+                    calibrate.likelihood().shortSpan(), calibrate.standardize() ? "other half's" : "",
+                    calibrate.likelihood().longSpan(), calibrate.likelihood().threshold(), calibrate.quantile(),
+                    calibrate.margin(), WindowBaseline.WINDOWED_GAUSSIAN + SensorEvaluation.WITHOUT_LIKELIHOOD));
         } else {
             md.append(String.format(Locale.ROOT, "Each recording calibrates itself as a device of the stream does "
                             + "(`alert.calibrate`): its first %d windows raise nothing%s; its threshold is the %.3g "

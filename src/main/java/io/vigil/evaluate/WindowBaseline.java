@@ -11,6 +11,9 @@ import java.util.List;
  */
 public interface WindowBaseline {
 
+    /** The windowed Gaussian's name in tables (NAB's bar compares against it). */
+    String WINDOWED_GAUSSIAN = "windowed Gaussian";
+
     /** Short name for tables. */
     String name();
 
@@ -135,7 +138,7 @@ public interface WindowBaseline {
 
         @Override
         public String name() {
-            return "windowed Gaussian";
+            return WINDOWED_GAUSSIAN;
         }
 
         @Override

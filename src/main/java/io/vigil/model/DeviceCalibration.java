@@ -13,7 +13,8 @@ import java.util.List;
  * gives the device's per-feature mean and std (over its samples, each counted once) and every later
  * window is standardized with them before scoring — the model then sees every device at its own
  * operating point; the rest of the warm-up windows' scores give the device's threshold,
- * {@link ThresholdCalibration#calibrate} of them. SKAB scores a run against its first 400 rows this
+ * {@link ThresholdCalibration#calibrate} of them, or with {@code likelihood} the Gaussian that
+ * {@link AnomalyLikelihood} holds each later score's recent mean against. SKAB scores a run against its first 400 rows this
  * way, NAB a series after its probationary period.
  *
  * <p>The stream keeps one {@link State} per device in a changelogged store and the evaluation
@@ -32,13 +33,16 @@ public final class DeviceCalibration {
      * @param mean       per-feature mean once the standardizing windows are done, else null
      * @param std        per-feature std, likewise
      * @param warmScores scores of the calibrating windows so far; null once the threshold is set
-     * @param threshold  the device's threshold once its warm-up is over, else null
+     * @param threshold  the device's threshold once its warm-up is over, else null (with a likelihood,
+     *                   the likelihood's threshold)
+     * @param likelihood the anomaly likelihood's state once the warm-up is over, with {@code likelihood}; else null
      */
     public record State(int cut, int scored, long samples, double[] sum, double[] sumSq, double[] mean, double[] std,
-                        double[] warmScores, Double threshold) {
+                        double[] warmScores, Double threshold, AnomalyLikelihood.State likelihood) {
 
         public static State fresh(int features) {
-            return new State(0, 0, 0, new double[features], new double[features], null, null, new double[0], null);
+            return new State(0, 0, 0, new double[features], new double[features], null, null, new double[0], null,
+                    null);
         }
     }
 
@@ -46,8 +50,11 @@ public final class DeviceCalibration {
     public record Cut(State state, Window window) {
     }
 
-    /** The next state and the device's threshold, null while the device is warming up (no alert then). */
-    public record Judged(State state, Double threshold) {
+    /**
+     * The next state, the device's threshold (null while the device is warming up: no alert then) and
+     * the value held against it: the score, or after a likelihood's warm-up the score's anomaly likelihood.
+     */
+    public record Judged(State state, Double threshold, double value) {
     }
 
     /** Floor of a feature's std: a feature constant during warm-up must not divide by zero. */
@@ -57,6 +64,7 @@ public final class DeviceCalibration {
     private final int hop;
     private final int standardizing;
     private final FrontEndSpec frontEnd;
+    private final AnomalyLikelihood likelihood; // null: scores are held against the threshold
 
     /** @param hop samples between window starts: a window after the first brings {@code hop} new samples */
     public DeviceCalibration(Calibrate policy, int hop) {
@@ -74,6 +82,7 @@ public final class DeviceCalibration {
         this.hop = hop;
         this.standardizing = policy.standardize() ? policy.warmupWindows() / 2 : 0;
         this.frontEnd = frontEnd;
+        this.likelihood = policy.likelihood() == null ? null : new AnomalyLikelihood(policy.likelihood());
     }
 
     public Calibrate policy() {
@@ -85,7 +94,7 @@ public final class DeviceCalibration {
         if (index > standardizing) {
             Window scored = state.mean() == null ? window : standardized(window, state.mean(), state.std(), frontEnd);
             return new Cut(new State(index, state.scored(), state.samples(), state.sum(), state.sumSq(), state.mean(),
-                    state.std(), state.warmScores(), state.threshold()), scored);
+                    state.std(), state.warmScores(), state.threshold(), state.likelihood()), scored);
         }
         double[] sum = state.sum().clone();
         double[] sumSq = state.sumSq().clone();
@@ -110,26 +119,39 @@ public final class DeviceCalibration {
             }
         }
         return new Cut(new State(index, state.scored(), samples, sum, sumSq, mean, std, state.warmScores(),
-                state.threshold()), window);
+                state.threshold(), state.likelihood()), window);
     }
 
     public Judged scored(State state, double score) {
         int index = state.scored() + 1;
+        // a device whose warm-up ended before the likelihood was configured has no Gaussian: it keeps its threshold
+        if (state.threshold() != null && likelihood != null && state.likelihood() != null) {
+            AnomalyLikelihood.Step step = likelihood.next(state.likelihood(), score);
+            return new Judged(withScored(state, index, null, state.threshold(), step.state()), state.threshold(),
+                    step.likelihood());
+        }
         if (index <= standardizing || state.threshold() != null) {
-            return new Judged(withScored(state, index, state.warmScores(), state.threshold()), state.threshold());
+            return new Judged(withScored(state, index, state.warmScores(), state.threshold(), state.likelihood()),
+                    state.threshold(), score);
         }
         double[] warm = Arrays.copyOf(state.warmScores(), state.warmScores().length + 1);
         warm[warm.length - 1] = score;
         if (index < policy.warmupWindows()) {
-            return new Judged(withScored(state, index, warm, null), null);
+            return new Judged(withScored(state, index, warm, null, null), null, score);
+        }
+        // the warm-up's last window is still normal: the threshold (or likelihood) judges the windows after it
+        if (likelihood != null) {
+            return new Judged(withScored(state, index, null, likelihood.settings().threshold(), likelihood.learn(warm)),
+                    null, score);
         }
         double threshold = ThresholdCalibration.calibrate(warm, policy.quantile(), policy.margin()).threshold();
-        // the warm-up's last window is still normal: the threshold judges the windows after it
-        return new Judged(withScored(state, index, null, threshold), null);
+        return new Judged(withScored(state, index, null, threshold, null), null, score);
     }
 
-    private static State withScored(State s, int scored, double[] warm, Double threshold) {
-        return new State(s.cut(), scored, s.samples(), s.sum(), s.sumSq(), s.mean(), s.std(), warm, threshold);
+    private static State withScored(State s, int scored, double[] warm, Double threshold,
+                                    AnomalyLikelihood.State likelihood) {
+        return new State(s.cut(), scored, s.samples(), s.sum(), s.sumSq(), s.mean(), s.std(), warm, threshold,
+                likelihood);
     }
 
     /**

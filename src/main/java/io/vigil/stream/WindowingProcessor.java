@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * — the pending store keeps the standardized window, so a restart scores what it would have — and
  * judges each score: during the device's warm-up the score is published (against the bundle's
  * threshold) but does not reach the alert rule; afterwards it is published against, and alerted on,
- * the device's own threshold.
+ * the device's own threshold — or, with {@code alert.calibrate.likelihood}, its anomaly likelihood is
+ * published as the event's score against the likelihood's threshold.
  */
 public final class WindowingProcessor implements Processor<String, byte[], String, Object> {
 
@@ -122,8 +123,10 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         long now = System.currentTimeMillis(); // end-to-end latency is against the real clock, as the sensors' is
         for (int i = 0; i < batch.size(); i++) {
             PendingWindow cut = batch.get(i);
-            Double own = calibration == null ? Double.valueOf(threshold) : judge(cut.deviceId(), scores.get(i));
-            ScoreEvent event = scoreEvent(cut, scores.get(i), own == null ? threshold : own);
+            DeviceCalibration.Judged judged = calibration == null ? null : judge(cut.deviceId(), scores.get(i));
+            Double own = judged == null ? Double.valueOf(threshold) : judged.threshold();
+            double value = judged == null ? scores.get(i).score() : judged.value();
+            ScoreEvent event = scoreEvent(cut, scores.get(i), value, own == null ? threshold : own);
             Record<String, Object> out = new Record<>(cut.deviceId(), event, cut.window().endMs());
             context.forward(out, names.scoresSink());
             if (own != null) {
@@ -164,11 +167,14 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         }
     }
 
-    /** The device's own threshold for this score, or null while it warms up (the score raises nothing). */
-    private Double judge(String deviceId, WindowScore score) {
+    /**
+     * The device's own threshold for this score (null while it warms up: the score raises nothing) and
+     * the value held against it (the score, or its anomaly likelihood).
+     */
+    private DeviceCalibration.Judged judge(String deviceId, WindowScore score) {
         DeviceCalibration.Judged judged = calibration.scored(calibrationOf(deviceId), score.score());
         calibrations.put(deviceId, judged.state());
-        return judged.threshold();
+        return judged;
     }
 
     private DeviceCalibration.State calibrationOf(String deviceId) {
@@ -208,7 +214,8 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         return fixed != null ? fixed : scorer.threshold();
     }
 
-    private ScoreEvent scoreEvent(PendingWindow cut, WindowScore score, double threshold) {
+    /** @param value the score, or with {@code alert.calibrate.likelihood} the device's anomaly likelihood */
+    private ScoreEvent scoreEvent(PendingWindow cut, WindowScore score, double value, double threshold) {
         List<String> features = topology.modelFeatures();
         if (score.featureShare().length != features.size()) {
             throw new IllegalStateException("scorer returned " + score.featureShare().length + " feature shares for "
@@ -223,7 +230,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
             shares.put(features.get(f), finiteShares[f]);
         }
         return new ScoreEvent(cut.deviceId(), topology.kind(), cut.window().startMs(), cut.window().endMs(),
-                FiniteScore.score(score.score()), threshold, scorer.modelVersion(), shares);
+                FiniteScore.score(value), threshold, scorer.modelVersion(), shares);
     }
 
     private void deadLetter(Record<String, byte[]> record, ReadingParser.Rejected rejected) {

@@ -305,9 +305,32 @@ public record SensorTopology(
      * gives the device's per-feature mean and std, and every later window is standardized with them
      * before scoring; the remaining warm-up windows' scores give the device's threshold,
      * {@code q + margin × (q − median)} with q their {@code quantile}
-     * ({@code io.vigil.model.DeviceCalibration}, used alike by the stream and by evaluation).
+     * ({@code io.vigil.model.DeviceCalibration}, used alike by the stream and by evaluation). With
+     * {@code likelihood}, the device is judged by its anomaly likelihood instead of a score threshold.
+     *
+     * @param likelihood null: each score is held against the device's threshold
      */
-    public record Calibrate(int warmupWindows, boolean standardize, double quantile, double margin) {
+    public record Calibrate(int warmupWindows, boolean standardize, double quantile, double margin,
+                            Likelihood likelihood) {
+
+        public Calibrate(int warmupWindows, boolean standardize, double quantile, double margin) {
+            this(warmupWindows, standardize, quantile, margin, null);
+        }
+
+        /** The same calibration judged by the plain score threshold (no likelihood). */
+        public Calibrate withoutLikelihood() {
+            return new Calibrate(warmupWindows, standardize, quantile, margin, null);
+        }
+    }
+
+    /**
+     * Numenta's anomaly likelihood ({@code alert.calibrate.likelihood}, {@code io.vigil.model.AnomalyLikelihood}):
+     * the mean of a device's last {@code shortSpan} scores, held against a Gaussian of its earlier such
+     * means (learned on the warm-up's calibrating windows, then followed with an exponential moving mean
+     * and variance of span {@code longSpan} windows); a window alerts when {@code 1 − tail} exceeds
+     * {@code threshold} (NAB's Numenta detector: 0.99999).
+     */
+    public record Likelihood(int shortSpan, int longSpan, double threshold) {
     }
 
     /**

@@ -8,6 +8,7 @@ import io.vigil.config.ConfigException;
 import io.vigil.topology.SensorTopology.AlertPolicy;
 import io.vigil.topology.SensorTopology.BlockStat;
 import io.vigil.topology.SensorTopology.Calibrate;
+import io.vigil.topology.SensorTopology.Likelihood;
 import io.vigil.topology.SensorTopology.CsvMapping;
 import io.vigil.topology.SensorTopology.FeatureSource;
 import io.vigil.topology.SensorTopology.FrontEndSpec;
@@ -247,7 +248,9 @@ public final class TopologyLoader {
                 calibrate(f, alert.get("calibrate")));
     }
 
-    private static final Set<String> CALIBRATE_FIELDS = Set.of("warmupWindows", "standardize", "quantile", "margin");
+    private static final Set<String> CALIBRATE_FIELDS = Set.of("warmupWindows", "standardize", "quantile", "margin",
+            "likelihood");
+    private static final Set<String> LIKELIHOOD_FIELDS = Set.of("shortSpan", "longSpan", "threshold");
 
     /** Optional {@code alert.calibrate}: each device's own threshold from its warm-up windows. */
     private static Calibrate calibrate(Fields f, JsonNode node) {
@@ -283,7 +286,30 @@ public final class TopologyLoader {
             throw ConfigException.field(f.file, "alert.calibrate.margin", "a number >= 0", margin);
         }
         return new Calibrate(warmup, standardize, quantile == null ? 0.99 : quantile.asDouble(),
-                margin == null ? 1.0 : margin.asDouble());
+                margin == null ? 1.0 : margin.asDouble(), likelihood(f, node.get("likelihood")));
+    }
+
+    /** Optional {@code alert.calibrate.likelihood}: Numenta's anomaly likelihood; {@code {}} takes NAB's settings. */
+    private static Likelihood likelihood(Fields f, JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        f.requireObject(node, "alert.calibrate.likelihood");
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!LIKELIHOOD_FIELDS.contains(name)) {
+                throw ConfigException.field(f.file, "alert.calibrate.likelihood." + name, "one of " + LIKELIHOOD_FIELDS,
+                        name);
+            }
+        }
+        JsonNode threshold = node.get("threshold");
+        if (threshold != null && !(threshold.isNumber() && threshold.asDouble() > 0 && threshold.asDouble() < 1)) {
+            throw ConfigException.field(f.file, "alert.calibrate.likelihood.threshold", "a number in (0, 1)", threshold);
+        }
+        // Numenta's defaults: an average of 10 scores; a history of 8640 (30 days of 5-minute samples)
+        return new Likelihood(f.positiveInt(node, "alert.calibrate.likelihood.shortSpan", 10),
+                f.positiveInt(node, "alert.calibrate.likelihood.longSpan", 8640),
+                threshold == null ? 0.99999 : threshold.asDouble());
     }
 
     /** Field readers that know the file, so every error names file and field. */

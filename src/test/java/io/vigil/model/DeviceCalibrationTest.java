@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.topology.SensorTopology.BlockStat;
 import io.vigil.topology.SensorTopology.Calibrate;
+import io.vigil.topology.SensorTopology.Likelihood;
 import io.vigil.topology.SensorTopology.Rolling;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,5 +105,51 @@ class DeviceCalibrationTest {
                         .containsExactly(trained.get(i).values()[f], org.assertj.core.api.Assertions.within(1e-5f));
             }
         }
+    }
+    @Test
+    void withALikelihoodTheWarmUpLearnsItsGaussianAndLaterWindowsAreJudgedByTheirLikelihood() {
+        // given: no standardizing, so all 4 warm-up scores calibrate; short mean of 2, long span 3
+        DeviceCalibration calibration = new DeviceCalibration(
+                new Calibrate(4, false, 1.0, 0.0, new Likelihood(2, 3, 0.9)), 1);
+
+        // when: scores 1, 3, 5, 3 (the warm-up), then 7 and 3
+        DeviceCalibration.State state = DeviceCalibration.State.fresh(1);
+        List<DeviceCalibration.Judged> judged = new ArrayList<>();
+        for (double score : new double[] {1, 3, 5, 3, 7, 3}) {
+            DeviceCalibration.Judged j = calibration.scored(state, score);
+            judged.add(j);
+            state = j.state();
+        }
+
+        // then: the warm-up judges nothing and passes its scores on; afterwards the short means 5 and 5
+        // are judged against the warm-up's Gaussian (mean 2.75, variance 1.6875), then against it moved
+        // by 5 (mean 3.875, variance 2.109375), and the likelihood's threshold is the device's
+        double second = 1 - 0.5 * org.apache.commons.math3.special.Erf.erfc(
+                (5 - 3.875) / (Math.sqrt(2.109375) * Math.sqrt(2)));
+        assertThat(judged).extracting(DeviceCalibration.Judged::threshold)
+                .containsExactly(null, null, null, null, 0.9, 0.9);
+        assertThat(judged.subList(0, 4)).extracting(DeviceCalibration.Judged::value).containsExactly(1.0, 3.0, 5.0, 3.0);
+        assertThat(judged.get(4).value()).isCloseTo(0.9583677416682, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(judged.get(5).value()).isEqualTo(second);
+        assertThat(state.likelihood()).usingRecursiveComparison()
+                .isEqualTo(new AnomalyLikelihood.State(new double[] {3}, 4.4375, 1.37109375));
+        assertThat(state.warmScores()).isNull();
+    }
+
+    @Test
+    void aDeviceCalibratedBeforeTheLikelihoodWasConfiguredKeepsItsThreshold() {
+        // given: a stored state whose warm-up set a score threshold of 2.5, no likelihood state
+        DeviceCalibration calibration = new DeviceCalibration(
+                new Calibrate(4, false, 1.0, 0.0, new Likelihood(2, 3, 0.9)), 1);
+        DeviceCalibration.State before = new DeviceCalibration.State(4, 4, 0, new double[1], new double[1], null, null,
+                null, 2.5, null);
+
+        // when
+        DeviceCalibration.Judged judged = calibration.scored(before, 3.0);
+
+        // then: the score is held against that threshold, nothing fails
+        assertThat(judged.threshold()).isEqualTo(2.5);
+        assertThat(judged.value()).isEqualTo(3.0);
+        assertThat(judged.state().scored()).isEqualTo(5);
     }
 }

@@ -15,6 +15,7 @@ import io.vigil.reading.SampleBatchSerde;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.SensorTopology.AlertPolicy;
 import io.vigil.topology.SensorTopology.Calibrate;
+import io.vigil.topology.SensorTopology.Likelihood;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +92,70 @@ class CalibratedDetectorTest {
         List<DeviceCalibration.State> logged = changelog.readValuesToList();
         assertThat(logged.get(logged.size() - 1).threshold()).isEqualTo(ownThreshold);
         assertThat(logged.get(logged.size() - 1).scored()).isEqualTo(8);
+    }
+
+    @Test
+    void withALikelihoodEachEventCarriesTheLikelihoodThatTheEvaluationsReplayGivesAndTheChangelogKeepsItsState() {
+        // given: the kind above judged by its anomaly likelihood (short mean of 2, long span 3, threshold 0.9)
+        Calibrate calibrate = new Calibrate(4, false, 1.0, 0.0, new Likelihood(2, 3, 0.9));
+        SensorTopology base = Fixtures.vibration();
+        SensorTopology kind = new SensorTopology(base.kind(), base.features(), 100, 4, 2, base.preprocess(),
+                base.payload(), base.csv(), base.modelPath(), new AlertPolicy(null, 1, 2, null, calibrate),
+                base.mqttTopicFilter(), base.kafka());
+        driver = new TopologyTestDriver(DetectorTopology.buildTopology(List.of(kind),
+                k -> new MeanAbsScorer(MODEL_THRESHOLD), new DetectorSettings(256, FLUSH, new SimpleMeterRegistry())),
+                DetectorTopology.streamsConfig("unused:9092", APP_ID, stateDir, 1), Instant.ofEpochMilli(1_800_000_000_000L));
+        TestInputTopic<String, byte[]> readings = driver.createInputTopic(kind.kafka().readings(),
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        TestOutputTopic<String, ScoreEvent> scores = driver.createOutputTopic(kind.kafka().scores(),
+                Serdes.String().deserializer(), ScoreEvent.serde().deserializer());
+        TestOutputTopic<String, DeviceCalibration.State> changelog = driver.createOutputTopic(
+                DetectorTopology.changelogTopic(APP_ID, new DetectorTopology.Names(kind.kind()).calibrationStore()),
+                Serdes.String().deserializer(), new JsonSerde<>(DeviceCalibration.State.class).deserializer());
+        double[][] samples = concat(repeat(HEALTHY, 10), repeat(RAISED, 8));
+        // what the evaluation computes: each window's score replayed through the same DeviceCalibration
+        DeviceCalibration calibration = new DeviceCalibration(calibrate, 2);
+        DeviceCalibration.State expected = DeviceCalibration.State.fresh(3);
+        List<Double> values = new java.util.ArrayList<>();
+        for (int start = 0; start + 4 <= samples.length; start += 2) {
+            Window w = window(java.util.Arrays.copyOfRange(samples, start, start + 4));
+            expected = calibration.cut(expected, w).state();
+            double score = MeanAbsScorer.scoreOne(w).score();
+            DeviceCalibration.Judged judged = calibration.scored(expected, score);
+            expected = judged.state();
+            values.add(judged.value());
+        }
+
+        // when
+        SampleBatch batch = batch(0, samples);
+        readings.pipeInput("pump-1", new SampleBatchSerde().serializer().serialize("r", batch), batch.ts());
+        driver.advanceWallClockTime(FLUSH);
+
+        // then: warm-up events carry their scores against the model's threshold, later ones the likelihood
+        // against its threshold, the values the replay gives; the changelog holds the replay's final state
+        List<ScoreEvent> published = scores.readValuesToList();
+        assertThat(published).extracting(ScoreEvent::score).containsExactlyElementsOf(values);
+        assertThat(published).extracting(ScoreEvent::threshold).containsExactly(MODEL_THRESHOLD, MODEL_THRESHOLD,
+                MODEL_THRESHOLD, MODEL_THRESHOLD, 0.9, 0.9, 0.9, 0.9);
+        assertThat(values.subList(4, 8)).allSatisfy(v -> assertThat(v).isBetween(0.0, 1.0));
+        List<DeviceCalibration.State> logged = changelog.readValuesToList();
+        assertThat(logged.get(logged.size() - 1)).usingRecursiveComparison().isEqualTo(expected);
+        assertThat(expected.likelihood()).isNotNull();
+    }
+
+    @Test
+    void aCalibrationStateWithItsLikelihoodRoundTripsThroughTheStoresSerde() {
+        JsonSerde<DeviceCalibration.State> serde = new JsonSerde<>(DeviceCalibration.State.class);
+        DeviceCalibration.State state = new DeviceCalibration.State(12, 11, 7, new double[] {1.5}, new double[] {4.25},
+                new double[] {0.5}, new double[] {0.125}, null, 0.99999,
+                new io.vigil.model.AnomalyLikelihood.State(new double[] {0.25, 3.5}, 1.0625, 0.0078125));
+
+        DeviceCalibration.State back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", state));
+
+        assertThat(back).usingRecursiveComparison().isEqualTo(state);
+        DeviceCalibration.State fresh = DeviceCalibration.State.fresh(2);
+        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", fresh)))
+                .usingRecursiveComparison().isEqualTo(fresh);
     }
 
     /** Samples {@code [time][feature]} as a window {@code [feature][time]}. */

@@ -77,6 +77,25 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void aLikelihoodTakesNumentasSettingsUnlessGivenAndIsAbsentUnlessAsked() throws IOException {
+        String pump = """
+                kind: pump
+                features: [x]
+                sampleRateHz: 1
+                window: 4
+                hop: 1
+                alert: {calibrate: {warmupWindows: 10%s}}
+                """;
+
+        assertThat(TopologyLoader.load(write("a", pump.formatted(", likelihood: {}"))).alert().calibrate())
+                .isEqualTo(new SensorTopology.Calibrate(10, true, 0.99, 1.0, new SensorTopology.Likelihood(10, 8640, 0.99999)));
+        assertThat(TopologyLoader.load(write("b", pump.formatted(
+                        ", likelihood: {shortSpan: 5, longSpan: 1000, threshold: 0.999}"))).alert().calibrate().likelihood())
+                .isEqualTo(new SensorTopology.Likelihood(5, 1000, 0.999));
+        assertThat(TopologyLoader.load(write("c", pump.formatted(""))).alert().calibrate().likelihood()).isNull();
+    }
+
+    @Test
     void everyShippedTopologyLoads() {
         assertThat(TopologyLoader.loadAll(Path.of("topologies"))).extracting(SensorTopology::kind)
                 .contains("adxl356", "vibration", "skab", "nab");
@@ -132,6 +151,9 @@ class TopologyLoaderTest {
             "alert: {calibrate: {warmupWindows: 10, quantile: 2}} | field 'alert.calibrate.quantile': expected a number in (0, 1], got '2'",
             "alert: {calibrate: {warmupWindows: 10, standardize: yes please}} | field 'alert.calibrate.standardize': expected true or false, got 'yes please'",
             "alert: {calibrate: {warmup: 10}} | field 'alert.calibrate.warmup': expected one of",
+            "alert: {calibrate: {warmupWindows: 10, likelihood: {threshold: 1}}} | field 'alert.calibrate.likelihood.threshold': expected a number in (0, 1), got '1'",
+            "alert: {calibrate: {warmupWindows: 10, likelihood: {shortSpan: 0}}} | field 'alert.calibrate.likelihood.shortSpan': expected a positive integer, got '0'",
+            "alert: {calibrate: {warmupWindows: 10, likelihood: {span: 5}}} | field 'alert.calibrate.likelihood.span': expected one of",
     })
     void aBrokenFieldFailsWithFileFieldAndExpectation(String line, String message) throws IOException {
         // given: a valid file with one field replaced (or added)
