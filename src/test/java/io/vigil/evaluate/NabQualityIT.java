@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.evaluate.SensorEvaluation.Part;
 import io.vigil.evaluate.SensorEvaluation.Row;
 import io.vigil.model.Trainer;
-import io.vigil.replay.SharedData;
+import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;

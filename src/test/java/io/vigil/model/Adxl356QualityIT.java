@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.replay.Adxl356Format;
 import io.vigil.replay.RecordingReader;
-import io.vigil.replay.SharedData;
+import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.vigil.replay.BackblazeReader.Progress;
 import io.vigil.replay.BackblazeReader.Report;
+import io.vigil.testkit.SharedData;
 import io.vigil.topology.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;

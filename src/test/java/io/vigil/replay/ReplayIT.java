@@ -8,15 +8,18 @@ import io.vigil.cli.Vigil;
 import io.vigil.demo.Pipeline;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
 import io.vigil.ingest.Bridge;
 import io.vigil.ingest.BridgeMetrics;
-import io.vigil.ingest.TopicReader;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.Trainer;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
 import io.vigil.stream.ScoreEvent;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.SharedData;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
@@ -50,7 +53,7 @@ import picocli.CommandLine;
  * (window 3, hop 1), keyed by its serial. The whole fleet, about 43,000 rows over four days: expectations come from
  * the files, read independently of the replay.
  */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
 class ReplayIT {
 
     static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
@@ -59,7 +62,8 @@ class ReplayIT {
     static final Duration DELIVERY = Duration.ofSeconds(180);
 
     @Test
-    void fourRealDaysOverMqttArriveOneRecordPerRowAndScoreEveryDriveOncePerReadingFromItsThird(@TempDir Path tmp)
+    void fourRealDaysOverMqttArriveOneRecordPerRowAndScoreEveryDriveOncePerReadingFromItsThird(@TempDir Path tmp,
+            @Kafka EmbeddedKafka kafka, @Mosquitto MosquittoProcess mosquitto)
             throws Exception {
         // given four real days, what their files hold per drive, and a SMART model trained on their healthy drives
         Path days = copyDays(tmp, DAYS);
@@ -73,9 +77,7 @@ class ReplayIT {
         assertThat(SMART.hop()).isEqualTo(1);
 
         SimpleMeterRegistry bridgeMeters = new SimpleMeterRegistry();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             MosquittoProcess mosquitto = MosquittoProcess.start();
-             Bridge bridge = Bridge.builder().broker(mosquitto.uri()).bootstrapServers(kafka.bootstrapServers())
+        try (Bridge bridge = Bridge.builder().broker(mosquitto.uri()).bootstrapServers(kafka.bootstrapServers())
                      .topologies(List.of(SMART)).clientId("replay-it").metrics(bridgeMeters).start()) {
             // and the production detector on the same Kafka
             Pipeline.ensureTopics(kafka.bootstrapServers(), List.of(SMART));
