@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.evaluate.SensorEvaluation.Part;
 import io.vigil.evaluate.SensorEvaluation.Row;
 import io.vigil.model.Trainer;
+import io.vigil.testkit.Quality;
 import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * Its assertions stay as the bar is, disabled with the measured numbers, until a detector meets it (run
  * it with failsafe to see them).
  */
+@Quality
 class NabQualityIT {
 
     static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/nab.yaml"));
