@@ -14,6 +14,7 @@ import io.vigil.model.Windower;
 import io.vigil.model.Windows;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.replay.RecordingReader;
+import io.vigil.testkit.CliRun;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;

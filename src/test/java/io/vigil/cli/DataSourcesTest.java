@@ -3,7 +3,7 @@ package io.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.reading.DeviceSeries;
-import io.vigil.replay.SharedData;
+import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Files;

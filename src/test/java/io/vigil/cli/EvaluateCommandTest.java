@@ -2,7 +2,8 @@ package io.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.model.TestModels;
+import io.vigil.testkit.CliRun;
+import io.vigil.testkit.TestModels;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;
 import java.nio.file.Files;

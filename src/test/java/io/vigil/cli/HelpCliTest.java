@@ -2,6 +2,7 @@ package io.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.testkit.CliRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

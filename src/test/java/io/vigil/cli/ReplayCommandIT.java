@@ -3,13 +3,16 @@ package io.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.embedded.EmbeddedKafka;
-import io.vigil.ingest.TopicReader;
 import io.vigil.ingest.Topics;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
 import io.vigil.replay.BackblazeReader;
-import io.vigil.replay.SharedData;
 import io.vigil.replay.SmartReadings;
+import io.vigil.testkit.CliRun;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.SharedData;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Files;
@@ -22,9 +25,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * csv}, generic CSV and ADXL356) and Backblaze days ({@code replay backblaze --to kafka}). Each test
  * reads back every record of its readings topic and compares it whole: key, timestamp, samples.
  */
+@ExtendWith(RealBrokers.class)
 class ReplayCommandIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -40,19 +44,12 @@ class ReplayCommandIT {
     static final long START_MS = 1_700_000_000_000L;
     static final Duration DELIVERY = Duration.ofSeconds(120);
 
+    @Kafka
     static EmbeddedKafka kafka;
 
     @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
+    static void createTopics() {
         Topics.ensureAll(kafka.bootstrapServers(), List.of(VIBRATION, ADXL356, SMART));
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     /** A record as compared: key, timestamp and the decoded sample batch. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
 import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
 import io.vigil.security.MqttSecurity;
@@ -13,6 +12,8 @@ import io.vigil.simulator.Fleet;
 import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.simulator.SimulatorMetrics;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.RealBrokers;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;
@@ -30,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code vigil simulate} publishing to a real Mosquitto serves its meters on /metrics, with exact counts. */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
 class SimulateMetricsIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -46,12 +46,12 @@ class SimulateMetricsIT {
 
     @TempDir
     static Path dir;
+    @Mosquitto
     static MosquittoProcess mosquitto;
     static Path scenario;
 
     @BeforeAll
-    static void startBroker() throws IOException {
-        mosquitto = MosquittoProcess.start();
+    static void writeScenario() throws IOException {
         // 3 devices at 100 Hz: 2 s are 600 samples, in 3 x 20 messages of 100 ms each
         scenario = Files.writeString(dir.resolve("three.yaml"), """
                 name: three
@@ -62,13 +62,6 @@ class SimulateMetricsIT {
                 durationSeconds: 2
                 noiseStd: 0.05
                 """);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.vigil.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.RealBrokers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,24 +18,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The in-process KRaft broker serves transactions, which exactly_once_v2 needs. */
+@ExtendWith(RealBrokers.class)
 class EmbeddedKafkaIT {
 
+    @Kafka
     private static EmbeddedKafka kafka;
 
     @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
+    static void reportStartup() {
         System.out.println("EmbeddedKafka startup: " + kafka.startupTime().toMillis() + " ms");
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
     }
 
     @Test

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.evaluate.SensorEvaluation.Part;
 import io.vigil.evaluate.SensorEvaluation.Row;
 import io.vigil.model.Trainer;
-import io.vigil.replay.SharedData;
+import io.vigil.testkit.Quality;
+import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * the bar is, disabled with the measured numbers (the report regenerated with today's code gives the
  * same), until a detector meets it (run it with failsafe to see them).
  */
+@Quality
 class NabQualityIT {
 
     static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/nab.yaml"));

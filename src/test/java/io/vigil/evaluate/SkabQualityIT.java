@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.evaluate.SensorEvaluation.Part;
 import io.vigil.evaluate.SensorEvaluation.Row;
 import io.vigil.model.Trainer;
-import io.vigil.replay.SharedData;
+import io.vigil.testkit.Quality;
+import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * runs 0-7 (selection part); runs 8-15 are the test part. A long quality test (a training run, about
  * two minutes on two cores): failsafe runs it ({@code *IT}), it needs no broker. Prints every number.
  */
+@Quality
 class SkabQualityIT {
 
     static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/skab.yaml"));

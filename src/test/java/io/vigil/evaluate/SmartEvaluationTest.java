@@ -1,11 +1,11 @@
 package io.vigil.evaluate;
 
-import io.vigil.replay.SharedData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.model.AutoencoderSpec;
 import io.vigil.model.Trainer;
 import io.vigil.replay.DriveHistory;
+import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Files;

@@ -3,7 +3,8 @@ package io.vigil.evaluate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.model.Trainer;
-import io.vigil.replay.SharedData;
+import io.vigil.testkit.Quality;
+import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * stay as the bar is, disabled with the measured numbers, until a detector meets them (run it with failsafe
  * to see them). The healthy-share part holds and runs.
  */
+@Quality
 class SmartQualityIT {
 
     static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/smart.yaml"));

@@ -7,9 +7,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;
@@ -39,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The bridge between real brokers: Kafka in-process (KRaft) and Debian's mosquitto as a child
  * process, readings published with {@code mosquitto_pub} like a gateway would.
  */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
 class BridgeIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -47,16 +50,16 @@ class BridgeIT {
     static final String DEAD_LETTER = VIBRATION.kafka().deadLetter();
     static final Duration DELIVERY = Duration.ofSeconds(60);
 
+    @Kafka
     static EmbeddedKafka kafka;
+    @Mosquitto
     static MosquittoProcess mosquitto;
     static Bridge bridge;
     static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeAll
-    static void startBrokersAndBridge() {
-        kafka = EmbeddedKafka.start();
+    static void startBridge() {
         System.out.println("EmbeddedKafka started in " + kafka.startupTime().toMillis() + " ms");
-        mosquitto = MosquittoProcess.start();
         System.out.println("mosquitto started in " + mosquitto.startupTime().toMillis() + " ms");
         bridge = Bridge.builder()
                 .broker(mosquitto.uri())
@@ -68,15 +71,9 @@ class BridgeIT {
     }
 
     @AfterAll
-    static void stopAll() {
+    static void stopBridge() {
         if (bridge != null) {
             bridge.close();
-        }
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

@@ -2,12 +2,16 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.payload.PayloadParser;
+import io.vigil.payload.RejectReason;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +33,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mosquitto is Debian's. Every case ends with nothing left in
  * flight and no record sent again: refused input is dead-lettered once, with its reason.
  */
+@ExtendWith(RealBrokers.class)
 class BridgeLimitsIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -49,16 +55,15 @@ class BridgeLimitsIT {
     /** Kafka's largest request here: the bridge's payload limit, so a batch that expands when serialized is refused. */
     static final int MAX_REQUEST_BYTES = PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES;
 
+    @Kafka("auto.create.topics.enable=false")
     static EmbeddedKafka kafka;
+    @Mosquitto
     static MosquittoProcess mosquitto;
     static Bridge bridge;
     static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeAll
-    static void startBrokersAndBridge() {
-        assumeTrue(MosquittoProcess.executable().isPresent(), "mosquitto is not installed (apt-get install mosquitto)");
-        kafka = EmbeddedKafka.start(Map.of("auto.create.topics.enable", "false"));
-        mosquitto = MosquittoProcess.start();
+    static void startBridge() {
         bridge = Bridge.builder()
                 .broker(mosquitto.uri())
                 .bootstrapServers(kafka.bootstrapServers())
@@ -70,15 +75,9 @@ class BridgeLimitsIT {
     }
 
     @AfterAll
-    static void stopAll() {
+    static void stopBridge() {
         if (bridge != null) {
             bridge.close();
-        }
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -162,7 +161,7 @@ class BridgeLimitsIT {
     }
 
     @Test
-    void aTimestampKafkaRefusesIsDeadLetteredWithKafkasReason() throws Exception {
+    void aTimestampKafkaRefusesIsDeadLetteredWithKafkasReason(@Mosquitto MosquittoProcess ownBroker) throws Exception {
         // given a readings topic an operator created with a stricter limit than the bridge's (one minute ahead)
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(ADXL.kafka().readings(), Optional.of(1), Optional.empty())
@@ -170,8 +169,7 @@ class BridgeLimitsIT {
         }
         SimpleMeterRegistry adxlRegistry = new SimpleMeterRegistry();
         long before = System.currentTimeMillis();
-        try (MosquittoProcess ownBroker = MosquittoProcess.start();
-             Bridge adxlBridge = Bridge.builder()
+        try (Bridge adxlBridge = Bridge.builder()
                      .broker(ownBroker.uri())
                      .bootstrapServers(kafka.bootstrapServers())
                      .topologies(List.of(ADXL))
@@ -199,7 +197,8 @@ class BridgeLimitsIT {
     }
 
     @Test
-    void aDeadLetterTheTopicStillRefusesIsSentAgainWithoutItsPayload(@TempDir Path dir) throws Exception {
+    void aDeadLetterTheTopicStillRefusesIsSentAgainWithoutItsPayload(@TempDir Path dir,
+            @Mosquitto MosquittoProcess ownBroker) throws Exception {
         // given a kind whose dead-letter topic an operator created to take records of 2 KiB at most
         String smallDeadLetters = "vigil.deadletter.small";
         Path topologyFile = dir.resolve("vibration.yaml");
@@ -212,8 +211,7 @@ class BridgeLimitsIT {
                     .configs(Map.of("max.message.bytes", "2048")))).all().get();
         }
         SimpleMeterRegistry ownRegistry = new SimpleMeterRegistry();
-        try (MosquittoProcess ownBroker = MosquittoProcess.start();
-             Bridge small = Bridge.builder()
+        try (Bridge small = Bridge.builder()
                      .broker(ownBroker.uri())
                      .bootstrapServers(kafka.bootstrapServers())
                      .topologies(List.of(kind))
@@ -252,40 +250,37 @@ class BridgeLimitsIT {
     }
 
     @Test
-    void aRetainedBadMessageIsDeadLetteredOnceNotOnEveryResubscribe() throws Exception {
-        try (MosquittoProcess ownBroker = MosquittoProcess.start()) {
-            // given a bad reading a sensor published with the retain flag
-            publish(ownBroker, "vigil/vibration/retained-bad", utf8("{\"ts\": \"yesterday\"}"), true);
+    void aRetainedBadMessageIsDeadLetteredOnceNotOnEveryResubscribe(@Mosquitto MosquittoProcess ownBroker) throws Exception {
+        // given a bad reading a sensor published with the retain flag
+        publish(ownBroker, "vigil/vibration/retained-bad", utf8("{\"ts\": \"yesterday\"}"), true);
 
-            // when the bridge subscribes, goes away, and comes back to its session twice
-            for (int start = 0; start < 3; start++) {
-                SimpleMeterRegistry startRegistry = new SimpleMeterRegistry();
-                try (Bridge returning = Bridge.builder()
-                        .broker(ownBroker.uri())
-                        .bootstrapServers(kafka.bootstrapServers())
-                        .topologies(List.of(VIBRATION))
-                        .clientId("limits-it-retained")
-                        .metrics(startRegistry)
-                        .start()) {
-                    String marker = "retained-marker-" + start; // published after the subscription: arrives after any retained copy
-                    publish(ownBroker, "vigil/vibration/" + marker, single(System.currentTimeMillis()), false);
-                    TopicReader.await(kafka.bootstrapServers(), READINGS, r -> marker.equals(r.key()), 1, DELIVERY);
-                    await().atMost(DELIVERY).until(() -> returning.inFlight() == 0);
-                }
+        // when the bridge subscribes, goes away, and comes back to its session twice
+        for (int start = 0; start < 3; start++) {
+            SimpleMeterRegistry startRegistry = new SimpleMeterRegistry();
+            try (Bridge returning = Bridge.builder()
+                    .broker(ownBroker.uri())
+                    .bootstrapServers(kafka.bootstrapServers())
+                    .topologies(List.of(VIBRATION))
+                    .clientId("limits-it-retained")
+                    .metrics(startRegistry)
+                    .start()) {
+                String marker = "retained-marker-" + start; // published after the subscription: arrives after any retained copy
+                publish(ownBroker, "vigil/vibration/" + marker, single(System.currentTimeMillis()), false);
+                TopicReader.await(kafka.bootstrapServers(), READINGS, r -> marker.equals(r.key()), 1, DELIVERY);
+                await().atMost(DELIVERY).until(() -> returning.inFlight() == 0);
             }
-
-            // then it was dead-lettered exactly once
-            List<ConsumerRecord<String, byte[]>> dead = TopicReader.readUntil(kafka.bootstrapServers(), DEAD_LETTER,
-                    r -> "retained-bad".equals(r.key()), found -> found.size() > 1, Duration.ofSeconds(3));
-            assertThat(dead).extracting(r -> TopicReader.header(r, BridgeRecords.HEADER_REASON)).containsExactly("WRONG_TYPE");
         }
+
+        // then it was dead-lettered exactly once
+        List<ConsumerRecord<String, byte[]>> dead = TopicReader.readUntil(kafka.bootstrapServers(), DEAD_LETTER,
+                r -> "retained-bad".equals(r.key()), found -> found.size() > 1, Duration.ofSeconds(3));
+        assertThat(dead).extracting(r -> TopicReader.header(r, BridgeRecords.HEADER_REASON)).containsExactly("WRONG_TYPE");
     }
 
     @Test
-    void aClientUsingTheOldFixedClientIdDoesNotTakeOverTheBridgesSession() throws Exception {
+    void aClientUsingTheOldFixedClientIdDoesNotTakeOverTheBridgesSession(@Mosquitto MosquittoProcess ownBroker) throws Exception {
         SimpleMeterRegistry ownRegistry = new SimpleMeterRegistry();
-        try (MosquittoProcess ownBroker = MosquittoProcess.start();
-             Bridge byDefault = Bridge.builder()
+        try (Bridge byDefault = Bridge.builder()
                      .broker(ownBroker.uri())
                      .bootstrapServers(kafka.bootstrapServers())
                      .topologies(List.of(VIBRATION))

@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
 import io.vigil.publish.MqttQos1Sender;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka has it, so every reading must arrive; redelivery may write one twice, and the test counts that
  * (duplicates are told apart by device + sample time, the key the detector deduplicates on).
  */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
 class BridgeRestartIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -51,22 +54,24 @@ class BridgeRestartIT {
     }
 
     interface BridgeLauncher {
-        RunningBridge start(MosquittoProcess mosquitto, EmbeddedKafka kafka) throws Exception;
+        RunningBridge start() throws Exception;
     }
 
     @Test
-    void everyReadingArrivesAcrossFourBridgeRestarts() throws Exception {
-        runWithRestarts("stop/start", RATE_IN_PROCESS, (mosquitto, kafka) -> {
+    void everyReadingArrivesAcrossFourBridgeRestarts(@Kafka EmbeddedKafka kafka, @Mosquitto MosquittoProcess mosquitto)
+            throws Exception {
+        runWithRestarts("stop/start", RATE_IN_PROCESS, kafka, mosquitto, () -> {
             Bridge bridge = start(mosquitto, kafka);
             return bridge::close; // flushes Kafka, then disconnects; unacknowledged messages stay with the broker
         });
     }
 
     @Test
-    void everyReadingArrivesWhenTheBridgeProcessIsKilled(@TempDir Path dir) throws Exception {
+    void everyReadingArrivesWhenTheBridgeProcessIsKilled(@TempDir Path dir, @Kafka EmbeddedKafka kafka,
+            @Mosquitto MosquittoProcess mosquitto) throws Exception {
         // the real `vigil bridge` in a child JVM, killed with SIGKILL: no flush, no disconnect, no goodbye
         AtomicInteger launches = new AtomicInteger();
-        runWithRestarts("SIGKILL", RATE_CHILD_PROCESS, (mosquitto, kafka) -> {
+        runWithRestarts("SIGKILL", RATE_CHILD_PROCESS, kafka, mosquitto, () -> {
             Path log = dir.resolve("bridge-" + launches.incrementAndGet() + ".log");
             Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                     "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.vigil.cli.Vigil", "bridge",
@@ -83,50 +88,48 @@ class BridgeRestartIT {
         });
     }
 
-    private void runWithRestarts(String fault, int ratePerSecond, BridgeLauncher launcher) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             MosquittoProcess mosquitto = MosquittoProcess.start()) {
-            // given a running bridge and a fleet publishing at a steady rate
-            RunningBridge[] bridge = {launcher.start(mosquitto, kafka)};
-            long ts0 = System.currentTimeMillis() - 60_000;
-            AtomicInteger published = new AtomicInteger();
-            CompletableFuture<Void> fleet = CompletableFuture.runAsync(() -> publish(mosquitto, ts0, ratePerSecond, published));
+    private void runWithRestarts(String fault, int ratePerSecond, EmbeddedKafka kafka, MosquittoProcess mosquitto,
+            BridgeLauncher launcher) throws Exception {
+        // given a running bridge and a fleet publishing at a steady rate
+        RunningBridge[] bridge = {launcher.start()};
+        long ts0 = System.currentTimeMillis() - 60_000;
+        AtomicInteger published = new AtomicInteger();
+        CompletableFuture<Void> fleet = CompletableFuture.runAsync(() -> publish(mosquitto, ts0, ratePerSecond, published));
 
-            // when the bridge goes down and, after a stretch of readings published while it is away, comes back
-            long downMillis = 0;
-            List<Integer> stops = new java.util.ArrayList<>();
-            for (int r = 1; r <= RESTARTS; r++) {
-                int stopAt = READINGS * r / (RESTARTS + 1);
-                await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= stopAt);
-                stops.add(published.get());
-                bridge[0].stop();
-                long down = System.nanoTime();
-                int backAt = Math.min(READINGS, stopAt + READINGS / 20); // 5 % of the stream published while down
-                await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= backAt);
-                bridge[0] = launcher.start(mosquitto, kafka);
-                downMillis += (System.nanoTime() - down) / 1_000_000;
-            }
-            fleet.get(180, TimeUnit.SECONDS);
-
-            // then every reading is in Kafka; duplicates are counted and reported
-            // (wait for distinct readings, not for a record count: redelivered duplicates would end the wait early)
-            List<ConsumerRecord<String, byte[]>> records = TopicReader.awaitUntil(kafka.bootstrapServers(),
-                    VIBRATION.kafka().readings(), r -> r.key().startsWith("restart-"),
-                    matched -> distinctReadings(matched).size() >= READINGS, Duration.ofSeconds(120));
-            Set<String> distinct = distinctReadings(records);
-            Set<String> expected = new HashSet<>();
-            for (int i = 0; i < READINGS; i++) {
-                expected.add("restart-" + (i % DEVICES) + "@" + (ts0 + i));
-            }
-            int duplicates = records.size() - distinct.size();
-            int whilePublishing = (int) stops.stream().filter(n -> n < READINGS).count();
-            System.out.printf("BridgeRestartIT [%s]: %d of %d stops while the fleet was publishing; published %d, received %d records, distinct %d, lost %d,"
-                            + " duplicated %d; %d restarts, bridge down %d ms in all (including restart time)%n", fault,
-                    whilePublishing, RESTARTS, READINGS, records.size(), distinct.size(), expected.size() - distinct.size(), duplicates, RESTARTS,
-                    downMillis);
-            assertThat(distinct).containsExactlyInAnyOrderElementsOf(expected); // on failure, lists only what is missing or extra
+        // when the bridge goes down and, after a stretch of readings published while it is away, comes back
+        long downMillis = 0;
+        List<Integer> stops = new java.util.ArrayList<>();
+        for (int r = 1; r <= RESTARTS; r++) {
+            int stopAt = READINGS * r / (RESTARTS + 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= stopAt);
+            stops.add(published.get());
             bridge[0].stop();
+            long down = System.nanoTime();
+            int backAt = Math.min(READINGS, stopAt + READINGS / 20); // 5 % of the stream published while down
+            await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= backAt);
+            bridge[0] = launcher.start();
+            downMillis += (System.nanoTime() - down) / 1_000_000;
         }
+        fleet.get(180, TimeUnit.SECONDS);
+
+        // then every reading is in Kafka; duplicates are counted and reported
+        // (wait for distinct readings, not for a record count: redelivered duplicates would end the wait early)
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.awaitUntil(kafka.bootstrapServers(),
+                VIBRATION.kafka().readings(), r -> r.key().startsWith("restart-"),
+                matched -> distinctReadings(matched).size() >= READINGS, Duration.ofSeconds(120));
+        Set<String> distinct = distinctReadings(records);
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < READINGS; i++) {
+            expected.add("restart-" + (i % DEVICES) + "@" + (ts0 + i));
+        }
+        int duplicates = records.size() - distinct.size();
+        int whilePublishing = (int) stops.stream().filter(n -> n < READINGS).count();
+        System.out.printf("BridgeRestartIT [%s]: %d of %d stops while the fleet was publishing; published %d, received %d records, distinct %d, lost %d,"
+                        + " duplicated %d; %d restarts, bridge down %d ms in all (including restart time)%n", fault,
+                whilePublishing, RESTARTS, READINGS, records.size(), distinct.size(), expected.size() - distinct.size(), duplicates, RESTARTS,
+                downMillis);
+        assertThat(distinct).containsExactlyInAnyOrderElementsOf(expected); // on failure, lists only what is missing or extra
+        bridge[0].stop();
     }
 
     /** The dedup key of a reading: device + sample time. */

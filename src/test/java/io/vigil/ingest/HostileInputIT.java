@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * good readings: every bad message is dead-lettered with exactly its reason and counted, every good
  * one is forwarded, and the bridge is still up at the end.
  */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
 class HostileInputIT {
 
     static final Duration DELIVERY = Duration.ofSeconds(90);
@@ -38,13 +41,12 @@ class HostileInputIT {
     static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
 
     @Test
-    void everyHostileReadingIsDeadLetteredWithItsReasonAndGoodReadingsFlowOn() throws Exception {
+    void everyHostileReadingIsDeadLetteredWithItsReasonAndGoodReadingsFlowOn(@Kafka EmbeddedKafka kafka,
+            @Mosquitto MosquittoProcess mosquitto) throws Exception {
         long now = System.currentTimeMillis();
         List<HostileCorpus.Entry> corpus = HostileCorpus.viaMqtt(now);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             MosquittoProcess mosquitto = MosquittoProcess.start();
-             Bridge bridge = Bridge.builder()
+        try (Bridge bridge = Bridge.builder()
                      .broker(mosquitto.uri())
                      .bootstrapServers(kafka.bootstrapServers())
                      .topologies(List.of(VIBRATION, SMART))

@@ -7,8 +7,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
 import io.vigil.publish.MqttQos1Sender;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.PacedFleet;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -25,8 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * away), and with a delivery timeout shortened to 2 s as an operator might set it, so a 12 s outage
  * expires records several times and the bridge must send them again.
  */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
 class KafkaUnreachableIT {
 
     static final SensorTopology VIBRATION = BridgeRestartIT.VIBRATION;
@@ -50,24 +52,10 @@ class KafkaUnreachableIT {
     /** What the bridge may hold on the heap during the outage beyond what it held before (receive maximum × a few kB). */
     static final long HEAP_GROWTH_BOUND = 16L << 20;
 
+    @Kafka
     static EmbeddedKafka kafka;
+    @Mosquitto
     static MosquittoProcess mosquitto;
-
-    @BeforeAll
-    static void startBrokers() {
-        kafka = EmbeddedKafka.start();
-        mosquitto = MosquittoProcess.start();
-    }
-
-    @AfterAll
-    static void stopBrokers() {
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void withTheBridgesProducerSettingsReadingsWaitInOrderAndNothingIsLost() throws Exception {

@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.PacedFleet;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.ResendingPublisher;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * session, and every reading must reach Kafka. Duplicates (redelivered in-flight messages) are
  * counted by device + sample time.
  */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
 class MqttBrokerRestartIT {
 
     static final SensorTopology VIBRATION = BridgeRestartIT.VIBRATION;
@@ -43,11 +48,10 @@ class MqttBrokerRestartIT {
     static final String DEVICE_PREFIX = "mqtt-restart-";
 
     @Test
-    void everyReadingArrivesAcrossTwoMqttBrokerRestarts() throws Exception {
+    void everyReadingArrivesAcrossTwoMqttBrokerRestarts(@Kafka EmbeddedKafka kafka,
+            @Mosquitto(persistent = true) MosquittoProcess mosquitto) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             MosquittoProcess mosquitto = MosquittoProcess.startPersistent();
-             Bridge bridge = Bridge.builder()
+        try (Bridge bridge = Bridge.builder()
                      .broker(mosquitto.uri())
                      .bootstrapServers(kafka.bootstrapServers())
                      .topologies(List.of(VIBRATION))

@@ -8,8 +8,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.cli.Vigil;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
 import io.vigil.security.MqttSecurity;
+import io.vigil.testkit.Brokers;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;
@@ -25,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,7 +39,8 @@ import picocli.CommandLine;
  * by openssl for this run: right credentials flow to Kafka; a wrong password, an untrusted server
  * and a missing client certificate each fail fast with one clear line.
  */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
+@Mosquitto // mosquitto_passwd writes the password files before the brokers start
 class SecureBridgeIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -52,13 +55,13 @@ class SecureBridgeIT {
     static MosquittoProcess mosquitto;
 
     @BeforeAll
-    static void startSecuredBrokers() throws Exception {
+    static void startSecuredBrokers(Brokers brokers) throws Exception {
         assumeTrue(TestCertificates.unavailable().isEmpty(), () -> TestCertificates.unavailable().orElseThrow());
         pki = TestCertificates.create(dir);
         Path passwords = dir.resolve("passwd");
         run("mosquitto_passwd", "-c", "-b", passwords.toString(), USER, PASSWORD);
         mtlsPort = io.vigil.embedded.FreePorts.pick();
-        mosquitto = MosquittoProcess.start(port -> """
+        mosquitto = brokers.mosquitto(port -> """
                 # as root mosquitto would switch to user 'mosquitto', who cannot read our @TempDir (no effect otherwise)
                 user root
                 per_listener_settings false
@@ -79,17 +82,7 @@ class SecureBridgeIT {
                 require_certificate true
                 """.formatted(passwords, port, pki.ca(), pki.serverCert(), pki.serverKey(),
                 mtlsPort, pki.ca(), pki.serverCert(), pki.serverKey()));
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        kafka = brokers.kafka();
     }
 
     @Test
@@ -196,7 +189,8 @@ class SecureBridgeIT {
     }
 
     @Test
-    void aDeviceConnectingWithTheBridgesIdCannotTakeOverItsSessionUnderSecurityMdsBrokerSettings() throws Exception {
+    void aDeviceConnectingWithTheBridgesIdCannotTakeOverItsSessionUnderSecurityMdsBrokerSettings(Brokers brokers)
+            throws Exception {
         // given a broker with SECURITY.md's ACL file and use_username_as_clientid, a bridge and a device user
         Path passwords = dir.resolve("takeover-passwd");
         run("mosquitto_passwd", "-c", "-b", passwords.toString(), USER, PASSWORD);
@@ -207,7 +201,7 @@ class SecureBridgeIT {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MqttSecurity bridgeLogin = new MqttSecurity(USER, PASSWORD.getBytes(StandardCharsets.UTF_8), null, null, null);
         MqttSecurity deviceLogin = new MqttSecurity("bearing-07", "device-pass".getBytes(StandardCharsets.UTF_8), null, null, null);
-        try (MosquittoProcess broker = MosquittoProcess.start(port -> """
+        MosquittoProcess broker = brokers.mosquitto(port -> """
                 user root
                 listener %d 127.0.0.1
                 allow_anonymous false
@@ -216,7 +210,7 @@ class SecureBridgeIT {
                 use_username_as_clientid true
                 persistence false
                 """.formatted(port, passwords, acl));
-             Bridge bridge = Bridge.builder()
+        try (Bridge bridge = Bridge.builder()
                      .broker(broker.uri())
                      .bootstrapServers(kafka.bootstrapServers())
                      .topologies(List.of(VIBRATION))

@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
 import io.vigil.publish.MqttQos1Sender;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the readings between them, and together forward each one to Kafka exactly once. Its own brokers:
  * BridgeIT's bridge subscribes without a group and would receive every reading as well.
  */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
 class SharedSubscriptionIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -38,13 +41,12 @@ class SharedSubscriptionIT {
     static final Duration DELIVERY = Duration.ofSeconds(120);
 
     @Test
-    void twoBridgesInOneShareGroupSplitTheReadingsAndForwardEachOnce() throws Exception {
+    void twoBridgesInOneShareGroupSplitTheReadingsAndForwardEachOnce(@Kafka EmbeddedKafka kafka,
+            @Mosquitto MosquittoProcess mosquitto) throws Exception {
         SimpleMeterRegistry first = new SimpleMeterRegistry();
         SimpleMeterRegistry second = new SimpleMeterRegistry();
         long ts0 = System.currentTimeMillis() - 60_000;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             MosquittoProcess mosquitto = MosquittoProcess.start();
-             // given two bridges in one share group; persistent sessions need distinct client ids
+        try (// given two bridges in one share group; persistent sessions need distinct client ids
              Bridge a = sharedBridge(mosquitto, kafka, "shared-bridge-a", first);
              Bridge b = sharedBridge(mosquitto, kafka, "shared-bridge-b", second)) {
 

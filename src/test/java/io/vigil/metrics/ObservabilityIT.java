@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.embedded.EmbeddedKafka;
-import io.vigil.embedded.EmbeddedMqtt;
-import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;
 import io.vigil.ingest.Bridge;
 import io.vigil.ingest.BridgeMetrics;
 import io.vigil.model.ModelBundle;
-import io.vigil.model.TestModels;
-import io.vigil.security.MqttSecurity;
 import io.vigil.publish.KafkaReadingSink;
 import io.vigil.publish.ReadingSink;
 import io.vigil.replay.BackblazeReplay;
-import io.vigil.replay.SharedData;
+import io.vigil.security.MqttSecurity;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.ScenarioLoader;
@@ -25,6 +21,12 @@ import io.vigil.simulator.SimulatorMetrics;
 import io.vigil.stream.Detector;
 import io.vigil.stream.DetectorMetrics;
 import io.vigil.stream.DetectorSettings;
+import io.vigil.stream.DetectorTopology;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mqtt;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.SharedData;
+import io.vigil.testkit.TestModels;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;
@@ -62,6 +64,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -72,6 +75,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checked for every domain meter, and every dashboard query for metrics and labels the scrape really has.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(RealBrokers.class)
 class ObservabilityIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -84,7 +88,9 @@ class ObservabilityIT {
 
     @TempDir
     static Path dir;
+    @Kafka
     static EmbeddedKafka kafka;
+    @Mqtt
     static MqttBroker mqtt;
     static Telemetry telemetry;
     static MetricsServer server;
@@ -97,8 +103,6 @@ class ObservabilityIT {
     @BeforeAll
     static void startPipeline() throws Exception {
         Path model = TestModels.vibration(VIBRATION);
-        kafka = EmbeddedKafka.start();
-        mqtt = MosquittoProcess.executable().isPresent() ? MosquittoProcess.start() : EmbeddedMqtt.start();
         telemetry = Telemetry.create();
         server = MetricsServer.start(MetricsServer.DEFAULT_HOST, 0, telemetry);
         bridge = Bridge.builder()
@@ -160,12 +164,6 @@ class ObservabilityIT {
         }
         if (telemetry != null) {
             telemetry.close();
-        }
-        if (mqtt != null) {
-            mqtt.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assumptions.abort;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.replay.Adxl356Format;
 import io.vigil.replay.RecordingReader;
-import io.vigil.replay.SharedData;
+import io.vigil.testkit.Quality;
+import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import org.opentest4j.TestAbortedException;
  * quality test (a model per speed): an {@code *IT}, run by failsafe, not among the fast unit tests. Without
  * the recordings (see {@link SharedData}) it is skipped and says so.
  */
+@Quality
 class Adxl356QualityIT {
 
     static final SensorTopology TOPOLOGY = TopologyLoader.load(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.ScenarioLoader;
+import io.vigil.testkit.TestModels;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;

@@ -6,16 +6,18 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
-import io.vigil.ingest.TopicReader;
-import io.vigil.model.TestModels;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.stream.DetectorMetrics;
-import io.vigil.stream.ScoredWindows;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.ScoredWindows;
+import io.vigil.testkit.TestModels;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Files;
@@ -39,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * reach the readings topic and every window must be scored exactly once in the scores topic as an
  * exactly-once consumer sees it ({@code read_committed}).
  */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
+@Mosquitto // the pipeline starts its own
 class KafkaRestartIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -61,7 +64,8 @@ class KafkaRestartIT {
             """.formatted(SECONDS);
 
     @Test
-    void everyReadingArrivesAndEveryWindowIsScoredOnceAcrossAKafkaRestart(@TempDir Path dir) throws Exception {
+    void everyReadingArrivesAndEveryWindowIsScoredOnceAcrossAKafkaRestart(@TempDir Path dir, @Kafka EmbeddedKafka kafka)
+            throws Exception {
         // given a healthy fleet, a real model, and the pipeline as the demo wires it, on a Kafka the test can restart
         Path scenarioFile = dir.resolve("kafka-restart-it.yaml");
         Files.writeString(scenarioFile, SCENARIO);
@@ -73,8 +77,7 @@ class KafkaRestartIT {
         Set<String> expectedWindows = ScoredWindows.expected(series, VIBRATION);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             Pipeline pipeline = Pipeline.builder()
+        try (Pipeline pipeline = Pipeline.builder()
                      .externalKafka(kafka.bootstrapServers())
                      .embeddedMqtt(MosquittoProcess::start)
                      .kinds(List.of(VIBRATION))

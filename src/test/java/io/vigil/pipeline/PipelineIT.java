@@ -10,7 +10,7 @@ import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;
 import io.vigil.ingest.BridgeMetrics;
-import io.vigil.ingest.TopicReader;
+import io.vigil.testkit.TopicReader;
 import io.vigil.model.Trainer;
 import io.vigil.reading.SampleBatchSerde;
 import io.vigil.simulator.Fleet;

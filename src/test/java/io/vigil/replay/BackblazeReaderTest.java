@@ -7,6 +7,8 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.vigil.config.ConfigException;
 import io.vigil.replay.BackblazeReader.Progress;
 import io.vigil.replay.BackblazeReader.Report;
+import io.vigil.testkit.SharedData;
+import io.vigil.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.metrics.ReplayProgress;
 import io.vigil.publish.ReadingSink;
 import io.vigil.reading.DeviceSeries;
+import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Files;

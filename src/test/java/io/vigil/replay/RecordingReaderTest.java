@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.vigil.config.ConfigException;
 import io.vigil.reading.DeviceSeries;
+import io.vigil.testkit.SharedData;
+import io.vigil.config.ConfigException;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.IOException;

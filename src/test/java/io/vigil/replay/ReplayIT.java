@@ -7,16 +7,19 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.cli.Vigil;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
-import io.vigil.embedded.MosquittoRequired;
 import io.vigil.ingest.Bridge;
 import io.vigil.ingest.BridgeMetrics;
-import io.vigil.ingest.TopicReader;
 import io.vigil.ingest.Topics;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.Trainer;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
 import io.vigil.stream.ScoreEvent;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.Mosquitto;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.SharedData;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.io.PrintWriter;
@@ -46,22 +49,23 @@ import picocli.CommandLine;
  * --to mqtt} → mosquitto → bridge → Kafka → the production detector (Kafka Streams on
  * {@link DetectorTopology#buildTopology}, exactly-once) with a SMART model trained here on the same
  * days. Every drive-day row of the files must be exactly one record on the readings topic, and every
- * drive with at least a window of readings must get exactly one score per reading from its third on
- * (window 3, hop 1), keyed by its serial. The whole fleet, about 43,000 rows over four days: expectations come from
+ * drive with at least a window of readings must get exactly one score per reading from its fifth on
+ * (window 5, hop 1), keyed by its serial. The whole fleet, about 64,000 rows over six days: expectations come from
  * the files, read independently of the replay.
  */
-@ExtendWith(MosquittoRequired.class)
+@ExtendWith(RealBrokers.class)
 class ReplayIT {
 
     static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
-    /** Window 3, hop 1: four days give each drive seen every day two windows. */
-    static final int DAYS = 4;
+    /** Window 5, hop 1: six days give each drive seen every day two windows. */
+    static final int DAYS = 6;
     static final Duration DELIVERY = Duration.ofSeconds(180);
 
     @Test
-    void fourRealDaysOverMqttArriveOneRecordPerRowAndScoreEveryDriveOncePerReadingFromItsThird(@TempDir Path tmp)
+    void sixRealDaysOverMqttArriveOneRecordPerRowAndScoreEveryDriveOncePerReadingFromItsFifth(@TempDir Path tmp,
+            @Kafka EmbeddedKafka kafka, @Mosquitto MosquittoProcess mosquitto)
             throws Exception {
-        // given four real days, what their files hold per drive, and a SMART model trained on their healthy drives
+        // given six real days, what their files hold per drive, and a SMART model trained on their healthy drives
         Path days = copyDays(tmp, DAYS);
         Map<String, TreeSet<Long>> rows = new TreeMap<>();
         long rowCount = new BackblazeReader(SmartReadings.readerColumns(SMART, List.of())).forEachRow(days, row -> rows.computeIfAbsent(row.serial(), s -> new TreeSet<>())
@@ -69,13 +73,11 @@ class ReplayIT {
         ModelBundle bundle = new Trainer(SMART, Trainer.Settings.defaults(SMART).withEpochs(1)
                 .withMaxTrainWindows(2000).withSplitByDevice(true), Trainer.Progress.NONE)
                 .train(SmartReadings.neverFailed(days, SMART), List.of(days.toString()));
-        assertThat(SMART.window()).isEqualTo(3);
+        assertThat(SMART.window()).isEqualTo(5);
         assertThat(SMART.hop()).isEqualTo(1);
 
         SimpleMeterRegistry bridgeMeters = new SimpleMeterRegistry();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             MosquittoProcess mosquitto = MosquittoProcess.start();
-             Bridge bridge = Bridge.builder().broker(mosquitto.uri()).bootstrapServers(kafka.bootstrapServers())
+        try (Bridge bridge = Bridge.builder().broker(mosquitto.uri()).bootstrapServers(kafka.bootstrapServers())
                      .topologies(List.of(SMART)).clientId("replay-it").metrics(bridgeMeters).start()) {
             // and the production detector on the same Kafka
             Topics.ensureAll(kafka.bootstrapServers(), List.of(SMART));
@@ -117,7 +119,7 @@ class ReplayIT {
                         .hasSize((int) rowCount);
                 assertThat(arrived).isEqualTo(rows);
 
-                // and every drive with a full window is scored once per reading from its third on
+                // and every drive with a full window is scored once per reading from its fifth on
                 Map<String, List<Long>> expectedEnds = new TreeMap<>();
                 rows.forEach((serial, ts) -> {
                     if (ts.size() >= SMART.window()) {
@@ -140,7 +142,7 @@ class ReplayIT {
                 assertThat(detector.state()).isEqualTo(KafkaStreams.State.RUNNING);
                 assertThat(wrong).as("score events not keyed by serial or without the model's version and threshold")
                         .isEmpty();
-                assertThat(ends).as("window ends: each drive's readings from its third on, in order")
+                assertThat(ends).as("window ends: each drive's readings from its fifth on, in order")
                         .isEqualTo(expectedEnds);
             }
         }

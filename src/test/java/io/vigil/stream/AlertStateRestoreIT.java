@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.embedded.EmbeddedKafka;
-import io.vigil.ingest.TopicReader;
-import io.vigil.ingest.Topics;
 import io.vigil.metrics.LiveBoard;
+import io.vigil.ingest.Topics;
 import io.vigil.reading.SampleBatch;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * store when a new process starts on it and when stream tasks move between processes. Each detector here
  * is a separate Kafka Streams client with its own registry and board, as separate processes have.
  */
+@ExtendWith(RealBrokers.class)
 class AlertStateRestoreIT {
 
     static final String APPLICATION_ID = "alert-restore-it";
@@ -38,7 +42,7 @@ class AlertStateRestoreIT {
     static final Duration SETTLES = Duration.ofSeconds(90);
 
     @Test
-    void openEpisodesAreShownAndCountedOnceAfterARestartAndWhenTasksMove(@TempDir Path dir) {
+    void openEpisodesAreShownAndCountedOnceAfterARestartAndWhenTasksMove(@TempDir Path dir, @Kafka EmbeddedKafka kafka) {
         // given two devices in an open alert episode (4 windows over threshold, raised after 3) and four healthy
         SensorTopology kind = Fixtures.vibration(Fixtures.THRESHOLD);
         List<Map.Entry<String, SampleBatch>> readings = new ArrayList<>();
@@ -46,50 +50,48 @@ class AlertStateRestoreIT {
         for (int i = 1; i <= 4; i++) {
             readings.add(Map.entry("healthy-" + i, batch(0, repeat(HEALTHY, 10))));
         }
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            String bootstrap = kafka.bootstrapServers();
-            Topics.ensureAll(bootstrap, List.of(kind));
-            try (InProcessDetector first = InProcessDetector.start(bootstrap, kind, APPLICATION_ID, dir.resolve("a"))) {
-                InProcessDetector.send(bootstrap, kind.kafka().readings(), readings);
-                TopicReader.await(bootstrap, kind.kafka().alerts(), r -> true, FAULTY_DEVICES.size(), SETTLES);
-                await().atMost(SETTLES).until(() -> shown(first).equals(Map.of("faulty-1", 1.0, "faulty-2", 1.0)));
-            }
+        String bootstrap = kafka.bootstrapServers();
+        Topics.ensureAll(bootstrap, List.of(kind));
+        try (InProcessDetector first = InProcessDetector.start(bootstrap, kind, APPLICATION_ID, dir.resolve("a"))) {
+            InProcessDetector.send(bootstrap, kind.kafka().readings(), readings);
+            TopicReader.await(bootstrap, kind.kafka().alerts(), r -> true, FAULTY_DEVICES.size(), SETTLES);
+            await().atMost(SETTLES).until(() -> shown(first).equals(Map.of("faulty-1", 1.0, "faulty-2", 1.0)));
+        }
 
-            // when a new detector process starts on another state folder (everything restored from the changelogs)
-            InProcessDetector second = InProcessDetector.start(bootstrap, kind, APPLICATION_ID, dir.resolve("b"));
-            try {
-                // then, with no new reading, it shows and counts the two open episodes
-                assertThat(shown(second)).isEqualTo(Map.of("faulty-1", 1.0, "faulty-2", 1.0));
-                assertThat(inAlert(second)).isEqualTo(FAULTY_DEVICES);
-                assertThat(active(second)).isEqualTo(2);
+        // when a new detector process starts on another state folder (everything restored from the changelogs)
+        InProcessDetector second = InProcessDetector.start(bootstrap, kind, APPLICATION_ID, dir.resolve("b"));
+        try {
+            // then, with no new reading, it shows and counts the two open episodes
+            assertThat(shown(second)).isEqualTo(Map.of("faulty-1", 1.0, "faulty-2", 1.0));
+            assertThat(inAlert(second)).isEqualTo(FAULTY_DEVICES);
+            assertThat(active(second)).isEqualTo(2);
 
-                // when a third process joins and takes some of the tasks
-                try (InProcessDetector third = InProcessDetector.start(bootstrap, kind, APPLICATION_ID,
-                        dir.resolve("c"))) {
-                    // then between them each episode is shown by one process, and counted once
-                    await().atMost(SETTLES).untilAsserted(() -> {
-                        Set<String> both = new TreeSet<>(inAlert(second));
-                        both.addAll(inAlert(third));
-                        assertThat(both).isEqualTo(FAULTY_DEVICES);
-                        assertThat(inAlert(second)).doesNotContainAnyElementsOf(inAlert(third));
-                        assertThat(active(second) + active(third)).isEqualTo(2);
-                        assertThat(second.state().isRunningOrRebalancing() && third.state().isRunningOrRebalancing())
-                                .isTrue();
-                    });
-                    System.out.printf("AlertStateRestoreIT: after the join, in alert on the second process %s (active"
-                                    + " %.0f), on the third %s (active %.0f)%n", inAlert(second), active(second),
-                            inAlert(third), active(third));
+            // when a third process joins and takes some of the tasks
+            try (InProcessDetector third = InProcessDetector.start(bootstrap, kind, APPLICATION_ID,
+                    dir.resolve("c"))) {
+                // then between them each episode is shown by one process, and counted once
+                await().atMost(SETTLES).untilAsserted(() -> {
+                    Set<String> both = new TreeSet<>(inAlert(second));
+                    both.addAll(inAlert(third));
+                    assertThat(both).isEqualTo(FAULTY_DEVICES);
+                    assertThat(inAlert(second)).doesNotContainAnyElementsOf(inAlert(third));
+                    assertThat(active(second) + active(third)).isEqualTo(2);
+                    assertThat(second.state().isRunningOrRebalancing() && third.state().isRunningOrRebalancing())
+                            .isTrue();
+                });
+                System.out.printf("AlertStateRestoreIT: after the join, in alert on the second process %s (active"
+                                + " %.0f), on the third %s (active %.0f)%n", inAlert(second), active(second),
+                        inAlert(third), active(third));
 
-                    // when the second process leaves, the third owns every task
-                    second.close();
-                    await().atMost(SETTLES).untilAsserted(() -> {
-                        assertThat(inAlert(third)).isEqualTo(FAULTY_DEVICES);
-                        assertThat(active(third)).isEqualTo(2);
-                    });
-                }
-            } finally {
+                // when the second process leaves, the third owns every task
                 second.close();
+                await().atMost(SETTLES).untilAsserted(() -> {
+                    assertThat(inAlert(third)).isEqualTo(FAULTY_DEVICES);
+                    assertThat(active(third)).isEqualTo(2);
+                });
             }
+        } finally {
+            second.close();
         }
     }
 

@@ -8,14 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.FreePorts;
-import io.vigil.ingest.TopicReader;
-import io.vigil.ingest.Topics;
-import io.vigil.model.TestModels;
 import io.vigil.publish.KafkaReadingSink;
+import io.vigil.ingest.Topics;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.ScoredWindows;
+import io.vigil.testkit.TestModels;
+import io.vigil.testkit.TopicReader;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.net.URI;
@@ -36,6 +39,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * starts after the kill is raised once. Both instances run with the same {@code --instance-id}, so
  * the second resumes without waiting for the first one's session to time out.
  */
+@ExtendWith(RealBrokers.class)
 class DetectorRestartIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -82,7 +87,8 @@ class DetectorRestartIT {
             """.formatted(SECONDS, FAILS_BEFORE_KILL, FAILS_AFTER_KILL);
 
     @Test
-    void aKilledDetectorResumesFromItsChangelogsScoringEveryWindowOnceAndRaisingEveryAlertOnce(@TempDir Path dir)
+    void aKilledDetectorResumesFromItsChangelogsScoringEveryWindowOnceAndRaisingEveryAlertOnce(@TempDir Path dir,
+            @Kafka EmbeddedKafka kafka)
             throws Exception {
         // given a fleet with a device failing early and one failing late, and `vigil detect` running on it
         Files.writeString(dir.resolve("scenario.yaml"), SCENARIO);
@@ -93,85 +99,83 @@ class DetectorRestartIT {
         Set<String> expectedReadings = ScoredWindows.expectedReadings(series);
         Set<String> expectedWindows = ScoredWindows.expected(series, VIBRATION);
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Topics.ensureAll(kafka.bootstrapServers(), List.of(VIBRATION));
-            Detector first = Detector.start(kafka, topologies, dir, 1);
-            AtomicInteger published = new AtomicInteger();
-            CompletableFuture<Void> sensors = CompletableFuture.runAsync(() -> publish(kafka, series, published));
+        Topics.ensureAll(kafka.bootstrapServers(), List.of(VIBRATION));
+        Detector first = Detector.start(kafka, topologies, dir, 1);
+        AtomicInteger published = new AtomicInteger();
+        CompletableFuture<Void> sensors = CompletableFuture.runAsync(() -> publish(kafka, series, published));
+        try {
+            // when the detector is killed once the early alert is committed and the stream is under way
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .failFast("sensors failed", sensors::isCompletedExceptionally)
+                    .until(() -> published.get() >= expectedReadings.size() * 2 / 5
+                            && alerts(kafka).contains(FAILS_BEFORE_KILL + " RAISED"));
+            int publishedAtKill = published.get();
+            int scoredBeforeKill = committedScores(kafka).size();
+            long killed = System.nanoTime();
+            first.kill();
+            Detector second = Detector.start(kafka, topologies, dir, 2);
+            long running = System.nanoTime();
             try {
-                // when the detector is killed once the early alert is committed and the stream is under way
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .failFast("sensors failed", sensors::isCompletedExceptionally)
-                        .until(() -> published.get() >= expectedReadings.size() * 2 / 5
-                                && alerts(kafka).contains(FAILS_BEFORE_KILL + " RAISED"));
-                int publishedAtKill = published.get();
-                int scoredBeforeKill = committedScores(kafka).size();
-                long killed = System.nanoTime();
-                first.kill();
-                Detector second = Detector.start(kafka, topologies, dir, 2);
-                long running = System.nanoTime();
-                try {
-                    sensors.get(DRAINS.toSeconds(), TimeUnit.SECONDS);
-                    await().atMost(DRAINS).pollInterval(Duration.ofSeconds(2))
-                            .until(() -> committedScores(kafka).size() >= expectedWindows.size());
-                    long drained = System.nanoTime();
+                sensors.get(DRAINS.toSeconds(), TimeUnit.SECONDS);
+                await().atMost(DRAINS).pollInterval(Duration.ofSeconds(2))
+                        .until(() -> committedScores(kafka).size() >= expectedWindows.size());
+                long drained = System.nanoTime();
 
-                    // then every reading is there, every window is scored exactly once, every alert is raised once
-                    Map<String, Integer> readings = ScoredWindows.readingCounts(TopicReader.committed(
-                            kafka.bootstrapServers(), VIBRATION.kafka().readings(), Duration.ofSeconds(60)));
-                    Map<String, Integer> scores = committedScores(kafka);
-                    List<String> alerts = alerts(kafka);
-                    int aborted = TopicReader.readUntil(kafka.bootstrapServers(), VIBRATION.kafka().scores(), r -> true,
-                            r -> false, Duration.ofSeconds(5)).size() - scores.values().stream().mapToInt(n -> n).sum();
-                    System.out.printf("DetectorRestartIT: SIGKILL after %d of %d samples published and %d of %d windows"
-                                    + " scored; restarted and RUNNING in %d ms (%s windows pending in the changelog"
-                                    + " rescored); readings %d, distinct %d, lost %d; windows expected %d, scored %d,"
-                                    + " distinct %d, missing %d, scored twice %d; score records of aborted transactions"
-                                    + " %d; alerts %s; every window scored %d ms after the kill%n",
-                            publishedAtKill, expectedReadings.size(), scoredBeforeKill, expectedWindows.size(),
-                            (running - killed) / 1_000_000, second.pendingReloaded(),
-                            readings.values().stream().mapToInt(n -> n).sum(), readings.size(),
-                            expectedReadings.size() - readings.size(), expectedWindows.size(),
-                            scores.values().stream().mapToInt(n -> n).sum(), scores.size(),
-                            expectedWindows.size() - scores.size(), ScoredWindows.duplicates(scores), aborted, alerts,
-                            (drained - killed) / 1_000_000);
-                    assertThat(readings.keySet()).containsExactlyInAnyOrderElementsOf(expectedReadings);
-                    assertThat(scores.keySet()).containsExactlyInAnyOrderElementsOf(expectedWindows);
-                    assertThat(scores).as("score events per window").allSatisfy((window, n) -> assertThat(n).isOne());
-                    assertThat(alerts).containsExactlyInAnyOrder(FAILS_BEFORE_KILL + " RAISED", FAILS_AFTER_KILL + " RAISED");
-                    assertThat(second.isAlive()).as("restarted detector still running: %s", second.log()).isTrue();
-                    assertThat(Duration.ofNanos(running - killed)).as("restart to RUNNING, static membership")
-                            .isLessThan(SESSION_TIMEOUT);
+                // then every reading is there, every window is scored exactly once, every alert is raised once
+                Map<String, Integer> readings = ScoredWindows.readingCounts(TopicReader.committed(
+                        kafka.bootstrapServers(), VIBRATION.kafka().readings(), Duration.ofSeconds(60)));
+                Map<String, Integer> scores = committedScores(kafka);
+                List<String> alerts = alerts(kafka);
+                int aborted = TopicReader.readUntil(kafka.bootstrapServers(), VIBRATION.kafka().scores(), r -> true,
+                        r -> false, Duration.ofSeconds(5)).size() - scores.values().stream().mapToInt(n -> n).sum();
+                System.out.printf("DetectorRestartIT: SIGKILL after %d of %d samples published and %d of %d windows"
+                                + " scored; restarted and RUNNING in %d ms (%s windows pending in the changelog"
+                                + " rescored); readings %d, distinct %d, lost %d; windows expected %d, scored %d,"
+                                + " distinct %d, missing %d, scored twice %d; score records of aborted transactions"
+                                + " %d; alerts %s; every window scored %d ms after the kill%n",
+                        publishedAtKill, expectedReadings.size(), scoredBeforeKill, expectedWindows.size(),
+                        (running - killed) / 1_000_000, second.pendingReloaded(),
+                        readings.values().stream().mapToInt(n -> n).sum(), readings.size(),
+                        expectedReadings.size() - readings.size(), expectedWindows.size(),
+                        scores.values().stream().mapToInt(n -> n).sum(), scores.size(),
+                        expectedWindows.size() - scores.size(), ScoredWindows.duplicates(scores), aborted, alerts,
+                        (drained - killed) / 1_000_000);
+                assertThat(readings.keySet()).containsExactlyInAnyOrderElementsOf(expectedReadings);
+                assertThat(scores.keySet()).containsExactlyInAnyOrderElementsOf(expectedWindows);
+                assertThat(scores).as("score events per window").allSatisfy((window, n) -> assertThat(n).isOne());
+                assertThat(alerts).containsExactlyInAnyOrder(FAILS_BEFORE_KILL + " RAISED", FAILS_AFTER_KILL + " RAISED");
+                assertThat(second.isAlive()).as("restarted detector still running: %s", second.log()).isTrue();
+                assertThat(Duration.ofNanos(running - killed)).as("restart to RUNNING, static membership")
+                        .isLessThan(SESSION_TIMEOUT);
 
-                    // and the restarted process shows what its alert store holds: both episodes open, counted
-                    // once, on the live page and in the per-device series
-                    String metrics = second.get("/metrics");
-                    assertThat(series(metrics, "vigil_detector_alerts_active\\{kind=\"vibration\"} (\\S+)"))
-                            .containsExactly("2.0");
-                    assertThat(series(metrics, "vigil_device_alert\\{device=\"([^\"]+)\",kind=\"vibration\"} 1\\.0"))
-                            .containsExactlyInAnyOrder(FAILS_BEFORE_KILL, FAILS_AFTER_KILL);
-                    JsonNode live = new ObjectMapper().readTree(second.get("/api/live"));
-                    assertThat(live.get("devices")).filteredOn(d -> d.get("alert").asBoolean())
-                            .extracting(d -> d.get("device").asText())
-                            .containsExactlyInAnyOrder(FAILS_BEFORE_KILL, FAILS_AFTER_KILL);
-                    // every drop, reset and dead-letter series is there from the start, whether or not it happened
-                    assertThat(series(metrics, "vigil_detector_samples_dropped_total\\{kind=\"vibration\",reason=\"([a-z-]+)\"} \\S+"))
-                            .containsExactlyInAnyOrder("duplicate", "late");
-                    assertThat(series(metrics, "vigil_detector_window_resets_total\\{kind=\"vibration\",reason=\"([a-z-]+)\"} \\S+"))
-                            .containsExactlyInAnyOrder("gap", "clock");
-                    assertThat(series(metrics,
-                            "vigil_detector_records_deadlettered_total\\{kind=\"vibration\",reason=\"([a-z-]+)\"} \\S+"))
-                            .containsExactlyInAnyOrder(java.util.Arrays.stream(ReadingParser.Reason.values())
-                                    .map(ReadingParser.Reason::tag).toArray(String[]::new));
-                    // and neither start logged Kafka's GlobalThread warning (issue 15)
-                    assertThat(first.log() + second.log()).doesNotContain("Processing exception handler is not enabled");
-                } finally {
-                    second.kill();
-                }
+                // and the restarted process shows what its alert store holds: both episodes open, counted
+                // once, on the live page and in the per-device series
+                String metrics = second.get("/metrics");
+                assertThat(series(metrics, "vigil_detector_alerts_active\\{kind=\"vibration\"} (\\S+)"))
+                        .containsExactly("2.0");
+                assertThat(series(metrics, "vigil_device_alert\\{device=\"([^\"]+)\",kind=\"vibration\"} 1\\.0"))
+                        .containsExactlyInAnyOrder(FAILS_BEFORE_KILL, FAILS_AFTER_KILL);
+                JsonNode live = new ObjectMapper().readTree(second.get("/api/live"));
+                assertThat(live.get("devices")).filteredOn(d -> d.get("alert").asBoolean())
+                        .extracting(d -> d.get("device").asText())
+                        .containsExactlyInAnyOrder(FAILS_BEFORE_KILL, FAILS_AFTER_KILL);
+                // every drop, reset and dead-letter series is there from the start, whether or not it happened
+                assertThat(series(metrics, "vigil_detector_samples_dropped_total\\{kind=\"vibration\",reason=\"([a-z-]+)\"} \\S+"))
+                        .containsExactlyInAnyOrder("duplicate", "late");
+                assertThat(series(metrics, "vigil_detector_window_resets_total\\{kind=\"vibration\",reason=\"([a-z-]+)\"} \\S+"))
+                        .containsExactlyInAnyOrder("gap", "clock");
+                assertThat(series(metrics,
+                        "vigil_detector_records_deadlettered_total\\{kind=\"vibration\",reason=\"([a-z-]+)\"} \\S+"))
+                        .containsExactlyInAnyOrder(java.util.Arrays.stream(ReadingParser.Reason.values())
+                                .map(ReadingParser.Reason::tag).toArray(String[]::new));
+                // and neither start logged Kafka's GlobalThread warning (issue 15)
+                assertThat(first.log() + second.log()).doesNotContain("Processing exception handler is not enabled");
             } finally {
-                first.kill();
-                sensors.cancel(true);
+                second.kill();
             }
+        } finally {
+            first.kill();
+            sensors.cancel(true);
         }
     }
 

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.ingest.Topics;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.RealBrokers;
 import io.vigil.embedded.EmbeddedKafka;
-import io.vigil.ingest.TopicReader;
+import io.vigil.testkit.TopicReader;
 import io.vigil.reading.SampleBatch;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
@@ -26,12 +28,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's kcat example, run verbatim: against a real broker on which the detector raised and
  * cleared an alert, it prints exactly the alert events a Java consumer reads, key and JSON value.
  */
+@ExtendWith(RealBrokers.class)
 class KcatExampleIT {
 
     static final Path README = Path.of("README.md");
@@ -40,7 +44,7 @@ class KcatExampleIT {
     static final Duration SETTLES = Duration.ofSeconds(90);
 
     @Test
-    void theReadmesKcatCommandPrintsTheAlertEventsTheDetectorPublished(@TempDir Path dir) throws Exception {
+    void theReadmesKcatCommandPrintsTheAlertEventsTheDetectorPublished(@TempDir Path dir, @Kafka EmbeddedKafka kafka) throws Exception {
         assumeTrue(onPath("kcat"), "kcat is not installed (Debian package kcat)");
         String example = readmeExample();
         // the topic the example names is the one the shipped vibration kind (and compose) alerts on
@@ -54,30 +58,28 @@ class KcatExampleIT {
                 Map.entry(DEVICE, batch(0, repeat(FAULTY, 10))),
                 Map.entry(DEVICE, batch(10, repeat(HEALTHY, 10))),
                 Map.entry("bearing-01", batch(0, repeat(HEALTHY, 20))));
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            String bootstrap = kafka.bootstrapServers();
-            Topics.ensureAll(bootstrap, List.of(kind));
-            try (InProcessDetector detector = InProcessDetector.start(bootstrap, kind, "kcat-example-it",
-                    dir.resolve("state"))) {
-                InProcessDetector.send(bootstrap, kind.kafka().readings(), readings);
-                TopicReader.await(bootstrap, alerts, r -> true, 2, SETTLES);
-            }
-            List<ConsumerRecord<String, byte[]>> published = TopicReader.committed(bootstrap, alerts, SETTLES);
-
-            // when the README's command runs, as an operator pastes it, with the broker in VIGIL_KAFKA_BOOTSTRAP
-            List<String> printed = runInBash(example, bootstrap, dir);
-
-            // then it prints each alert event, key then JSON value, as the Java consumer read them
-            List<String> expected = new ArrayList<>();
-            List<String> states = new ArrayList<>();
-            for (ConsumerRecord<String, byte[]> record : published) {
-                String json = new String(record.value(), StandardCharsets.UTF_8);
-                expected.add(record.key() + " " + json);
-                states.add(new ObjectMapper().readTree(json).path("state").asText());
-            }
-            assertThat(states).containsExactly("RAISED", "CLEARED");
-            assertThat(printed).isEqualTo(expected);
+        String bootstrap = kafka.bootstrapServers();
+        Topics.ensureAll(bootstrap, List.of(kind));
+        try (InProcessDetector detector = InProcessDetector.start(bootstrap, kind, "kcat-example-it",
+                dir.resolve("state"))) {
+            InProcessDetector.send(bootstrap, kind.kafka().readings(), readings);
+            TopicReader.await(bootstrap, alerts, r -> true, 2, SETTLES);
         }
+        List<ConsumerRecord<String, byte[]>> published = TopicReader.committed(bootstrap, alerts, SETTLES);
+
+        // when the README's command runs, as an operator pastes it, with the broker in VIGIL_KAFKA_BOOTSTRAP
+        List<String> printed = runInBash(example, bootstrap, dir);
+
+        // then it prints each alert event, key then JSON value, as the Java consumer read them
+        List<String> expected = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : published) {
+            String json = new String(record.value(), StandardCharsets.UTF_8);
+            expected.add(record.key() + " " + json);
+            states.add(new ObjectMapper().readTree(json).path("state").asText());
+        }
+        assertThat(states).containsExactly("RAISED", "CLEARED");
+        assertThat(printed).isEqualTo(expected);
     }
 
     /** The first bash block under {@link #SECTION} in the README, without its fences. */

@@ -1,4 +1,4 @@
-package io.vigil.ingest;
+package io.vigil.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,17 +9,17 @@ import java.util.concurrent.locks.LockSupport;
  * {@code devices} devices ({@code <prefix>0}, {@code <prefix>1}, …), reading {@code i} stamped
  * {@code ts0 + i} with {@code x = i}, so every reading is distinct and traceable.
  */
-final class PacedFleet {
+public final class PacedFleet {
 
     /** Where a reading goes: an MQTT publisher of the caller's choice. */
-    interface Sender {
+    public interface Sender {
         void send(String topic, byte[] payload) throws Exception;
     }
 
     private PacedFleet() {
     }
 
-    static void publish(Sender sender, String devicePrefix, int devices, int readings, int ratePerSecond, long ts0,
+    public static void publish(Sender sender, String devicePrefix, int devices, int readings, int ratePerSecond, long ts0,
                         AtomicInteger published) throws Exception {
         long started = System.nanoTime();
         for (int i = 0; i < readings; i++) {

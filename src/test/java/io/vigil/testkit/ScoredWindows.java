@@ -1,8 +1,9 @@
-package io.vigil.stream;
+package io.vigil.testkit;
 
 import io.vigil.reading.DeviceSeries;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
+import io.vigil.stream.ScoreEvent;
 import io.vigil.topology.SensorTopology;
 import java.util.HashMap;
 import java.util.HashSet;

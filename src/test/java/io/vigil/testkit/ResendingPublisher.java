@@ -1,4 +1,4 @@
-package io.vigil.ingest;
+package io.vigil.testkit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -25,12 +25,12 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  * guarantee under test is the bridge's, from broker to Kafka; this only makes sure the broker is
  * offered every reading. Not thread-safe: one publishing thread.
  */
-final class ResendingPublisher implements AutoCloseable {
+public final class ResendingPublisher implements AutoCloseable {
 
     /** Unacknowledged messages at most; under mosquitto's 1000 in-flight per client. */
-    static final int WINDOW = 500;
+    public static final int WINDOW = 500;
     /** Between reconnect attempts while the broker is away. */
-    static final Duration RETRY = Duration.ofMillis(200);
+    public static final Duration RETRY = Duration.ofMillis(200);
 
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
@@ -62,7 +62,7 @@ final class ResendingPublisher implements AutoCloseable {
         this.options = options;
     }
 
-    static ResendingPublisher connect(String broker, String clientId) throws MqttException {
+    public static ResendingPublisher connect(String broker, String clientId) throws MqttException {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);             // the unacknowledged messages are ours to resend, not a session's
         options.setSessionExpiryInterval(0L);    // seconds
@@ -74,7 +74,7 @@ final class ResendingPublisher implements AutoCloseable {
     }
 
     /** Publishes with QoS 1; blocks while {@link #WINDOW} messages await their acknowledgement. */
-    void send(String topic, byte[] payload) throws InterruptedException {
+    public void send(String topic, byte[] payload) throws InterruptedException {
         reconnectIfLost();
         while (!window.tryAcquire(50, TimeUnit.MILLISECONDS)) {
             reconnectIfLost(); // the window stays full until the broker is back and has the resent messages
@@ -86,7 +86,7 @@ final class ResendingPublisher implements AutoCloseable {
     }
 
     /** Waits until the broker has acknowledged every message, reconnecting and resending as needed. */
-    void drain(Duration atMost) {
+    public void drain(Duration atMost) {
         await().atMost(atMost).pollInSameThread().until(() -> {
             reconnectIfLost();
             return unacked.isEmpty();
@@ -94,12 +94,12 @@ final class ResendingPublisher implements AutoCloseable {
     }
 
     /** Reconnections so far. */
-    int reconnects() {
+    public int reconnects() {
         return reconnects;
     }
 
     /** Messages published again after a reconnect. */
-    long resent() {
+    public long resent() {
         return resent;
     }
 

@@ -1,4 +1,4 @@
-package io.vigil.replay;
+package io.vigil.testkit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,14 +1,15 @@
-package io.vigil.cli;
+package io.vigil.testkit;
 
+import io.vigil.cli.Vigil;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import picocli.CommandLine;
 
 /** One {@code vigil} command line run in this JVM, with what it wrote to its stdout and stderr. */
-record CliRun(int exit, String out, String err) {
+public record CliRun(int exit, String out, String err) {
 
-    static CliRun of(String... args) {
+    public static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Vigil.commandLine();
@@ -18,7 +19,7 @@ record CliRun(int exit, String out, String err) {
         return new CliRun(exit, out.toString(), err.toString());
     }
 
-    static CliRun of(List<String> args) {
+    public static CliRun of(List<String> args) {
         return of(args.toArray(String[]::new));
     }
 }

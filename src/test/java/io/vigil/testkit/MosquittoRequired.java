@@ -1,5 +1,6 @@
-package io.vigil.embedded;
+package io.vigil.testkit;
 
+import io.vigil.embedded.MosquittoProcess;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
 
@@ -17,8 +17,9 @@ import org.opentest4j.TestAbortedException;
  * naming the packages to install, and every later one is aborted with a pointer to that line. A
  * missing broker is a set-up error, not a test result: never a skip that lets the build pass, never
  * the same stack trace once per test. {@code ./vigil test} installs the packages before Maven starts.
+ * {@link RealBrokers} checks before it starts mosquitto, and before all tests of a class that uses it.
  */
-public final class MosquittoRequired implements BeforeAllCallback {
+final class MosquittoRequired {
 
     /** The executables these tests run, and the Debian package of each. */
     static final List<List<String>> TOOLS = List.of(
@@ -29,8 +30,11 @@ public final class MosquittoRequired implements BeforeAllCallback {
     /** The class that reported the missing packages; null until one has. */
     private static final AtomicReference<String> REPORTED_BY = new AtomicReference<>();
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
+    private MosquittoRequired() {
+    }
+
+    /** Returns when the packages are installed; otherwise fails or aborts the test class of {@code context}. */
+    static void check(ExtensionContext context) {
         List<String> missing = missingPackages();
         if (missing.isEmpty()) {
             return;

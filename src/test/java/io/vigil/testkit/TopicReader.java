@@ -1,4 +1,4 @@
-package io.vigil.ingest;
+package io.vigil.testkit;
 
 
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import io.vigil.simulator.ScenarioLoader;
 import io.vigil.stream.AlertEvent;
 import io.vigil.stream.AlertState;
 import io.vigil.stream.ScoreEvent;
+import io.vigil.testkit.Quality;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * state when comes from the scenario's own fault schedules; alerts come from the stream's {@link AlertState}.
  * The measured shares are printed, so the build log carries them.
  */
-class AutoencoderQualityTest {
+@Quality
+class AutoencoderQualityIT {
 
     static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
     static final Scenario FAULTS = ScenarioLoader.load(Path.of("simulator/faults.yaml"));
@@ -57,7 +59,7 @@ class AutoencoderQualityTest {
         List<Double> healthy = scoresIn(State.HEALTHY, devices.keySet().stream().toList());
 
         double share = shareAbove(healthy);
-        System.out.printf(Locale.ROOT, "AutoencoderQualityTest: healthy windows over threshold: %d of %d (%.2f %%)%n",
+        System.out.printf(Locale.ROOT, "AutoencoderQualityIT: healthy windows over threshold: %d of %d (%.2f %%)%n",
                 Math.round(share * healthy.size()), healthy.size(), 100 * share);
         assertThat(healthy).hasSizeGreaterThan(3000);
         // the requirement, not a fit to one run: another CPU rounds training differently, which moves
@@ -77,9 +79,9 @@ class AutoencoderQualityTest {
         List<Double> broken = byMode.values().stream().flatMap(List::stream).toList();
 
         byMode.forEach((mode, scores) -> System.out.printf(Locale.ROOT,
-                "AutoencoderQualityTest: %-12s broken-state windows over threshold: %d of %d (%.2f %%)%n", mode,
+                "AutoencoderQualityIT: %-12s broken-state windows over threshold: %d of %d (%.2f %%)%n", mode,
                 Math.round(shareAbove(scores) * scores.size()), scores.size(), 100 * shareAbove(scores)));
-        System.out.printf(Locale.ROOT, "AutoencoderQualityTest: all broken-state windows over threshold: %.2f %%%n",
+        System.out.printf(Locale.ROOT, "AutoencoderQualityIT: all broken-state windows over threshold: %.2f %%%n",
                 100 * shareAbove(broken));
         assertThat(byMode.values()).allSatisfy(scores -> assertThat(scores).hasSizeGreaterThan(300));
         assertThat(broken).hasSizeGreaterThan(1500);
@@ -96,7 +98,7 @@ class AutoencoderQualityTest {
 
             Long raisedAt = firstRaised(devices.get(device));
 
-            System.out.printf(Locale.ROOT, "AutoencoderQualityTest: %s (gradual) raised %.1f s into its %.0f s drift%n",
+            System.out.printf(Locale.ROOT, "AutoencoderQualityIT: %s (gradual) raised %.1f s into its %.0f s drift%n",
                     device, raisedAt == null ? Double.NaN : (raisedAt - begins) / 1000.0, drift.duration());
             // 5.8-7.4 s into the drift in the five trainings above, against 30 s allowed
             assertThat(raisedAt).as(device).isNotNull().isBetween(begins, halfDone);
