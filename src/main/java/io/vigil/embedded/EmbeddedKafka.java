@@ -106,6 +106,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.partitions", "4");
         p.put("group.initial.rebalance.delay.ms", "0"); // no 3 s wait before the first rebalance
         p.put("auto.create.topics.enable", "true");
+        // Replayed history (Backblaze 2013) carries its recorded timestamps: under the default 7-day time
+        // retention the broker's first retention check, 30 s after start, deleted replayed readings before the
+        // detector read them. An in-process broker lives for one run, so it keeps everything.
+        p.put("log.retention.ms", "-1");
         return p;
     }
 

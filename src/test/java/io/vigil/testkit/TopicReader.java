@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -59,11 +60,17 @@ public final class TopicReader {
         try (KafkaConsumer<String, byte[]> consumer = fromBeginning(bootstrap, topic, Map.of())) {
             try {
                 org.awaitility.Awaitility.await().atMost(atMost).until(() -> {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (filter.test(r)) {
-                            matched.add(r);
+                    // drain what is there before judging: one poll returns at most max.poll.records, and a
+                    // loaded machine runs few evaluations, so reading 64,000 records one poll per check timed out
+                    ConsumerRecords<String, byte[]> polled;
+                    do {
+                        polled = consumer.poll(Duration.ofMillis(200));
+                        for (ConsumerRecord<String, byte[]> r : polled) {
+                            if (filter.test(r)) {
+                                matched.add(r);
+                            }
                         }
-                    }
+                    } while (!polled.isEmpty() && !done.test(matched));
                     return done.test(matched);
                 });
             } catch (ConditionTimeoutException e) {
