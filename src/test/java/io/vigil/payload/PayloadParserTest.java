@@ -112,10 +112,10 @@ class PayloadParserTest {
                 bad("duplicate key", "{\"ts\": " + NOW + ", \"x\": 1, \"x\": 2, \"y\": 2, \"z\": 3}", RejectReason.INVALID_JSON),
                 bad("top-level array", "[1, 2, 3]", RejectReason.WRONG_TYPE),
                 bad("top-level number", "42", RejectReason.WRONG_TYPE),
-                bad("feature as string", "{\"ts\": " + NOW + ", \"x\": \"1.0\", \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
-                bad("feature null", "{\"ts\": " + NOW + ", \"x\": null, \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
-                bad("feature boolean", "{\"ts\": " + NOW + ", \"x\": true, \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
-                bad("feature object", "{\"ts\": " + NOW + ", \"x\": {}, \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
+                bad("feature as string", sampleWithX("\"1.0\""), RejectReason.WRONG_TYPE),
+                bad("feature null", sampleWithX("null"), RejectReason.WRONG_TYPE),
+                bad("feature boolean", sampleWithX("true"), RejectReason.WRONG_TYPE),
+                bad("feature object", sampleWithX("{}"), RejectReason.WRONG_TYPE),
                 bad("ts as string", "{\"ts\": \"" + NOW + "\", \"x\": 1, \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
                 bad("ts as decimal", "{\"ts\": " + NOW + ".5, \"x\": 1, \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
                 bad("samples not an array", batchPayload("100", "5"), RejectReason.WRONG_TYPE),
@@ -124,10 +124,10 @@ class PayloadParserTest {
                 bad("missing feature", "{\"ts\": " + NOW + ", \"x\": 1, \"y\": 2}", RejectReason.MISSING_FIELD),
                 bad("missing ts", "{\"x\": 1, \"y\": 2, \"z\": 3}", RejectReason.MISSING_FIELD),
                 bad("batch without rate", "{\"ts\": " + NOW + ", \"samples\": [[1, 2, 3]]}", RejectReason.MISSING_FIELD),
-                bad("NaN number", "{\"ts\": " + NOW + ", \"x\": NaN, \"y\": 2, \"z\": 3}", RejectReason.NON_FINITE),
+                bad("NaN number", sampleWithX("NaN"), RejectReason.NON_FINITE),
                 bad("Infinity number", "{\"ts\": " + NOW + ", \"x\": 1, \"y\": -Infinity, \"z\": 3}", RejectReason.NON_FINITE),
-                bad("overflowing number", "{\"ts\": " + NOW + ", \"x\": 1e999, \"y\": 2, \"z\": 3}", RejectReason.NON_FINITE),
-                bad("NaN string", "{\"ts\": " + NOW + ", \"x\": \"NaN\", \"y\": 2, \"z\": 3}", RejectReason.NON_FINITE),
+                bad("overflowing number", sampleWithX("1e999"), RejectReason.NON_FINITE),
+                bad("NaN string", sampleWithX("\"NaN\""), RejectReason.NON_FINITE),
                 bad("Infinity string in batch", batchPayload("100", "[[1, \"Infinity\", 3]]"),
                         RejectReason.NON_FINITE),
                 bad("short row", batchPayload("100", "[[1, 2, 3], [1, 2]]"), RejectReason.RAGGED_BATCH),
@@ -185,6 +185,11 @@ class PayloadParserTest {
     /** A batch at {@code NOW}: {@code rate} and {@code samples} as they stand in the JSON. */
     private static String batchPayload(String rate, String samples) {
         return "{\"ts\": " + NOW + ", \"rateHz\": " + rate + ", \"samples\": " + samples + "}";
+    }
+
+    /** A single sample at {@code NOW} with {@code x} as it stands in the JSON, y 2 and z 3. */
+    private static String sampleWithX(String x) {
+        return "{\"ts\": " + NOW + ", \"x\": " + x + ", \"y\": 2, \"z\": 3}";
     }
 
     static String single(long ts) {
