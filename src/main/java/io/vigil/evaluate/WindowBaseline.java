@@ -60,10 +60,8 @@ public interface WindowBaseline {
         public WindowBaseline fit(List<Window> train) {
             double[][] moments = FeatureStats.meanStd(train);
             RmsZScore unscaled = new RmsZScore(0, 1, moments[0], moments[1]);
-            double[] rms = train.stream().mapToDouble(unscaled::rms).toArray();
-            double m = Arrays.stream(rms).average().orElse(0);
-            double s = Math.sqrt(Arrays.stream(rms).map(v -> (v - m) * (v - m)).average().orElse(0));
-            return new RmsZScore(m, Math.max(1e-12, s), moments[0], moments[1]);
+            double[] rms = FeatureStats.meanStd(train.stream().mapToDouble(unscaled::rms).toArray());
+            return new RmsZScore(rms[0], rms[1], moments[0], moments[1]);
         }
 
         double rms(Window w) {
@@ -204,12 +202,18 @@ public interface WindowBaseline {
             double[] mean = new double[features];
             double[] std = new double[features];
             for (int f = 0; f < features; f++) {
-                double[] values = values(windows, f);
-                double m = Arrays.stream(values).average().orElse(0);
-                mean[f] = m;
-                std[f] = Math.max(1e-12, Math.sqrt(Arrays.stream(values).map(v -> (v - m) * (v - m)).average().orElse(0)));
+                double[] moments = meanStd(values(windows, f));
+                mean[f] = moments[0];
+                std[f] = moments[1];
             }
             return new double[][] {mean, std};
+        }
+
+        /** {mean, std} of {@code values} (std floored at 1e-12, so it can divide). */
+        static double[] meanStd(double[] values) {
+            double m = Arrays.stream(values).average().orElse(0);
+            double s = Math.sqrt(Arrays.stream(values).map(v -> (v - m) * (v - m)).average().orElse(0));
+            return new double[] {m, Math.max(1e-12, s)};
         }
 
         static double[] values(List<Window> windows, int feature) {

@@ -9,6 +9,7 @@ import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
+import io.vigil.testkit.Bridges;
 import io.vigil.testkit.Kafka;
 import io.vigil.testkit.Mosquitto;
 import io.vigil.testkit.RealBrokers;
@@ -28,10 +29,6 @@ import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,10 +58,7 @@ class BridgeIT {
     static void startBridge() {
         System.out.println("EmbeddedKafka started in " + kafka.startupTime().toMillis() + " ms");
         System.out.println("mosquitto started in " + mosquitto.startupTime().toMillis() + " ms");
-        bridge = Bridge.builder()
-                .broker(mosquitto.uri())
-                .bootstrapServers(kafka.bootstrapServers())
-                .topologies(List.of(VIBRATION))
+        bridge = Bridges.between(mosquitto.uri(), kafka, VIBRATION)
                 .clientId("bridge-it")
                 .metrics(registry)
                 .start();
@@ -165,10 +159,7 @@ class BridgeIT {
     }
 
     private static Bridge restartBridge(SimpleMeterRegistry metrics) {
-        return Bridge.builder()
-                .broker(mosquitto.uri())
-                .bootstrapServers(kafka.bootstrapServers())
-                .topologies(List.of(VIBRATION))
+        return Bridges.between(mosquitto.uri(), kafka, VIBRATION)
                 .clientId("bridge-it-restart") // same id = same session
                 .metrics(metrics)
                 .start();
@@ -179,10 +170,7 @@ class BridgeIT {
         // given HiveMQ in-process and a second bridge on it
         SimpleMeterRegistry hivemqRegistry = new SimpleMeterRegistry();
         try (EmbeddedMqtt hivemq = EmbeddedMqtt.start();
-             Bridge viaHivemq = Bridge.builder()
-                     .broker(hivemq.uri())
-                     .bootstrapServers(kafka.bootstrapServers())
-                     .topologies(List.of(VIBRATION))
+             Bridge viaHivemq = Bridges.between(hivemq.uri(), kafka, VIBRATION)
                      .clientId("bridge-it-hivemq")
                      .metrics(hivemqRegistry)
                      .start()) {
@@ -190,14 +178,9 @@ class BridgeIT {
             long ts = System.currentTimeMillis();
 
             // when a Paho MQTT 5 client publishes a single sample with QoS 1
-            MqttClient sensor = new MqttClient(hivemq.uri(), "sensor-hivemq", new MemoryPersistence());
-            MqttConnectionOptions options = new MqttConnectionOptions();
-            options.setCleanStart(true);
-            sensor.connect(options);
-            sensor.publish("vigil/vibration/bearing-hivemq",
-                    message("{\"ts\": " + ts + ", \"x\": 1.5, \"y\": -2.5, \"z\": 9.75}"));
-            sensor.disconnect();
-            sensor.close();
+            Bridges.publishOnce(hivemq.uri(), "sensor-hivemq", "vigil/vibration/bearing-hivemq",
+                    ("{\"ts\": " + ts + ", \"x\": 1.5, \"y\": -2.5, \"z\": 9.75}").getBytes(StandardCharsets.UTF_8),
+                    false);
 
             // then it reaches Kafka, keyed and stamped like any reading
             List<ConsumerRecord<String, byte[]>> records = awaitRecords(READINGS, r -> "bearing-hivemq".equals(r.key()), 1);
@@ -208,12 +191,6 @@ class BridgeIT {
             await().atMost(DELIVERY).until(() -> hivemqRegistry.counter(BridgeMetrics.READINGS,
                     BridgeMetrics.TAG_KIND, "vibration", BridgeMetrics.TAG_OUTCOME, BridgeMetrics.FORWARDED).count() == 1.0);
         }
-    }
-
-    private static MqttMessage message(String json) {
-        MqttMessage message = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
-        message.setQos(1);
-        return message;
     }
 
     private static void mosquittoPub(String topic, List<String> args) throws IOException, InterruptedException {

@@ -8,6 +8,7 @@ import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.payload.PayloadParser;
 import io.vigil.payload.RejectReason;
+import io.vigil.testkit.Bridges;
 import io.vigil.testkit.Kafka;
 import io.vigil.testkit.Mosquitto;
 import io.vigil.testkit.RealBrokers;
@@ -64,10 +65,7 @@ class BridgeLimitsIT {
 
     @BeforeAll
     static void startBridge() {
-        bridge = Bridge.builder()
-                .broker(mosquitto.uri())
-                .bootstrapServers(kafka.bootstrapServers())
-                .topologies(List.of(VIBRATION))
+        bridge = Bridges.between(mosquitto.uri(), kafka, VIBRATION)
                 .clientId("limits-it")
                 .producerOverrides(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES))
                 .metrics(registry)
@@ -169,10 +167,7 @@ class BridgeLimitsIT {
         }
         SimpleMeterRegistry adxlRegistry = new SimpleMeterRegistry();
         long before = System.currentTimeMillis();
-        try (Bridge adxlBridge = Bridge.builder()
-                     .broker(ownBroker.uri())
-                     .bootstrapServers(kafka.bootstrapServers())
-                     .topologies(List.of(ADXL))
+        try (Bridge adxlBridge = Bridges.between(ownBroker.uri(), kafka, ADXL)
                      .clientId("limits-it-adxl")
                      .metrics(adxlRegistry)
                      .start()) {
@@ -211,10 +206,7 @@ class BridgeLimitsIT {
                     .configs(Map.of("max.message.bytes", "2048")))).all().get();
         }
         SimpleMeterRegistry ownRegistry = new SimpleMeterRegistry();
-        try (Bridge small = Bridge.builder()
-                     .broker(ownBroker.uri())
-                     .bootstrapServers(kafka.bootstrapServers())
-                     .topologies(List.of(kind))
+        try (Bridge small = Bridges.between(ownBroker.uri(), kafka, kind)
                      .clientId("limits-it-small")
                      .metrics(ownRegistry)
                      .start()) {
@@ -257,10 +249,7 @@ class BridgeLimitsIT {
         // when the bridge subscribes, goes away, and comes back to its session twice
         for (int start = 0; start < 3; start++) {
             SimpleMeterRegistry startRegistry = new SimpleMeterRegistry();
-            try (Bridge returning = Bridge.builder()
-                    .broker(ownBroker.uri())
-                    .bootstrapServers(kafka.bootstrapServers())
-                    .topologies(List.of(VIBRATION))
+            try (Bridge returning = Bridges.between(ownBroker.uri(), kafka, VIBRATION)
                     .clientId("limits-it-retained")
                     .metrics(startRegistry)
                     .start()) {
@@ -280,10 +269,7 @@ class BridgeLimitsIT {
     @Test
     void aClientUsingTheOldFixedClientIdDoesNotTakeOverTheBridgesSession(@Mosquitto MosquittoProcess ownBroker) throws Exception {
         SimpleMeterRegistry ownRegistry = new SimpleMeterRegistry();
-        try (Bridge byDefault = Bridge.builder()
-                     .broker(ownBroker.uri())
-                     .bootstrapServers(kafka.bootstrapServers())
-                     .topologies(List.of(VIBRATION))
+        try (Bridge byDefault = Bridges.between(ownBroker.uri(), kafka, VIBRATION)
                      .metrics(ownRegistry)
                      .start()) {
             // when another client connects as "vigil-bridge", the id every bridge used to have
@@ -318,13 +304,7 @@ class BridgeLimitsIT {
     }
 
     private static void publish(MosquittoProcess broker, String topic, byte[] payload, boolean retained) throws Exception {
-        MqttClient gateway = new MqttClient(broker.uri(), "limits-gateway-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
-        gateway.connect(options);
-        gateway.publish(topic, payload, 1, retained);
-        gateway.disconnect();
-        gateway.close();
+        Bridges.publishOnce(broker.uri(), "limits-gateway-" + System.nanoTime(), topic, payload, retained);
     }
 
     private static byte[] utf8(String s) {

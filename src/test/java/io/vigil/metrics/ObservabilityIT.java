@@ -273,16 +273,7 @@ class ObservabilityIT {
         for (Path file : files) {
             for (String expr : Dashboards.expressions(new ObjectMapper().readTree(file.toFile()))) {
                 for (String metric : PromQl.metricNames(expr)) {
-                    Set<String> missing = new TreeSet<>();
-                    if (!exported.containsKey(metric)) {
-                        missing.add(metric);
-                    } else {
-                        for (String label : PromQl.groupingLabels(expr)) {
-                            if (!exported.get(metric).contains(label) && !PROMETHEUS_TARGET_LABELS.contains(label)) {
-                                missing.add(metric + " has no label " + label);
-                            }
-                        }
-                    }
+                    Set<String> missing = missingFromScrape(exported, metric, expr);
                     if (!missing.isEmpty()) {
                         unknown.computeIfAbsent(file.getFileName() + ": " + expr, k -> new TreeSet<>()).addAll(missing);
                     }
@@ -310,16 +301,7 @@ class ObservabilityIT {
                 if (recorded.contains(metric) || metric.equals("up")) {
                     continue;
                 }
-                Set<String> missing = new TreeSet<>();
-                if (!exported.containsKey(metric)) {
-                    missing.add(metric);
-                } else {
-                    for (String label : PromQl.groupingLabels(expr)) {
-                        if (!exported.get(metric).contains(label) && !PROMETHEUS_TARGET_LABELS.contains(label)) {
-                            missing.add(metric + " has no label " + label);
-                        }
-                    }
-                }
+                Set<String> missing = missingFromScrape(exported, metric, expr);
                 if (!missing.isEmpty()) {
                     unknown.computeIfAbsent(expr, k -> new TreeSet<>()).addAll(missing);
                 }
@@ -414,5 +396,23 @@ class ObservabilityIT {
             producer.send(new ProducerRecord<>(VIBRATION.kafka().readings(), "bearing-corrupt",
                     "not a sample batch".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * What {@code expr}'s reference to {@code metric} lacks in the scrape: the metric itself, or each label it
+     * groups by that the metric's series do not carry (Prometheus's target labels are added at scrape time).
+     */
+    private static Set<String> missingFromScrape(Map<String, Set<String>> exported, String metric, String expr) {
+        Set<String> missing = new TreeSet<>();
+        if (!exported.containsKey(metric)) {
+            missing.add(metric);
+        } else {
+            for (String label : PromQl.groupingLabels(expr)) {
+                if (!exported.get(metric).contains(label) && !PROMETHEUS_TARGET_LABELS.contains(label)) {
+                    missing.add(metric + " has no label " + label);
+                }
+            }
+        }
+        return missing;
     }
 }

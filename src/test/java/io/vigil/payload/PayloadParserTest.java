@@ -112,42 +112,42 @@ class PayloadParserTest {
                 bad("duplicate key", "{\"ts\": " + NOW + ", \"x\": 1, \"x\": 2, \"y\": 2, \"z\": 3}", RejectReason.INVALID_JSON),
                 bad("top-level array", "[1, 2, 3]", RejectReason.WRONG_TYPE),
                 bad("top-level number", "42", RejectReason.WRONG_TYPE),
-                bad("feature as string", "{\"ts\": " + NOW + ", \"x\": \"1.0\", \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
-                bad("feature null", "{\"ts\": " + NOW + ", \"x\": null, \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
-                bad("feature boolean", "{\"ts\": " + NOW + ", \"x\": true, \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
-                bad("feature object", "{\"ts\": " + NOW + ", \"x\": {}, \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
+                bad("feature as string", sampleWithX("\"1.0\""), RejectReason.WRONG_TYPE),
+                bad("feature null", sampleWithX("null"), RejectReason.WRONG_TYPE),
+                bad("feature boolean", sampleWithX("true"), RejectReason.WRONG_TYPE),
+                bad("feature object", sampleWithX("{}"), RejectReason.WRONG_TYPE),
                 bad("ts as string", "{\"ts\": \"" + NOW + "\", \"x\": 1, \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
                 bad("ts as decimal", "{\"ts\": " + NOW + ".5, \"x\": 1, \"y\": 2, \"z\": 3}", RejectReason.WRONG_TYPE),
-                bad("samples not an array", "{\"ts\": " + NOW + ", \"rateHz\": 100, \"samples\": 5}", RejectReason.WRONG_TYPE),
-                bad("row not an array", "{\"ts\": " + NOW + ", \"rateHz\": 100, \"samples\": [1, 2, 3]}", RejectReason.WRONG_TYPE),
+                bad("samples not an array", batchPayload("100", "5"), RejectReason.WRONG_TYPE),
+                bad("row not an array", batchPayload("100", "[1, 2, 3]"), RejectReason.WRONG_TYPE),
                 bad("rate as string", "{\"ts\": " + NOW + ", \"rateHz\": \"100\", \"samples\": [[1, 2, 3]]}", RejectReason.WRONG_TYPE),
                 bad("missing feature", "{\"ts\": " + NOW + ", \"x\": 1, \"y\": 2}", RejectReason.MISSING_FIELD),
                 bad("missing ts", "{\"x\": 1, \"y\": 2, \"z\": 3}", RejectReason.MISSING_FIELD),
                 bad("batch without rate", "{\"ts\": " + NOW + ", \"samples\": [[1, 2, 3]]}", RejectReason.MISSING_FIELD),
-                bad("NaN number", "{\"ts\": " + NOW + ", \"x\": NaN, \"y\": 2, \"z\": 3}", RejectReason.NON_FINITE),
+                bad("NaN number", sampleWithX("NaN"), RejectReason.NON_FINITE),
                 bad("Infinity number", "{\"ts\": " + NOW + ", \"x\": 1, \"y\": -Infinity, \"z\": 3}", RejectReason.NON_FINITE),
-                bad("overflowing number", "{\"ts\": " + NOW + ", \"x\": 1e999, \"y\": 2, \"z\": 3}", RejectReason.NON_FINITE),
-                bad("NaN string", "{\"ts\": " + NOW + ", \"x\": \"NaN\", \"y\": 2, \"z\": 3}", RejectReason.NON_FINITE),
-                bad("Infinity string in batch", "{\"ts\": " + NOW + ", \"rateHz\": 100, \"samples\": [[1, \"Infinity\", 3]]}",
+                bad("overflowing number", sampleWithX("1e999"), RejectReason.NON_FINITE),
+                bad("NaN string", sampleWithX("\"NaN\""), RejectReason.NON_FINITE),
+                bad("Infinity string in batch", batchPayload("100", "[[1, \"Infinity\", 3]]"),
                         RejectReason.NON_FINITE),
-                bad("short row", "{\"ts\": " + NOW + ", \"rateHz\": 100, \"samples\": [[1, 2, 3], [1, 2]]}", RejectReason.RAGGED_BATCH),
-                bad("long row", "{\"ts\": " + NOW + ", \"rateHz\": 100, \"samples\": [[1, 2, 3, 4]]}", RejectReason.RAGGED_BATCH),
-                bad("empty row", "{\"ts\": " + NOW + ", \"rateHz\": 100, \"samples\": [[]]}", RejectReason.RAGGED_BATCH),
-                bad("empty batch", "{\"ts\": " + NOW + ", \"rateHz\": 100, \"samples\": []}", RejectReason.EMPTY_BATCH),
-                bad("zero rate", "{\"ts\": " + NOW + ", \"rateHz\": 0, \"samples\": [[1, 2, 3]]}", RejectReason.BAD_RATE),
-                bad("negative rate", "{\"ts\": " + NOW + ", \"rateHz\": -100, \"samples\": [[1, 2, 3]]}", RejectReason.BAD_RATE),
-                bad("NaN rate", "{\"ts\": " + NOW + ", \"rateHz\": NaN, \"samples\": [[1, 2, 3]]}", RejectReason.BAD_RATE),
-                bad("absurd rate", "{\"ts\": " + NOW + ", \"rateHz\": 1e9, \"samples\": [[1, 2, 3]]}", RejectReason.BAD_RATE),
+                bad("short row", batchPayload("100", "[[1, 2, 3], [1, 2]]"), RejectReason.RAGGED_BATCH),
+                bad("long row", batchPayload("100", "[[1, 2, 3, 4]]"), RejectReason.RAGGED_BATCH),
+                bad("empty row", batchPayload("100", "[[]]"), RejectReason.RAGGED_BATCH),
+                bad("empty batch", batchPayload("100", "[]"), RejectReason.EMPTY_BATCH),
+                bad("zero rate", batchPayload("0", "[[1, 2, 3]]"), RejectReason.BAD_RATE),
+                bad("negative rate", batchPayload("-100", "[[1, 2, 3]]"), RejectReason.BAD_RATE),
+                bad("NaN rate", batchPayload("NaN", "[[1, 2, 3]]"), RejectReason.BAD_RATE),
+                bad("absurd rate", batchPayload("1e9", "[[1, 2, 3]]"), RejectReason.BAD_RATE),
                 bad("ts in seconds", single(NOW / 1000), RejectReason.BAD_TIMESTAMP),
                 bad("ts before 2000", single(Instant.parse("1999-12-31T23:59:59Z").toEpochMilli()), RejectReason.BAD_TIMESTAMP),
                 bad("ts zero", single(0), RejectReason.BAD_TIMESTAMP),
                 bad("ts negative", single(-5), RejectReason.BAD_TIMESTAMP),
                 bad("ts two days ahead", single(NOW + 2 * 86_400_000L), RejectReason.BAD_TIMESTAMP),
                 bad("ts beyond long", "{\"ts\": 99999999999999999999999, \"x\": 1, \"y\": 2, \"z\": 3}", RejectReason.BAD_TIMESTAMP),
-                bad("batch running into the far future", "{\"ts\": " + NOW + ", \"rateHz\": 0.0001, \"samples\": [[1,2,3],[1,2,3]]}",
+                bad("batch running into the far future", batchPayload("0.0001", "[[1,2,3],[1,2,3]]"),
                         RejectReason.BAD_TIMESTAMP),
                 bad("ts 16 minutes ahead", single(NOW + 16 * 60_000L), RejectReason.BAD_TIMESTAMP),
-                bad("rate below one sample a day", "{\"ts\": " + NOW + ", \"rateHz\": 1e-17, \"samples\": [[1, 2, 3]]}",
+                bad("rate below one sample a day", batchPayload("1e-17", "[[1, 2, 3]]"),
                         RejectReason.BAD_RATE),
                 Arguments.of("UTF-16LE without BOM", single(NOW).getBytes(StandardCharsets.UTF_16LE), "bearing-1",
                         RejectReason.NOT_UTF8),
@@ -180,6 +180,16 @@ class PayloadParserTest {
 
     private static Arguments bad(String label, String payload, RejectReason reason) {
         return Arguments.of(label, utf8(payload), "bearing-1", reason);
+    }
+
+    /** A batch at {@code NOW}: {@code rate} and {@code samples} as they stand in the JSON. */
+    private static String batchPayload(String rate, String samples) {
+        return "{\"ts\": " + NOW + ", \"rateHz\": " + rate + ", \"samples\": " + samples + "}";
+    }
+
+    /** A single sample at {@code NOW} with {@code x} as it stands in the JSON, y 2 and z 3. */
+    private static String sampleWithX(String x) {
+        return "{\"ts\": " + NOW + ", \"x\": " + x + ", \"y\": 2, \"z\": 3}";
     }
 
     static String single(long ts) {

@@ -10,6 +10,7 @@ import io.vigil.reading.DeviceSeries;
 import io.vigil.testkit.SharedData;
 import io.vigil.topology.SensorTopology;
 import io.vigil.topology.TopologyLoader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -48,12 +49,7 @@ class BackblazeReplayTest {
     @Test
     void everyDriveDayOfThreeRealDaysIsOneReadingAtItsDate(@TempDir Path tmp) throws Exception {
         // given three real days
-        Path days = Files.createDirectories(tmp.resolve("days"));
-        try (var files = Files.list(SharedData.folder("backblaze-2013"))) {
-            for (Path f : files.sorted().limit(3).toList()) {
-                Files.copy(f, days.resolve(f.getFileName()));
-            }
-        }
+        Path days = firstRealDays(tmp, 3);
         ListSink sink = new ListSink();
 
         // when replayed as fast as possible
@@ -80,12 +76,7 @@ class BackblazeReplayTest {
     @Test
     void progressAfterEachDayBadRowsAsMetAndReplayMetersPerDay(@TempDir Path tmp) throws Exception {
         // given two real days, the second with a cut row appended, and a third file without a header
-        Path days = Files.createDirectories(tmp.resolve("days"));
-        try (var files = Files.list(SharedData.folder("backblaze-2013"))) {
-            for (Path f : files.sorted().limit(2).toList()) {
-                Files.copy(f, days.resolve(f.getFileName()));
-            }
-        }
+        Path days = firstRealDays(tmp, 2);
         Path second = days.resolve("2013-04-11.csv");
         long lines = Files.readAllLines(second).size();
         Files.writeString(second, "2013-04-11,CUT,Hitachi\r\n", java.nio.file.StandardOpenOption.APPEND);
@@ -130,5 +121,16 @@ class BackblazeReplayTest {
         assertThat(registry.get(ReplayProgress.RECORDS).counter().count()).isEqualTo((double) done.readings());
         assertThat(registry.get(ReplayProgress.POSITION).gauge().value())
                 .isEqualTo((double) LocalDate.of(2013, 4, 11).toEpochDay() * 86_400);
+    }
+
+    /** A folder under {@code tmp} holding copies of the first {@code n} daily files of Backblaze's 2013 data. */
+    private static Path firstRealDays(Path tmp, int n) throws IOException {
+        Path days = Files.createDirectories(tmp.resolve("days"));
+        try (var files = Files.list(SharedData.folder("backblaze-2013"))) {
+            for (Path f : files.sorted().limit(n).toList()) {
+                Files.copy(f, days.resolve(f.getFileName()));
+            }
+        }
+        return days;
     }
 }

@@ -63,34 +63,30 @@ class ScenarioLoaderTest {
 
     @Test
     void missingFieldIsNamedWithItsFile() throws IOException {
-        Path file = write("""
+        assertRejected("""
                 name: tiny
                 seed: 1
                 devices: {count: 3}
                 durationSeconds: 10
-                """);
-
-        assertThatThrownBy(() -> ScenarioLoader.load(file)).isInstanceOf(ConfigException.class)
-                .hasMessage(file + ": field 'rateHz': expected a number, but it is missing");
+                """,
+                "field 'rateHz': expected a number, but it is missing");
     }
 
     @Test
     void wrongTypeIsNamedWithWhatWasGiven() throws IOException {
-        Path file = write("""
+        assertRejected("""
                 name: tiny
                 seed: 1
                 devices: {count: many}
                 rateHz: 100
                 durationSeconds: 10
-                """);
-
-        assertThatThrownBy(() -> ScenarioLoader.load(file)).isInstanceOf(ConfigException.class)
-                .hasMessage(file + ": field 'devices.count': expected an integer, got 'many'");
+                """,
+                "field 'devices.count': expected an integer, got 'many'");
     }
 
     @Test
     void unknownModeAndUnknownDeviceAreRejected() throws IOException {
-        Path badMode = write("""
+        assertRejected("""
                 name: tiny
                 seed: 1
                 devices: {count: 3, prefix: b-}
@@ -98,8 +94,9 @@ class ScenarioLoaderTest {
                 durationSeconds: 10
                 faults:
                   - {devices: [b-01], mode: explode, at: 3}
-                """);
-        Path badDevice = write("""
+                """,
+                "field 'faults[0].mode': expected one of none, sudden, gradual, intermittent, got 'explode'");
+        assertRejected("""
                 name: tiny
                 seed: 1
                 devices: {count: 3, prefix: b-}
@@ -107,19 +104,14 @@ class ScenarioLoaderTest {
                 durationSeconds: 10
                 faults:
                   - {devices: [b-04], mode: sudden, at: 3}
-                """);
-
-        assertThatThrownBy(() -> ScenarioLoader.load(badMode))
-                .hasMessage(badMode + ": field 'faults[0].mode': expected one of none, sudden, gradual, intermittent,"
-                        + " got 'explode'");
-        assertThatThrownBy(() -> ScenarioLoader.load(badDevice))
-                .hasMessage(badDevice + ": field 'faults[0].devices': expected a non-empty list of device ids"
-                        + " (b-01 … b-03) or numbers 1..3, got 'b-04'");
+                """,
+                "field 'faults[0].devices': expected a non-empty list of device ids (b-01 … b-03) or numbers 1..3,"
+                        + " got 'b-04'");
     }
 
     @Test
     void fieldOfAnotherModeIsRejected() throws IOException {
-        Path file = write("""
+        assertRejected("""
                 name: tiny
                 seed: 1
                 devices: {count: 3}
@@ -127,10 +119,8 @@ class ScenarioLoaderTest {
                 durationSeconds: 10
                 faults:
                   - {devices: [1], mode: sudden, start: 3}
-                """);
-
-        assertThatThrownBy(() -> ScenarioLoader.load(file))
-                .hasMessage(file + ": field 'faults[0].start': unknown; expected one of [at, devices, mode]");
+                """,
+                "field 'faults[0].start': unknown; expected one of [at, devices, mode]");
     }
 
     @Test
@@ -139,6 +129,13 @@ class ScenarioLoaderTest {
 
         assertThatThrownBy(() -> ScenarioLoader.load(missing)).isInstanceOf(ConfigException.class)
                 .hasMessage(missing + ": scenario file not found");
+    }
+
+    /** Loads {@code yaml} from a file of its own: a {@link ConfigException} naming that file, then {@code message}. */
+    private void assertRejected(String yaml, String message) throws IOException {
+        Path file = write(yaml);
+        assertThatThrownBy(() -> ScenarioLoader.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": " + message);
     }
 
     private Path write(String yaml) throws IOException {

@@ -55,30 +55,18 @@ class CalibratedDetectorTest {
     void aDeviceWarmsUpSilentlyThenAlertsAgainstItsOwnThreshold() {
         // given: window 4, hop 2; 4 warm-up windows, threshold = their highest score (quantile 1, margin 0)
         Calibrate calibrate = new Calibrate(4, false, 1.0, 0.0);
-        SensorTopology base = Fixtures.vibration();
-        SensorTopology kind = new SensorTopology(base.kind(), base.features(), 100, 4, 2, base.preprocess(),
-                base.payload(), base.csv(), base.modelPath(), new AlertPolicy(null, 3, 2, null, calibrate),
-                base.mqttTopicFilter(), base.kafka());
-        driver = new TopologyTestDriver(DetectorTopology.buildTopology(List.of(kind),
-                k -> new MeanAbsScorer(MODEL_THRESHOLD), new DetectorSettings(256, FLUSH, new SimpleMeterRegistry())),
-                DetectorTopology.streamsConfig("unused:9092", APP_ID, stateDir, 1), Instant.ofEpochMilli(1_800_000_000_000L));
-        TestInputTopic<String, byte[]> readings = driver.createInputTopic(kind.kafka().readings(),
-                Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        TestOutputTopic<String, ScoreEvent> scores = driver.createOutputTopic(kind.kafka().scores(),
-                Serdes.String().deserializer(), ScoreEvent.serde().deserializer());
+        SensorTopology kind = calibratedKind(3, calibrate);
+        startDriver(kind);
+        TestOutputTopic<String, ScoreEvent> scores = scores(kind);
         TestOutputTopic<String, AlertEvent> alerts = driver.createOutputTopic(kind.kafka().alerts(),
                 Serdes.String().deserializer(), AlertEvent.serde().deserializer());
-        TestOutputTopic<String, DeviceCalibration.State> changelog = driver.createOutputTopic(
-                DetectorTopology.changelogTopic(APP_ID, new DetectorTopology.Names(kind.kind()).calibrationStore()),
-                Serdes.String().deserializer(), new JsonSerde<>(DeviceCalibration.State.class).deserializer());
+        TestOutputTopic<String, DeviceCalibration.State> changelog = changelog(kind);
         // the warm-up: windows at samples 0, 2, 4, 6, all healthy, all over the model's threshold
         double[][] samples = concat(repeat(HEALTHY, 10), repeat(RAISED, 8));
         double ownThreshold = MeanAbsScorer.scoreOne(window(repeat(HEALTHY, 4))).score();
 
         // when
-        SampleBatch batch = batch(0, samples);
-        readings.pipeInput("pump-1", new SampleBatchSerde().serializer().serialize("r", batch), batch.ts());
-        driver.advanceWallClockTime(FLUSH);
+        pipe(kind, samples);
 
         // then: warm-up windows are published against the model's threshold, later ones against the device's
         List<ScoreEvent> published = scores.readValuesToList();
@@ -98,20 +86,10 @@ class CalibratedDetectorTest {
     void withALikelihoodEachEventCarriesTheLikelihoodThatTheEvaluationsReplayGivesAndTheChangelogKeepsItsState() {
         // given: the kind above judged by its anomaly likelihood (short mean of 2, long span 3, threshold 0.9)
         Calibrate calibrate = new Calibrate(4, false, 1.0, 0.0, new Likelihood(2, 3, 0.9));
-        SensorTopology base = Fixtures.vibration();
-        SensorTopology kind = new SensorTopology(base.kind(), base.features(), 100, 4, 2, base.preprocess(),
-                base.payload(), base.csv(), base.modelPath(), new AlertPolicy(null, 1, 2, null, calibrate),
-                base.mqttTopicFilter(), base.kafka());
-        driver = new TopologyTestDriver(DetectorTopology.buildTopology(List.of(kind),
-                k -> new MeanAbsScorer(MODEL_THRESHOLD), new DetectorSettings(256, FLUSH, new SimpleMeterRegistry())),
-                DetectorTopology.streamsConfig("unused:9092", APP_ID, stateDir, 1), Instant.ofEpochMilli(1_800_000_000_000L));
-        TestInputTopic<String, byte[]> readings = driver.createInputTopic(kind.kafka().readings(),
-                Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        TestOutputTopic<String, ScoreEvent> scores = driver.createOutputTopic(kind.kafka().scores(),
-                Serdes.String().deserializer(), ScoreEvent.serde().deserializer());
-        TestOutputTopic<String, DeviceCalibration.State> changelog = driver.createOutputTopic(
-                DetectorTopology.changelogTopic(APP_ID, new DetectorTopology.Names(kind.kind()).calibrationStore()),
-                Serdes.String().deserializer(), new JsonSerde<>(DeviceCalibration.State.class).deserializer());
+        SensorTopology kind = calibratedKind(1, calibrate);
+        startDriver(kind);
+        TestOutputTopic<String, ScoreEvent> scores = scores(kind);
+        TestOutputTopic<String, DeviceCalibration.State> changelog = changelog(kind);
         double[][] samples = concat(repeat(HEALTHY, 10), repeat(RAISED, 8));
         // what the evaluation computes: each window's score replayed through the same DeviceCalibration
         DeviceCalibration calibration = new DeviceCalibration(calibrate, 2);
@@ -127,9 +105,7 @@ class CalibratedDetectorTest {
         }
 
         // when
-        SampleBatch batch = batch(0, samples);
-        readings.pipeInput("pump-1", new SampleBatchSerde().serializer().serialize("r", batch), batch.ts());
-        driver.advanceWallClockTime(FLUSH);
+        pipe(kind, samples);
 
         // then: warm-up events carry their scores against the model's threshold, later ones the likelihood
         // against its threshold, the values the replay gives; the changelog holds the replay's final state
@@ -156,6 +132,42 @@ class CalibratedDetectorTest {
         DeviceCalibration.State fresh = DeviceCalibration.State.fresh(2);
         assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", fresh)))
                 .usingRecursiveComparison().isEqualTo(fresh);
+    }
+
+    /** The vibration kind at 100 Hz, window 4, hop 2, raising after {@code raiseAfter} windows over its threshold. */
+    private static SensorTopology calibratedKind(int raiseAfter, Calibrate calibrate) {
+        SensorTopology base = Fixtures.vibration();
+        return new SensorTopology(base.kind(), base.features(), 100, 4, 2, base.preprocess(),
+                base.payload(), base.csv(), base.modelPath(), new AlertPolicy(null, raiseAfter, 2, null, calibrate),
+                base.mqttTopicFilter(), base.kafka());
+    }
+
+    /** The production topology for {@code kind}, every window scored by its mean |v| against {@link #MODEL_THRESHOLD}. */
+    private void startDriver(SensorTopology kind) {
+        driver = new TopologyTestDriver(DetectorTopology.buildTopology(List.of(kind),
+                k -> new MeanAbsScorer(MODEL_THRESHOLD), new DetectorSettings(256, FLUSH, new SimpleMeterRegistry())),
+                DetectorTopology.streamsConfig("unused:9092", APP_ID, stateDir, 1), Instant.ofEpochMilli(1_800_000_000_000L));
+    }
+
+    private TestOutputTopic<String, ScoreEvent> scores(SensorTopology kind) {
+        return driver.createOutputTopic(kind.kafka().scores(),
+                Serdes.String().deserializer(), ScoreEvent.serde().deserializer());
+    }
+
+    /** The calibration store's changelog: what a restarted task restores. */
+    private TestOutputTopic<String, DeviceCalibration.State> changelog(SensorTopology kind) {
+        return driver.createOutputTopic(
+                DetectorTopology.changelogTopic(APP_ID, new DetectorTopology.Names(kind.kind()).calibrationStore()),
+                Serdes.String().deserializer(), new JsonSerde<>(DeviceCalibration.State.class).deserializer());
+    }
+
+    /** Pipes {@code samples} as one batch from pump-1 at time 0, then lets the flush punctuator run. */
+    private void pipe(SensorTopology kind, double[][] samples) {
+        TestInputTopic<String, byte[]> readings = driver.createInputTopic(kind.kafka().readings(),
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        SampleBatch batch = batch(0, samples);
+        readings.pipeInput("pump-1", new SampleBatchSerde().serializer().serialize("r", batch), batch.ts());
+        driver.advanceWallClockTime(FLUSH);
     }
 
     /** Samples {@code [time][feature]} as a window {@code [feature][time]}. */
