@@ -19,4 +19,12 @@ public interface WindowScorer {
 
     /** Version id of the model bundle behind the scores. */
     String modelVersion();
+
+    /**
+     * A candidate that scored the same windows in shadow with the last {@link #score} call, or null: its
+     * scores are published apart and raise no alert.
+     */
+    default WindowScorer shadow() {
+        return null;
+    }
 }
