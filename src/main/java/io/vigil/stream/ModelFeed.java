@@ -53,6 +53,7 @@ public final class ModelFeed implements AutoCloseable {
     private final Map<String, ModelRelease> shadow = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Counter>> refused = new HashMap<>();
     private final Map<String, Counter> accepted = new HashMap<>();
+    private final Map<String, Object> adminConfig;
     private Thread loader;
     private volatile boolean closing;
 
@@ -76,6 +77,7 @@ public final class ModelFeed implements AutoCloseable {
         }
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        this.adminConfig = Map.copyOf(config);
         try (Admin admin = Admin.create(config)) {
             ModelTopic.ensure(admin, topic);
         }
@@ -177,11 +179,34 @@ public final class ModelFeed implements AutoCloseable {
         ModelRelease release = new ModelRelease(record.offset(), version, record.value());
         accepted.get(kindName).increment();
         if (isShadow) {
+            if (!shadowTopicExists(kind)) {
+                return;
+            }
             shadow.put(kindName, release);
             LOG.info("kind {}: model {} scores in shadow ({})", kindName, version, where);
         } else {
             live.put(kindName, release);
             LOG.info("kind {}: model {} goes live at the next batch ({})", kindName, version, where);
+        }
+    }
+
+    /**
+     * Creates the kind's shadow scores topic when missing, with as many partitions as its scores topic: a
+     * stream task that wrote to a missing topic would block and then fail its thread.
+     */
+    private boolean shadowTopicExists(SensorTopology kind) {
+        String shadowTopic = ModelTopic.shadowScores(kind.kafka().scores());
+        try (Admin admin = Admin.create(adminConfig)) {
+            int partitions = admin.describeTopics(List.of(kind.kafka().scores())).allTopicNames()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS).get(kind.kafka().scores()).partitions().size();
+            io.vigil.ingest.Topics.ensure(admin, List.of(shadowTopic), partitions);
+            return true;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("kind {}: no shadow, the topic {} cannot be created: {}", kind.kind(), shadowTopic, e.toString());
+            return false;
         }
     }
 
