@@ -47,9 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Model roll-out on a real broker under traffic: a detector (as {@code vigil detect} builds it) follows the
  * models topic while a fleet sends readings. Model B is published, then a corrupt, a wrong-kind and a
- * wrong-features bundle, then A again (a roll-back), then C in shadow. Every window is scored exactly once;
- * each device's score events switch A → B → A, each at one point; the three bad bundles are refused and
- * counted while scoring goes on; the shadow's scores land on the shadow topic only, and no alert names it.
+ * wrong-features bundle, then A again (a roll-back), then C in shadow, ended by command. Every window is scored
+ * exactly once; each device's score events switch A → B → A, each at one point; the three bad bundles are refused
+ * and counted while scoring goes on; the shadow's scores land on the shadow topic only, no alert names it, and
+ * once ended it scores nothing more.
  */
 class ModelRolloutIT {
 
@@ -118,6 +119,8 @@ class ModelRolloutIT {
                     ModelTopic.publish(bootstrap, Map.of(), MODELS, c, true);
                     await().atMost(PHASE).until(() -> shadowScores(bootstrap).stream()
                             .map(ScoreEvent::deviceId).collect(Collectors.toSet()).equals(devices));
+                    // and the shadow is ended by command while the fleet still sends
+                    ModelTopic.endShadow(bootstrap, Map.of(), MODELS, VIBRATION.kind());
                     sensors.get(3, TimeUnit.MINUTES);
                     await().atMost(Duration.ofMinutes(2)).until(() -> scores(bootstrap).size() >= expectedWindows.size());
                 } finally {
@@ -149,6 +152,12 @@ class ModelRolloutIT {
                 List<ScoreEvent> shadow = shadowScores(bootstrap);
                 assertThat(shadow).extracting(ScoreEvent::modelVersion).containsOnly(versionA + "-C");
                 assertThat(scores).extracting(ScoreEvent::modelVersion).doesNotContain(versionA + "-C");
+                // and once ended, the shadow scored nothing more while the live model went on
+                Map<String, Long> lastShadow = shadow.stream()
+                        .collect(Collectors.toMap(ScoreEvent::deviceId, ScoreEvent::windowEnd, Math::max));
+                long liveAfterShadow = scores.stream()
+                        .filter(e -> e.windowEnd() > lastShadow.getOrDefault(e.deviceId(), Long.MAX_VALUE)).count();
+                assertThat(liveAfterShadow).isGreaterThan(100);
                 List<AlertEvent> alerts = alerts(bootstrap);
                 assertThat(alerts).extracting(AlertEvent::modelVersion).doesNotContain(versionA + "-C");
                 double windows = registry.get(WindowingProcessor.SHADOW_WINDOWS).counter().count();
@@ -157,8 +166,9 @@ class ModelRolloutIT {
                 // C has A's weights and threshold, so the two agree on every window
                 assertThat(agreement).isEqualTo(1.0);
                 System.out.printf("ModelRolloutIT: %d windows scored once each; per device %s; refused %.0f;"
-                                + " shadow windows %.0f, agreement %.3f; alerts %s%n", counts.size(),
-                        runs.values().iterator().next(), refused(registry), windows, agreement,
+                                + " shadow windows %.0f, agreement %.3f; live windows after the shadow ended %d;"
+                                + " alerts %s%n", counts.size(),
+                        runs.values().iterator().next(), refused(registry), windows, agreement, liveAfterShadow,
                         alerts.stream().map(e -> e.deviceId() + " " + e.state() + " " + e.modelVersion()).toList());
             }
         }
