@@ -21,8 +21,8 @@ public interface WindowScorer {
     String modelVersion();
 
     /**
-     * A candidate that scored the same windows in shadow with the last {@link #score} call, or null: its
-     * scores are published apart and raise no alert.
+     * A candidate to score, in shadow, the same windows as the last {@link #score} call, or null for none:
+     * its scores are published apart and raise no alert.
      */
     default WindowScorer shadow() {
         return null;
