@@ -70,6 +70,9 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     TopicPartitionsOption partitions; // readings, dead-letter, scores and alerts topics
 
+    @Mixin
+    ModelsTopicOption models; // followed: 'vigil model publish' rolls a bundle out without a restart
+
     @Override
     public Integer call() throws InterruptedException {
         if (threads.count < 1 || batchSize < 1 || flushMs < 1) {
@@ -85,6 +88,7 @@ public final class DetectCommand implements Callable<Integer> {
                 .streamThreads(threads.count)
                 .kafkaClientConfig(kafkaSecurity.clientConfig())
                 .instanceId(instanceId)
+                .followModels(models.topic)
                 .partitions(partitions.count) // Streams does not create its sink topics; auto-creation may be off
                 .checkModels(); // a missing or mismatched model fails before anything starts
         try (Telemetry telemetry = deviceSeriesCap.telemetry();

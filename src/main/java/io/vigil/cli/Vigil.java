@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 EvaluateCommand.class,
                 ReplayCommand.class,
+                ModelCommand.class,
         })
 public final class Vigil implements Runnable {
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vigil.config.ConfigException;
 import io.vigil.topology.SensorTopology;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -101,9 +102,31 @@ public final class ModelBundle {
 
     /** Loads a bundle; a missing or broken file fails with one line naming the file and what is wrong. */
     public static ModelBundle load(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": model bundle not found (train one with 'vigil train')");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": not a readable model bundle (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Reads a bundle from its bytes, as published on the models topic; a broken one fails with one line
+     * naming {@code source} and what is wrong.
+     */
+    public static ModelBundle fromBytes(byte[] bytes, String source) {
+        try {
+            return read(new ByteArrayInputStream(bytes), Path.of(source));
+        } catch (IOException e) {
+            throw new ConfigException(source + ": not a readable model bundle (" + e.getMessage() + ")");
+        }
+    }
+
+    private static ModelBundle read(InputStream in, Path file) throws IOException {
         BundleMetadata metadata = null;
         Map<String, INDArray> weights = null;
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+        try (ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
                 if (entry.getName().equals(METADATA_ENTRY)) {
                     metadata = readMetadata(file, zip.readAllBytes());
@@ -111,10 +134,6 @@ public final class ModelBundle {
                     weights = readWeights(file, zip);
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": model bundle not found (train one with 'vigil train')");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": not a readable model bundle (" + e.getMessage() + ")");
         }
         if (metadata == null || weights == null) {
             throw new ConfigException(file + ": not a model bundle: expected entries " + METADATA_ENTRY + " and "

@@ -19,4 +19,12 @@ public interface WindowScorer {
 
     /** Version id of the model bundle behind the scores. */
     String modelVersion();
+
+    /**
+     * A candidate to score, in shadow, the same windows as the last {@link #score} call, or null for none:
+     * its scores are published apart and raise no alert.
+     */
+    default WindowScorer shadow() {
+        return null;
+    }
 }

@@ -46,6 +46,8 @@ public final class Detector implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1); // ERROR or NOT_RUNNING reached
     private boolean closed;
 
+    private ModelFeed models; // null: the detector does not follow a models topic
+
     private Detector(KafkaStreams streams, MeterRegistry registry, Path ownStateDir) {
         this.streams = streams;
         this.ownStateDir = ownStateDir;
@@ -112,6 +114,9 @@ public final class Detector implements AutoCloseable {
         }
         closed = true;
         streams.close(CLOSE_TIMEOUT);
+        if (models != null) {
+            models.close();
+        }
         stopped.countDown();
         streamsMetrics.close();
         if (ownStateDir != null) {
@@ -160,6 +165,7 @@ public final class Detector implements AutoCloseable {
         private String instanceId;
         private int partitions;
         private Function<SensorTopology, WindowScorer> scorers; // once the models are checked
+        private String modelsTopic; // null: no roll-out through a models topic
 
         private Builder() {
         }
@@ -227,6 +233,16 @@ public final class Detector implements AutoCloseable {
         }
 
         /**
+         * Follow this models topic ({@link ModelTopic}): each scoring task starts on the kind's bundle file and
+         * switches, between two batches, to every bundle published there that fits the kind, and scores a
+         * shadow candidate on the same windows; null (default) for none.
+         */
+        public Builder followModels(String topic) {
+            this.modelsTopic = topic;
+            return this;
+        }
+
+        /**
          * Create the kinds' missing topics ({@link Topics#all}) with this many partitions before
          * starting; 0 (default) or less creates none.
          */
@@ -264,8 +280,20 @@ public final class Detector implements AutoCloseable {
             if (partitions > 0) {
                 Topics.ensure(bootstrapServers, kafkaClientConfig, Topics.all(kinds), partitions);
             }
+            ModelFeed feed = null;
+            Function<SensorTopology, WindowScorer> taskScorers = scorers;
+            if (modelsTopic != null) {
+                if (partitions > 0) {
+                    Topics.ensure(bootstrapServers, kafkaClientConfig, kinds.stream()
+                            .map(k -> ModelTopic.shadowScores(k.kafka().scores())).toList(), partitions);
+                }
+                ModelFeed models = new ModelFeed(bootstrapServers, kafkaClientConfig, modelsTopic, kinds, registry);
+                Function<SensorTopology, WindowScorer> initial = scorers;
+                taskScorers = kind -> models.scorer(kind, initial.apply(kind));
+                feed = models;
+            }
             Path ownStateDir = stateDir == null ? TempDirs.create("vigil-detector-state-") : null;
-            var topology = DetectorTopology.buildTopology(kinds, scorers, settings.apply(registry));
+            var topology = DetectorTopology.buildTopology(kinds, taskScorers, settings.apply(registry));
             Properties config = DetectorTopology.streamsConfig(bootstrapServers, applicationId,
                     stateDir != null ? stateDir : ownStateDir, streamThreads);
             config.putAll(kafkaClientConfig); // SASL/SSL reach every client Streams creates (consumer, producer, admin)
@@ -278,10 +306,17 @@ public final class Detector implements AutoCloseable {
                 streams = new KafkaStreams(topology, config);
             } catch (RuntimeException e) {
                 TempDirs.deleteQuietly(ownStateDir);
+                if (feed != null) {
+                    feed.close();
+                }
                 throw e;
             }
             Detector detector = new Detector(streams, registry, ownStateDir);
+            detector.models = feed;
             try {
+                if (feed != null) {
+                    feed.start();
+                }
                 streams.start();
             } catch (RuntimeException e) {
                 detector.close();

@@ -61,6 +61,11 @@ public final class DetectorTopology {
             return "alerts-" + kind;
         }
 
+        /** Scores of the shadow candidate ({@link ModelTopic#shadowScores}); only written while one runs. */
+        public String shadowScoresSink() {
+            return "shadow-scores-" + kind;
+        }
+
         public String deadLetterSink() {
             return "dead-letter-" + kind;
         }
@@ -125,6 +130,8 @@ public final class DetectorTopology {
         topology.addProcessor(names.alerting(), () -> new AlertProcessor(kind, meters), names.windowing());
         topology.addSink(names.scoresSink(), kind.kafka().scores(), Serdes.String().serializer(),
                 ScoreEvent.serde().serializer(), names.windowing());
+        topology.addSink(names.shadowScoresSink(), ModelTopic.shadowScores(kind.kafka().scores()),
+                Serdes.String().serializer(), ScoreEvent.serde().serializer(), names.windowing());
         topology.addSink(names.deadLetterSink(), kind.kafka().deadLetter(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), names.windowing());
         topology.addSink(names.alertsSink(), kind.kafka().alerts(), Serdes.String().serializer(),

@@ -1,5 +1,8 @@
 package io.vigil.stream;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.model.DeviceCalibration;
 import io.vigil.model.Window;
 import io.vigil.model.WindowScore;
@@ -53,6 +56,12 @@ import org.slf4j.LoggerFactory;
 public final class WindowingProcessor implements Processor<String, byte[], String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowingProcessor.class);
+    /** Counter, tag {@code kind}: windows the shadow candidate scored too. */
+    public static final String SHADOW_WINDOWS = "vigil.model.shadow.windows";
+    /** Counter, tag {@code kind}: shadow windows where both models agree on over/under threshold. */
+    public static final String SHADOW_AGREED = "vigil.model.shadow.agreed";
+    /** Gauge, tag {@code kind}: {@value #SHADOW_AGREED} / {@value #SHADOW_WINDOWS}. */
+    public static final String SHADOW_AGREEMENT = "vigil.model.shadow.agreement";
 
     private final SensorTopology topology;
     private final DetectorTopology.Names names;
@@ -69,6 +78,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
     private WindowScorer scorer;
     private final DeviceCalibration calibration; // null: one threshold for every device
     private KeyValueStore<String, DeviceCalibration.State> calibrations;
+    private ShadowMeters shadowMeters; // registered with the first shadow batch
 
     public WindowingProcessor(SensorTopology topology, Supplier<WindowScorer> scorerFactory, DetectorSettings settings,
                               DetectorMetrics.Kind meters) {
@@ -119,14 +129,18 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
             throw new IllegalStateException("scorer returned " + scores.size() + " scores for " + windows.size()
                     + " windows");
         }
+        meters.modelLoaded(scorer.modelVersion()); // a switching scorer may have switched before this batch
         double threshold = threshold();
         long now = System.currentTimeMillis(); // end-to-end latency is against the real clock, as the sensors' is
+        boolean[] over = new boolean[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             PendingWindow cut = batch.get(i);
             DeviceCalibration.Judged judged = calibration == null ? null : judge(cut.deviceId(), scores.get(i));
             Double own = judged == null ? Double.valueOf(threshold) : judged.threshold();
             double value = judged == null ? scores.get(i).score() : judged.value();
-            ScoreEvent event = scoreEvent(cut, scores.get(i), value, own == null ? threshold : own);
+            ScoreEvent event = scoreEvent(cut, scores.get(i), value, own == null ? threshold : own,
+                    scorer.modelVersion());
+            over[i] = event.overThreshold();
             Record<String, Object> out = new Record<>(cut.deviceId(), event, cut.window().endMs());
             context.forward(out, names.scoresSink());
             if (own != null) {
@@ -135,7 +149,62 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
             pending.delete(cut.key());
             meters.windowScored(cut.deviceId(), event.score(), event.threshold(), cut.window().endMs(), now);
         }
+        WindowScorer candidate = scorer.shadow();
+        if (candidate != null) {
+            scoreInShadow(candidate, windows, over);
+        }
         batch.clear();
+    }
+
+    /**
+     * The shadow candidate scores the same windows; its events go to the shadow scores topic only (never
+     * to the alerting processor), and each window counts toward the agreement metric when both models put
+     * it on the same side of their thresholds.
+     */
+    private void scoreInShadow(WindowScorer candidate, List<Window> windows, boolean[] over) {
+        List<WindowScore> scores;
+        try {
+            scores = candidate.score(windows);
+        } catch (RuntimeException e) { // a candidate never stops the live model
+            LOG.warn("kind {}: shadow model {} failed on a batch: {}", topology.kind(), candidate.modelVersion(),
+                    e.toString());
+            return;
+        }
+        Double fixed = topology.alert().fixedThreshold();
+        double threshold = fixed != null ? fixed : candidate.threshold();
+        if (shadowMeters == null) {
+            shadowMeters = new ShadowMeters(settings.registry(), topology.kind());
+        }
+        int agreed = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            PendingWindow cut = batch.get(i);
+            ScoreEvent event = scoreEvent(cut, scores.get(i), scores.get(i).score(), threshold,
+                    candidate.modelVersion());
+            context.forward(new Record<String, Object>(cut.deviceId(), event, cut.window().endMs()),
+                    names.shadowScoresSink());
+            agreed += event.overThreshold() == over[i] ? 1 : 0;
+        }
+        shadowMeters.windows.increment(batch.size());
+        shadowMeters.agreed.increment(agreed);
+    }
+
+    /** Shadow meters of a kind, registered with its first shadow batch (Micrometer hands every task the same ones). */
+    private static final class ShadowMeters {
+        final Counter windows;
+        final Counter agreed;
+
+        ShadowMeters(MeterRegistry registry, String kind) {
+            windows = Counter.builder(SHADOW_WINDOWS).description("windows scored by the shadow candidate too")
+                    .tag("kind", kind).register(registry);
+            agreed = Counter.builder(SHADOW_AGREED)
+                    .description("shadow windows both models put on the same side of their thresholds")
+                    .tag("kind", kind).register(registry);
+            Counter all = windows;
+            Counter same = agreed;
+            Gauge.builder(SHADOW_AGREEMENT, () -> all.count() == 0 ? Double.NaN : same.count() / all.count())
+                    .description("share of shadow windows where live and candidate agree on over/under threshold")
+                    .tag("kind", kind).register(registry);
+        }
     }
 
     private void cutWindows(String deviceId, SampleBatch samples) {
@@ -215,7 +284,8 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
     }
 
     /** @param value the score, or with {@code alert.calibrate.likelihood} the device's anomaly likelihood */
-    private ScoreEvent scoreEvent(PendingWindow cut, WindowScore score, double value, double threshold) {
+    private ScoreEvent scoreEvent(PendingWindow cut, WindowScore score, double value, double threshold,
+                                  String modelVersion) {
         List<String> features = topology.modelFeatures();
         if (score.featureShare().length != features.size()) {
             throw new IllegalStateException("scorer returned " + score.featureShare().length + " feature shares for "
@@ -230,7 +300,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
             shares.put(features.get(f), finiteShares[f]);
         }
         return new ScoreEvent(cut.deviceId(), topology.kind(), cut.window().startMs(), cut.window().endMs(),
-                FiniteScore.score(value), threshold, scorer.modelVersion(), shares);
+                FiniteScore.score(value), threshold, modelVersion, shares);
     }
 
     private void deadLetter(Record<String, byte[]> record, ReadingParser.Rejected rejected) {

@@ -46,6 +46,9 @@ class BadFilesCliTest {
                 model("not a zip", "this is not a zip file".getBytes(StandardCharsets.UTF_8)),
                 model("empty file", new byte[0]),
                 model("a zip without bundle.json", emptyZip()),
+                // model bundles, through `vigil model publish` (checked before any connection)
+                published("not a zip", "this is not a zip file".getBytes(StandardCharsets.UTF_8)),
+                published("a zip without bundle.json", emptyZip()),
                 // Backblaze data, through `vigil replay backblaze --dir` (checked before any reading is sent)
                 backblaze("an empty daily file", "", "empty file"),
                 backblaze("a daily file without serial_number", "date,model,capacity_bytes,failure\n2013-04-10,M,1,0\n",
@@ -83,6 +86,11 @@ class BadFilesCliTest {
     private static Arguments model(String name, byte[] content) {
         return Arguments.of("model: " + name, "vibration.zip", content,
                 List.of("score", "--model", "{dir}/vibration.zip", "--data", "simulator/healthy.yaml"), "vibration.zip");
+    }
+
+    private static Arguments published(String name, byte[] content) {
+        return Arguments.of("model publish: " + name, "vibration.zip", content,
+                List.of("model", "publish", "{dir}/vibration.zip", "--bootstrap", "127.0.0.1:1"), "vibration.zip");
     }
 
     private static Arguments backblaze(String name, String csv, String mentions) {

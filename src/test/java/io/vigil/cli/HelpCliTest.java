@@ -31,7 +31,8 @@ class HelpCliTest {
                 "  demo      Run the whole pipeline on in-process brokers with a simulated fleet that fails, and show it live.",
                 "  bench     Run the benchmarks whose numbers go in docs/benchmarks.md, with the machine they ran on.",
                 "  evaluate  Evaluate a model on recorded data and write report.md with PNG plots to --out.",
-                "  replay    Replay recorded data as live readings, over MQTT v5 (through the bridge) or straight to Kafka.");
+                "  replay    Replay recorded data as live readings, over MQTT v5 (through the bridge) or straight to Kafka.",
+                "  model     Roll a model bundle out to every running detector, or try it in shadow, without a restart.");
     }
 
     @Test

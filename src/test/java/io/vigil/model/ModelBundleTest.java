@@ -94,6 +94,26 @@ class ModelBundleTest {
     }
 
     @Test
+    void aBundleReadFromItsBytesIsTheSavedOneAndATruncatedOneFailsWithOneLine() throws IOException {
+        // given the bytes of a saved bundle, as the models topic carries them, and their first half
+        Path file = dir.resolve("model.zip");
+        trained.save(file);
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] half = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+
+        // when
+        ModelBundle loaded = ModelBundle.fromBytes(bytes, "vigil.models@4");
+
+        // then
+        assertThat(loaded.metadata()).isEqualTo(trained.metadata());
+        assertThat(loaded.scorer().score(windows)).usingRecursiveComparison()
+                .isEqualTo(trained.scorer().score(windows));
+        assertThatThrownBy(() -> ModelBundle.fromBytes(half, "vigil.models@5")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("vigil.models@5: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
     void aBundleWithBrokenMetadataNamesTheField() throws IOException {
         // given: a bundle whose threshold was edited to a negative number
         Path good = dir.resolve("good.zip");
