@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.config.ConfigException;
 import io.vigil.files.TempDirs;
 import io.vigil.ingest.Topics;
+import io.vigil.metrics.LiveBoard;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.WindowScorer;
 import io.vigil.security.KafkaClientSecurity;
@@ -42,6 +43,7 @@ public final class Detector implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final Path ownStateDir; // a temp folder this detector deletes on close; null for a given one
+    private FleetView fleetView; // null when the board is fed by this instance's own processors
     private final CountDownLatch started = new CountDownLatch(1); // RUNNING, ERROR or NOT_RUNNING reached
     private final CountDownLatch stopped = new CountDownLatch(1); // ERROR or NOT_RUNNING reached
     private boolean closed;
@@ -111,6 +113,9 @@ public final class Detector implements AutoCloseable {
             return;
         }
         closed = true;
+        if (fleetView != null) {
+            fleetView.close();
+        }
         streams.close(CLOSE_TIMEOUT);
         stopped.countDown();
         streamsMetrics.close();
@@ -159,6 +164,7 @@ public final class Detector implements AutoCloseable {
         private Map<String, Object> kafkaClientConfig = Map.of();
         private String instanceId;
         private int partitions;
+        private boolean fleetView = true;
         private Function<SensorTopology, WindowScorer> scorers; // once the models are checked
 
         private Builder() {
@@ -227,6 +233,16 @@ public final class Detector implements AutoCloseable {
         }
 
         /**
+         * Whether the settings' board (live page, per-device gauges) shows the whole fleet, read from the
+         * scores and alerts topics by a {@link FleetView} (default), or only what this instance's own
+         * stream tasks score (false: no extra consumer, as the benchmarks run).
+         */
+        public Builder fleetView(boolean fleetView) {
+            this.fleetView = fleetView;
+            return this;
+        }
+
+        /**
          * Create the kinds' missing topics ({@link Topics#all}) with this many partitions before
          * starting; 0 (default) or less creates none.
          */
@@ -265,7 +281,12 @@ public final class Detector implements AutoCloseable {
                 Topics.ensure(bootstrapServers, kafkaClientConfig, Topics.all(kinds), partitions);
             }
             Path ownStateDir = stateDir == null ? TempDirs.create("vigil-detector-state-") : null;
-            var topology = DetectorTopology.buildTopology(kinds, scorers, settings.apply(registry));
+            DetectorSettings tuned = settings.apply(registry);
+            LiveBoard board = tuned.board();
+            if (fleetView) { // the board shows the topics, not this instance's tasks
+                tuned = tuned.withBoard(LiveBoard.discarding());
+            }
+            var topology = DetectorTopology.buildTopology(kinds, scorers, tuned);
             Properties config = DetectorTopology.streamsConfig(bootstrapServers, applicationId,
                     stateDir != null ? stateDir : ownStateDir, streamThreads);
             config.putAll(kafkaClientConfig); // SASL/SSL reach every client Streams creates (consumer, producer, admin)
@@ -282,6 +303,9 @@ public final class Detector implements AutoCloseable {
             }
             Detector detector = new Detector(streams, registry, ownStateDir);
             try {
+                if (fleetView) {
+                    detector.fleetView = FleetView.start(bootstrapServers, kafkaClientConfig, kinds, board);
+                }
                 streams.start();
             } catch (RuntimeException e) {
                 detector.close();
