@@ -20,9 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -76,6 +80,16 @@ public final class Detector implements AutoCloseable {
     /** RUNNING while healthy (REBALANCING in between), ERROR after a stream thread died. */
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Partitions of {@code topic} whose stream tasks run active here now (empty while rebalancing or stopped). */
+    public Set<Integer> activePartitions(String topic) {
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .filter(partition -> partition.topic().equals(topic))
+                .map(TopicPartition::partition)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**
