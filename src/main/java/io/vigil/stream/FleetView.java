@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -116,10 +117,17 @@ public final class FleetView implements AutoCloseable {
         return true;
     }
 
+    /** Every partition of {@code topics}; null while one is missing or Kafka does not answer (tried again). */
     private List<TopicPartition> partitions(List<String> topics) {
         List<TopicPartition> all = new ArrayList<>();
         for (String topic : topics) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic);
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic);
+            } catch (TimeoutException e) { // Kafka away at start: the detector waits for it too
+                LOG.warn("fleet view: no partitions of {} yet ({}); trying again", topic, e.getMessage());
+                return null;
+            }
             if (infos == null || infos.isEmpty()) {
                 return null;
             }
