@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,7 +51,7 @@ class FleetViewIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
     static final String APPLICATION_ID = "fleet-view-it";
-    static final double SECONDS = 200; // sensor time
+    static final double SECONDS = 300; // sensor time: at most 150 s of publishing, stopped when the test is done
     static final double SPEED = 2;     // sensor seconds per wall second
     static final int BATCH = 10;       // samples per reading
     static final int PARTITIONS = 4;
@@ -58,6 +59,7 @@ class FleetViewIT {
     static final Duration PATIENCE = Duration.ofSeconds(90);
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String DEVICE_SCORE_SERIES = "vigil_device_score\\{device=\"([^\"]+)\",kind=\"vibration\"} \\S+";
 
     static final String SCENARIO = """
             name: fleet-view-it
@@ -87,13 +89,14 @@ class FleetViewIT {
             Topics.ensure(kafka.bootstrapServers(), Map.of(), Topics.all(List.of(VIBRATION)), PARTITIONS);
             List<Instance> instances = new ArrayList<>();
             CompletableFuture<Void> sensors = null;
+            AtomicBoolean stop = new AtomicBoolean();
             try {
                 instances.add(Instance.start(kafka, model, dir.resolve("a")));
                 instances.add(Instance.start(kafka, model, dir.resolve("b")));
                 for (Instance instance : instances) {
                     instance.detector().awaitRunning(PATIENCE);
                 }
-                sensors = CompletableFuture.runAsync(() -> publish(kafka, series));
+                sensors = CompletableFuture.runAsync(() -> publish(kafka, series, stop));
                 CompletableFuture<Void> running = sensors;
 
                 // when both score, each its share of the partitions
@@ -116,7 +119,7 @@ class FleetViewIT {
                             .containsExactlyElementsOf(devices);
                     assertThat(live.get("devices")).filteredOn(d -> d.get("alert").asBoolean())
                             .extracting(d -> d.get("device").asText()).containsExactly(FAILING);
-                    assertThat(series(instance.metrics(), "vigil_device_score\\{device=\"([^\"]+)\",kind=\"vibration\"} \\S+"))
+                    assertThat(series(instance.metrics(), DEVICE_SCORE_SERIES))
                             .containsExactlyElementsOf(devices);
                 }
 
@@ -157,8 +160,9 @@ class FleetViewIT {
                     assertThat(view.unreadable()).isZero();
                 }
             } finally {
+                stop.set(true);
                 if (sensors != null) {
-                    sensors.cancel(true);
+                    sensors.exceptionally(e -> null).get(); // sensors stop before the broker does
                 }
                 instances.forEach(Instance::close);
             }
@@ -191,12 +195,12 @@ class FleetViewIT {
     }
 
     /** Readings straight onto the readings topic, {@link #BATCH} samples per device at a time, paced to {@link #SPEED}. */
-    private static void publish(EmbeddedKafka kafka, List<DeviceSeries> series) {
+    private static void publish(EmbeddedKafka kafka, List<DeviceSeries> series, AtomicBoolean stop) {
         try (KafkaReadingSink sink = new KafkaReadingSink(kafka.bootstrapServers(), VIBRATION.kafka().readings(),
                 VIBRATION.sampleRateHz(), "fleet-view-it-sensors")) {
             long started = System.nanoTime();
             int samples = series.get(0).size();
-            for (int from = 0; from < samples && !Thread.currentThread().isInterrupted(); from += BATCH) {
+            for (int from = 0; from < samples && !stop.get(); from += BATCH) {
                 int to = Math.min(samples, from + BATCH);
                 long wait = started + (long) (to / VIBRATION.sampleRateHz() / SPEED * 1e9) - System.nanoTime();
                 if (wait > 0) {
