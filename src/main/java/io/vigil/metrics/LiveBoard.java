@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The latest state of each device (score, threshold, alert) and the most recent alert events: what
- * the bearing dashboard and the live page show. Fed by the detector's stream threads, read by the
+ * the bearing dashboard and the live page show. Fed by the detector's fleet view ({@code stream.FleetView},
+ * every device of the scores and alerts topics) or, without one, by its own stream threads; read by the
  * metrics server's threads.
  *
  * <p><b>Cardinality cap.</b> Only the first {@code deviceCap} devices seen get their own series
