@@ -104,6 +104,7 @@ public final class PipelineBench {
                 .applicationId("vigil-bench")
                 .bridgeClientId("vigil-bench-bridge")
                 .streamThreads(s.streamThreads())
+                .fleetView(false) // measures the detector as before: no extra consumer of every score
                 .metrics(registry)
                 .steps(steps)
                 .start()) {

@@ -94,6 +94,7 @@ public final class SoakBench {
                 .model(kind.kind(), s.model())
                 .applicationId("vigil-soak")
                 .bridgeClientId("vigil-soak-bridge")
+                .fleetView(false) // measures the detector as before: no extra consumer of every score
                 .metrics(registry)
                 .steps(steps)
                 .start()) {

@@ -67,6 +67,11 @@ public final class DetectCommand implements Callable<Integer> {
                     + " (env VIGIL_INSTANCE_ID; default none).")
     String instanceId;
 
+    @Option(names = "--no-fleet-view", description = "Show on the live page and in the per-device series only the devices"
+            + " this instance scores, fed by its own stream tasks, instead of every device of the scores and alerts"
+            + " topics (default: the whole fleet, on every instance).")
+    boolean noFleetView;
+
     @Mixin
     TopicPartitionsOption partitions; // readings, dead-letter, scores and alerts topics
 
@@ -89,6 +94,7 @@ public final class DetectCommand implements Callable<Integer> {
                 .kafkaClientConfig(kafkaSecurity.clientConfig())
                 .instanceId(instanceId)
                 .followModels(models.topic)
+                .fleetView(!noFleetView)
                 .partitions(partitions.count) // Streams does not create its sink topics; auto-creation may be off
                 .checkModels(); // a missing or mismatched model fails before anything starts
         try (Telemetry telemetry = deviceSeriesCap.telemetry();

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The latest state of each device (score, threshold, alert) and the most recent alert events: what
- * the bearing dashboard and the live page show. Fed by the detector's stream threads, read by the
+ * the bearing dashboard and the live page show. Fed by the detector's fleet view ({@code stream.FleetView},
+ * every device of the scores and alerts topics) or, without one, by its own stream threads; read by the
  * metrics server's threads.
  *
  * <p><b>Cardinality cap.</b> Only the first {@code deviceCap} devices seen get their own series
@@ -58,7 +59,7 @@ public final class LiveBoard {
                             double peakScore, double threshold, long atMs) {
     }
 
-    private final MeterRegistry registry;
+    private final MeterRegistry registry; // null for a discarding board
     private final int deviceCap;
     private final Map<Key, DeviceState> devices = new ConcurrentHashMap<>();
     private final AtomicLong overCap = new AtomicLong();
@@ -77,12 +78,28 @@ public final class LiveBoard {
         registry.gauge(DEVICES_OVER_CAP, overCap);
     }
 
+    private LiveBoard() {
+        this.registry = null;
+        this.deviceCap = 0;
+    }
+
+    /**
+     * A board that keeps and registers nothing: what a detector's own processors feed when its page and
+     * gauges come from the scores and alerts topics instead ({@code stream.FleetView}).
+     */
+    public static LiveBoard discarding() {
+        return new LiveBoard();
+    }
+
     public int deviceCap() {
         return deviceCap;
     }
 
     /** A window of {@code device} was scored. */
     public void scored(String kind, String device, double score, double threshold, long windowEndMs, long nowMs) {
+        if (registry == null) {
+            return;
+        }
         Key key = new Key(kind, device);
         DeviceState before = devices.get(key);
         if (before == null && !track(key)) {
@@ -95,6 +112,9 @@ public final class LiveBoard {
 
     /** {@code device} entered ({@code raised}) or left an alert episode. */
     public void alert(String kind, String device, boolean raised, AlertNote note) {
+        if (registry == null) {
+            return;
+        }
         synchronized (recentAlerts) {
             recentAlerts.addFirst(note);
             while (recentAlerts.size() > RECENT_ALERTS) {
@@ -118,6 +138,9 @@ public final class LiveBoard {
      * to another instance ({@code alert} false).
      */
     public void alertState(String kind, String device, boolean alert, long sinceMs) {
+        if (registry == null) {
+            return;
+        }
         Key key = new Key(kind, device);
         if (!devices.containsKey(key) && (!alert || !track(key))) {
             return;

@@ -127,6 +127,7 @@ public final class Pipeline implements AutoCloseable {
         private Function<MeterRegistry, DetectorSettings> settings = DetectorSettings::defaults;
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Consumer<String> steps = line -> { };
+        private boolean fleetView = true;
 
         private Builder() {
         }
@@ -196,6 +197,12 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
+        /** {@link Detector.Builder#fleetView}: the board from the scores and alerts topics (default true). */
+        public Builder fleetView(boolean fleetView) {
+            this.fleetView = fleetView;
+            return this;
+        }
+
         /** Receives one line per startup step ("Kafka up in 3.4 s"). */
         public Builder steps(Consumer<String> steps) {
             this.steps = Objects.requireNonNull(steps);
@@ -218,7 +225,8 @@ public final class Pipeline implements AutoCloseable {
                         .applicationId(applicationId)
                         .streamThreads(streamThreads)
                         .metrics(registry)
-                        .settings(settings);
+                        .settings(settings)
+                        .fleetView(fleetView);
                 bundles.forEach(detector::model);
                 detector.checkModels(); // a missing or mismatched model fails before any broker starts
                 String bootstrap = startKafka(started);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.config.ConfigException;
 import io.vigil.files.TempDirs;
 import io.vigil.ingest.Topics;
+import io.vigil.metrics.LiveBoard;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.WindowScorer;
 import io.vigil.security.KafkaClientSecurity;
@@ -19,9 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -42,6 +47,7 @@ public final class Detector implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final Path ownStateDir; // a temp folder this detector deletes on close; null for a given one
+    private FleetView fleetView; // null when the board is fed by this instance's own processors
     private final CountDownLatch started = new CountDownLatch(1); // RUNNING, ERROR or NOT_RUNNING reached
     private final CountDownLatch stopped = new CountDownLatch(1); // ERROR or NOT_RUNNING reached
     private boolean closed;
@@ -76,6 +82,16 @@ public final class Detector implements AutoCloseable {
     /** RUNNING while healthy (REBALANCING in between), ERROR after a stream thread died. */
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Partitions of {@code topic} whose stream tasks run active here now (empty while rebalancing or stopped). */
+    public Set<Integer> activePartitions(String topic) {
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .filter(partition -> partition.topic().equals(topic))
+                .map(TopicPartition::partition)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**
@@ -113,6 +129,9 @@ public final class Detector implements AutoCloseable {
             return;
         }
         closed = true;
+        if (fleetView != null) {
+            fleetView.close();
+        }
         streams.close(CLOSE_TIMEOUT);
         if (models != null) {
             models.close();
@@ -164,6 +183,7 @@ public final class Detector implements AutoCloseable {
         private Map<String, Object> kafkaClientConfig = Map.of();
         private String instanceId;
         private int partitions;
+        private boolean fleetView = true;
         private Function<SensorTopology, WindowScorer> scorers; // once the models are checked
         private String modelsTopic; // null: no roll-out through a models topic
 
@@ -243,6 +263,16 @@ public final class Detector implements AutoCloseable {
         }
 
         /**
+         * Whether the settings' board (live page, per-device gauges) shows the whole fleet, read from the
+         * scores and alerts topics by a {@link FleetView} (default), or only what this instance's own
+         * stream tasks score (false: no extra consumer, as the benchmarks run).
+         */
+        public Builder fleetView(boolean fleetView) {
+            this.fleetView = fleetView;
+            return this;
+        }
+
+        /**
          * Create the kinds' missing topics ({@link Topics#all}) with this many partitions before
          * starting; 0 (default) or less creates none.
          */
@@ -293,7 +323,12 @@ public final class Detector implements AutoCloseable {
                 feed = models;
             }
             Path ownStateDir = stateDir == null ? TempDirs.create("vigil-detector-state-") : null;
-            var topology = DetectorTopology.buildTopology(kinds, taskScorers, settings.apply(registry));
+            DetectorSettings tuned = settings.apply(registry);
+            LiveBoard board = tuned.board();
+            if (fleetView) { // the board shows the topics, not this instance's tasks
+                tuned = tuned.withBoard(LiveBoard.discarding());
+            }
+            var topology = DetectorTopology.buildTopology(kinds, taskScorers, tuned);
             Properties config = DetectorTopology.streamsConfig(bootstrapServers, applicationId,
                     stateDir != null ? stateDir : ownStateDir, streamThreads);
             config.putAll(kafkaClientConfig); // SASL/SSL reach every client Streams creates (consumer, producer, admin)
@@ -316,6 +351,9 @@ public final class Detector implements AutoCloseable {
             try {
                 if (feed != null) {
                     feed.start();
+                }
+                if (fleetView) {
+                    detector.fleetView = FleetView.start(bootstrapServers, kafkaClientConfig, kinds, board);
                 }
                 streams.start();
             } catch (RuntimeException e) {

@@ -36,6 +36,11 @@ public record DetectorSettings(int batchSize, Duration flushInterval, MeterRegis
         this(batchSize, flushInterval, registry, null);
     }
 
+    /** These settings with {@code board} in place of this one's. */
+    public DetectorSettings withBoard(LiveBoard board) {
+        return new DetectorSettings(batchSize, flushInterval, registry, board);
+    }
+
     public static DetectorSettings defaults(MeterRegistry registry) {
         return new DetectorSettings(DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL, registry);
     }

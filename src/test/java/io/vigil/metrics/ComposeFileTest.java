@@ -78,6 +78,19 @@ class ComposeFileTest {
     }
 
     @Test
+    void detectorScalesWithoutEditing() {
+        // given `docker compose up --scale vigil-detector=N`: replicas cannot share a container name, a host
+        // port or a static membership id
+        JsonNode detector = compose.at("/services/vigil-detector");
+
+        assertThat(detector.has("container_name")).as("container_name").isFalse();
+        assertThat(detector.path("ports")).extracting(JsonNode::asText).containsExactly("9402-9411:9402");
+        assertThat(detector.path("command").toString()).doesNotContain("--instance-id");
+        assertThat(detector.path("entrypoint")).extracting(JsonNode::asText)
+                .anySatisfy(arg -> assertThat(arg).contains("--instance-id \"$$(hostname)\""));
+    }
+
+    @Test
     void vigilServicesStartAfterTheirDependenciesAreHealthyOrDone() {
         JsonNode services = compose.path("services");
         assertThat(services.fieldNames()).toIterable().contains("kafka", "kafka-init", "mosquitto", "prometheus",

@@ -57,6 +57,22 @@ class LiveBoardTest {
     }
 
     @Test
+    void aDiscardingBoardKeepsNothing() {
+        // given the board a detector's own processors feed while its fleet view feeds the real one
+        LiveBoard discarding = LiveBoard.discarding();
+
+        // when
+        discarding.scored("vibration", "bearing-01", 4.0, 1.5, 10_000, 10_100);
+        discarding.alert("vibration", "bearing-01", true, note("RAISED", 10_200));
+        discarding.alertState("vibration", "bearing-02", true, 4_000);
+
+        // then
+        assertThat(discarding.devices()).isEmpty();
+        assertThat(discarding.recentAlerts()).isEmpty();
+        assertThat(discarding.devicesOverCap()).isZero();
+    }
+
+    @Test
     void devicesBeyondTheCapGetNoSeriesAndAreCountedOnce() {
         board.scored("vibration", "bearing-01", 1, 1, 0, 0);
         board.scored("vibration", "bearing-02", 1, 1, 0, 0);

@@ -33,7 +33,7 @@ class PrometheusConfigTest {
     }
 
     @Test
-    void bridgeDetectorSimulatorAndReplayAreScrapedOnTheirDefaultMetricsPorts() throws Exception {
+    void bridgeEveryDetectorSimulatorAndReplayAreScrapedOnTheirDefaultMetricsPorts() throws Exception {
         JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(CONFIG.toFile());
 
         List<String> targets = new ArrayList<>();
@@ -43,9 +43,17 @@ class PrometheusConfigTest {
             }
         }
 
+        for (JsonNode job : config.path("scrape_configs")) {
+            for (JsonNode dns : job.path("dns_sd_configs")) {
+                dns.path("names").forEach(n -> targets.add(job.path("job_name").asText() + " dns " + n.asText()
+                        + ":" + dns.path("port").asText()));
+            }
+        }
+
         assertThat(targets).contains(
                 "vigil-bridge vigil-bridge:" + BridgeCommand.DEFAULT_METRICS_PORT,
-                "vigil-detector vigil-detector:" + DetectCommand.DEFAULT_METRICS_PORT,
+                // every replica of `docker compose up --scale vigil-detector=N`, found by the service name
+                "vigil-detector dns vigil-detector:" + DetectCommand.DEFAULT_METRICS_PORT,
                 "vigil-simulator vigil-simulator:" + SimulateCommand.DEFAULT_METRICS_PORT,
                 "vigil-replay host.docker.internal:" + ReplayCommand.DEFAULT_METRICS_PORT);
         assertThat(config.path("global").path("scrape_interval").asText()).isEqualTo("5s");

@@ -52,6 +52,7 @@ class DetectorTest {
                 .start();
         assertThat(detector.state()).isEqualTo(KafkaStreams.State.REBALANCING);
         assertThat(kafkaMeters(registry)).isNotEmpty();
+        assertThat(threadNames()).contains(FLEET_VIEW_THREAD);
 
         // when
         detector.close();
@@ -60,6 +61,13 @@ class DetectorTest {
         assertThat(detector.awaitStopped()).as("stopped in ERROR").isFalse();
         assertThat(detector.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
         assertThat(kafkaMeters(registry)).isEmpty();
+        assertThat(threadNames()).doesNotContain(FLEET_VIEW_THREAD);
+    }
+
+    private static final String FLEET_VIEW_THREAD = "vigil-fleet-view";
+
+    private static List<String> threadNames() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).toList();
     }
 
     private static List<String> kafkaMeters(SimpleMeterRegistry registry) {

@@ -9,10 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
-import io.vigil.ingest.TopicReader;
+import io.vigil.testkit.Kafka;
+import io.vigil.testkit.RealBrokers;
+import io.vigil.testkit.TopicReader;
 import io.vigil.ingest.Topics;
 import io.vigil.model.ModelBundle;
-import io.vigil.model.TestModels;
+import io.vigil.testkit.ScoredWindows;
+import io.vigil.testkit.TestModels;
 import io.vigil.publish.KafkaReadingSink;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
@@ -42,6 +45,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,6 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and counted while scoring goes on; the shadow's scores land on the shadow topic only, no alert names it, and
  * once ended it scores nothing more.
  */
+@ExtendWith(RealBrokers.class)
 class ModelRolloutIT {
 
     static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
@@ -75,7 +80,7 @@ class ModelRolloutIT {
             """.formatted(SECONDS);
 
     @Test
-    void detectorsSwitchBetweenBatchesRefuseBadBundlesRollBackAndScoreAShadow(@TempDir Path dir) throws Exception {
+    void detectorsSwitchBetweenBatchesRefuseBadBundlesRollBackAndScoreAShadow(@Kafka EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
         // given bundles A (the detector's file), B and C (same weights, other versions) and three bad ones
         Path a = TestModels.vibration(VIBRATION);
         String versionA = ModelBundle.load(a).metadata().version();
@@ -93,84 +98,82 @@ class ModelRolloutIT {
         Set<String> devices = series.stream().map(DeviceSeries::device).collect(Collectors.toSet());
         MeterRegistry registry = new SimpleMeterRegistry();
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            String bootstrap = kafka.bootstrapServers();
-            Topics.ensure(bootstrap, Map.of(), Topics.all(List.of(VIBRATION)), 2);
-            try (Detector detector = Detector.builder().bootstrapServers(bootstrap).kinds(List.of(VIBRATION))
-                    .model(VIBRATION.kind(), a).followModels(MODELS).partitions(2).metrics(registry).start()
-                    .awaitRunning(Duration.ofSeconds(60))) {
-                AtomicBoolean stop = new AtomicBoolean();
-                CompletableFuture<Void> sensors = CompletableFuture.runAsync(() -> publish(bootstrap, series, stop));
-                try {
-                    // when B is published once every device is scored by A
-                    awaitEveryDevice(bootstrap, devices, versionA, sensors);
-                    ModelTopic.publish(bootstrap, Map.of(), MODELS, b, false);
-                    awaitEveryDevice(bootstrap, devices, versionA + "-B", sensors);
-                    // and three bad bundles follow, each keyed as a vibration bundle
-                    ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.kind(), corrupt);
-                    ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.kind(), Files.readAllBytes(wrongKind));
-                    ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.kind(), Files.readAllBytes(otherFeatures));
-                    await().atMost(PHASE).until(() -> refused(registry) == 3);
-                    int scoredAfterRefusals = scores(bootstrap).size();
-                    await().atMost(PHASE).until(() -> scores(bootstrap).size() > scoredAfterRefusals + 100);
-                    // and A is published again (a roll-back), then C in shadow
-                    ModelTopic.publish(bootstrap, Map.of(), MODELS, a, false);
-                    awaitAfter(bootstrap, devices, versionA + "-B", versionA, sensors);
-                    ModelTopic.publish(bootstrap, Map.of(), MODELS, c, true);
-                    await().atMost(PHASE).until(() -> shadowScores(bootstrap).stream()
-                            .map(ScoreEvent::deviceId).collect(Collectors.toSet()).equals(devices));
-                    // and the shadow is ended by command while the fleet still sends
-                    ModelTopic.endShadow(bootstrap, Map.of(), MODELS, VIBRATION.kind());
-                    sensors.get(3, TimeUnit.MINUTES);
-                    await().atMost(Duration.ofMinutes(2)).until(() -> scores(bootstrap).size() >= expectedWindows.size());
-                } finally {
-                    stop.set(true);
-                }
-
-                // then every window is scored exactly once
-                List<ScoreEvent> scores = scores(bootstrap);
-                Map<String, Integer> counts = ScoredWindows.scoreCounts(TopicReader.committed(bootstrap,
-                        VIBRATION.kafka().scores(), Duration.ofSeconds(30)));
-                assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(expectedWindows);
-                assertThat(counts).as("score events per window").allSatisfy((window, n) -> assertThat(n).isOne());
-                // and each device's windows, in time order, went A → B → A, each switch at one point
-                Map<String, List<String>> runs = new TreeMap<>();
-                scores.stream().sorted(Comparator.comparing(ScoreEvent::deviceId).thenComparing(ScoreEvent::windowEnd))
-                        .forEach(e -> {
-                            List<String> run = runs.computeIfAbsent(e.deviceId(), d -> new ArrayList<>());
-                            if (run.isEmpty() || !run.get(run.size() - 1).equals(e.modelVersion())) {
-                                run.add(e.modelVersion());
-                            }
-                        });
-                assertThat(runs).hasSize(devices.size()).allSatisfy((device, run) -> assertThat(run)
-                        .containsExactly(versionA, versionA + "-B", versionA));
-                // and each bad bundle was refused once, for its own reason
-                assertThat(refused(registry, ModelFeed.REASON_CORRUPT)).isEqualTo(1);
-                assertThat(refused(registry, ModelFeed.REASON_KIND)).isEqualTo(1);
-                assertThat(refused(registry, ModelFeed.REASON_MISMATCH)).isEqualTo(1);
-                // and the shadow's scores are on the shadow topic only, all by C, and no alert names C
-                List<ScoreEvent> shadow = shadowScores(bootstrap);
-                assertThat(shadow).extracting(ScoreEvent::modelVersion).containsOnly(versionA + "-C");
-                assertThat(scores).extracting(ScoreEvent::modelVersion).doesNotContain(versionA + "-C");
-                // and once ended, the shadow scored nothing more while the live model went on
-                Map<String, Long> lastShadow = shadow.stream()
-                        .collect(Collectors.toMap(ScoreEvent::deviceId, ScoreEvent::windowEnd, Math::max));
-                long liveAfterShadow = scores.stream()
-                        .filter(e -> e.windowEnd() > lastShadow.getOrDefault(e.deviceId(), Long.MAX_VALUE)).count();
-                assertThat(liveAfterShadow).isGreaterThan(100);
-                List<AlertEvent> alerts = alerts(bootstrap);
-                assertThat(alerts).extracting(AlertEvent::modelVersion).doesNotContain(versionA + "-C");
-                double windows = registry.get(WindowingProcessor.SHADOW_WINDOWS).counter().count();
-                double agreement = registry.get(WindowingProcessor.SHADOW_AGREEMENT).gauge().value();
-                assertThat(windows).isEqualTo(shadow.size());
-                // C has A's weights and threshold, so the two agree on every window
-                assertThat(agreement).isEqualTo(1.0);
-                System.out.printf("ModelRolloutIT: %d windows scored once each; per device %s; refused %.0f;"
-                                + " shadow windows %.0f, agreement %.3f; live windows after the shadow ended %d;"
-                                + " alerts %s%n", counts.size(),
-                        runs.values().iterator().next(), refused(registry), windows, agreement, liveAfterShadow,
-                        alerts.stream().map(e -> e.deviceId() + " " + e.state() + " " + e.modelVersion()).toList());
+        String bootstrap = kafka.bootstrapServers();
+        Topics.ensure(bootstrap, Map.of(), Topics.all(List.of(VIBRATION)), 2);
+        try (Detector detector = Detector.builder().bootstrapServers(bootstrap).kinds(List.of(VIBRATION))
+                .model(VIBRATION.kind(), a).followModels(MODELS).partitions(2).metrics(registry).start()
+                .awaitRunning(Duration.ofSeconds(60))) {
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<Void> sensors = CompletableFuture.runAsync(() -> publish(bootstrap, series, stop));
+            try {
+                // when B is published once every device is scored by A
+                awaitEveryDevice(bootstrap, devices, versionA, sensors);
+                ModelTopic.publish(bootstrap, Map.of(), MODELS, b, false);
+                awaitEveryDevice(bootstrap, devices, versionA + "-B", sensors);
+                // and three bad bundles follow, each keyed as a vibration bundle
+                ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.kind(), corrupt);
+                ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.kind(), Files.readAllBytes(wrongKind));
+                ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.kind(), Files.readAllBytes(otherFeatures));
+                await().atMost(PHASE).until(() -> refused(registry) == 3);
+                int scoredAfterRefusals = scores(bootstrap).size();
+                await().atMost(PHASE).until(() -> scores(bootstrap).size() > scoredAfterRefusals + 100);
+                // and A is published again (a roll-back), then C in shadow
+                ModelTopic.publish(bootstrap, Map.of(), MODELS, a, false);
+                awaitAfter(bootstrap, devices, versionA + "-B", versionA, sensors);
+                ModelTopic.publish(bootstrap, Map.of(), MODELS, c, true);
+                await().atMost(PHASE).until(() -> shadowScores(bootstrap).stream()
+                        .map(ScoreEvent::deviceId).collect(Collectors.toSet()).equals(devices));
+                // and the shadow is ended by command while the fleet still sends
+                ModelTopic.endShadow(bootstrap, Map.of(), MODELS, VIBRATION.kind());
+                sensors.get(3, TimeUnit.MINUTES);
+                await().atMost(Duration.ofMinutes(2)).until(() -> scores(bootstrap).size() >= expectedWindows.size());
+            } finally {
+                stop.set(true);
             }
+
+            // then every window is scored exactly once
+            List<ScoreEvent> scores = scores(bootstrap);
+            Map<String, Integer> counts = ScoredWindows.scoreCounts(TopicReader.committed(bootstrap,
+                    VIBRATION.kafka().scores(), Duration.ofSeconds(30)));
+            assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(expectedWindows);
+            assertThat(counts).as("score events per window").allSatisfy((window, n) -> assertThat(n).isOne());
+            // and each device's windows, in time order, went A → B → A, each switch at one point
+            Map<String, List<String>> runs = new TreeMap<>();
+            scores.stream().sorted(Comparator.comparing(ScoreEvent::deviceId).thenComparing(ScoreEvent::windowEnd))
+                    .forEach(e -> {
+                        List<String> run = runs.computeIfAbsent(e.deviceId(), d -> new ArrayList<>());
+                        if (run.isEmpty() || !run.get(run.size() - 1).equals(e.modelVersion())) {
+                            run.add(e.modelVersion());
+                        }
+                    });
+            assertThat(runs).hasSize(devices.size()).allSatisfy((device, run) -> assertThat(run)
+                    .containsExactly(versionA, versionA + "-B", versionA));
+            // and each bad bundle was refused once, for its own reason
+            assertThat(refused(registry, ModelFeed.REASON_CORRUPT)).isEqualTo(1);
+            assertThat(refused(registry, ModelFeed.REASON_KIND)).isEqualTo(1);
+            assertThat(refused(registry, ModelFeed.REASON_MISMATCH)).isEqualTo(1);
+            // and the shadow's scores are on the shadow topic only, all by C, and no alert names C
+            List<ScoreEvent> shadow = shadowScores(bootstrap);
+            assertThat(shadow).extracting(ScoreEvent::modelVersion).containsOnly(versionA + "-C");
+            assertThat(scores).extracting(ScoreEvent::modelVersion).doesNotContain(versionA + "-C");
+            // and once ended, the shadow scored nothing more while the live model went on
+            Map<String, Long> lastShadow = shadow.stream()
+                    .collect(Collectors.toMap(ScoreEvent::deviceId, ScoreEvent::windowEnd, Math::max));
+            long liveAfterShadow = scores.stream()
+                    .filter(e -> e.windowEnd() > lastShadow.getOrDefault(e.deviceId(), Long.MAX_VALUE)).count();
+            assertThat(liveAfterShadow).isGreaterThan(100);
+            List<AlertEvent> alerts = alerts(bootstrap);
+            assertThat(alerts).extracting(AlertEvent::modelVersion).doesNotContain(versionA + "-C");
+            double windows = registry.get(WindowingProcessor.SHADOW_WINDOWS).counter().count();
+            double agreement = registry.get(WindowingProcessor.SHADOW_AGREEMENT).gauge().value();
+            assertThat(windows).isEqualTo(shadow.size());
+            // C has A's weights and threshold, so the two agree on every window
+            assertThat(agreement).isEqualTo(1.0);
+            System.out.printf("ModelRolloutIT: %d windows scored once each; per device %s; refused %.0f;"
+                            + " shadow windows %.0f, agreement %.3f; live windows after the shadow ended %d;"
+                            + " alerts %s%n", counts.size(),
+                    runs.values().iterator().next(), refused(registry), windows, agreement, liveAfterShadow,
+                    alerts.stream().map(e -> e.deviceId() + " " + e.state() + " " + e.modelVersion()).toList());
         }
     }
 
