@@ -35,6 +35,7 @@ public record KafkaNode(int nodeId, String listener, String advertised, String c
         if (voters == null || Arrays.stream(voters.split(",")).noneMatch(v -> v.strip().startsWith(nodeId + "@"))) {
             throw new IllegalArgumentException("node " + nodeId + " is not one of the controller quorum voters " + voters);
         }
+        dataDir = dataDir.toAbsolutePath(); // Kafka compares the metadata folder with the log folders as written
     }
 
     /** How many nodes the cluster has: its voters. */
@@ -68,7 +69,7 @@ public record KafkaNode(int nodeId, String listener, String advertised, String c
         p.put("controller.listener.names", EmbeddedKafka.CONTROLLER_LISTENER);
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + EmbeddedKafka.CONTROLLER_LISTENER + ":PLAINTEXT");
-        p.put("log.dirs", dataDir.toAbsolutePath().toString());
+        p.put("log.dirs", dataDir.toString());
         p.put("default.replication.factor", replicas);
         p.put("min.insync.replicas", minInSync);
         p.put("offsets.topic.replication.factor", replicas);
