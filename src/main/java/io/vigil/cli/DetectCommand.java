@@ -5,6 +5,7 @@ import io.vigil.metrics.Telemetry;
 import io.vigil.stream.Detector;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
+import io.vigil.stream.Failover;
 import io.vigil.topology.SensorTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--instance-id", defaultValue = "${env:VIGIL_INSTANCE_ID}", paramLabel = "ID",
             description = "Static group membership: a detector restarted with the same id takes its partitions back at"
-                    + " once instead of after the consumer group's session timeout (45 s); give every detector its own"
+                    + " once instead of after --session-timeout-ms; give every detector its own"
                     + " (env VIGIL_INSTANCE_ID; default none).")
     String instanceId;
 
@@ -71,6 +72,9 @@ public final class DetectCommand implements Callable<Integer> {
             + " this instance scores, fed by its own stream tasks, instead of every device of the scores and alerts"
             + " topics (default: the whole fleet, on every instance).")
     boolean noFleetView;
+
+    @Mixin
+    FailoverOptions failover;
 
     @Mixin
     TopicPartitionsOption partitions; // readings, dead-letter, scores and alerts topics
@@ -84,6 +88,7 @@ public final class DetectCommand implements Callable<Integer> {
             throw new UsageException("--threads, --batch-size and --flush-ms must be positive");
         }
         deviceSeriesCap.validate();
+        Failover failoverSettings = failover.failover();
         List<SensorTopology> kinds = topologies.loadAll();
         Detector.Builder detector = Detector.builder()
                 .bootstrapServers(bootstrap.servers)
@@ -95,6 +100,7 @@ public final class DetectCommand implements Callable<Integer> {
                 .instanceId(instanceId)
                 .followModels(models.topic)
                 .fleetView(!noFleetView)
+                .failover(failoverSettings)
                 .partitions(partitions.count) // Streams does not create its sink topics; auto-creation may be off
                 .checkModels(); // a missing or mismatched model fails before anything starts
         try (Telemetry telemetry = deviceSeriesCap.telemetry();

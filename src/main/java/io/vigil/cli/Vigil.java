@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 ScoreCommand.class,
                 DetectCommand.class,
+                BrokerCommand.class,
                 BridgeCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
 
     private final KafkaConfig config;
@@ -69,7 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Properties props = brokerProperties(logDir, brokerPort, controllerPort);
             props.putAll(overrides);
             KafkaConfig config = KafkaConfig.fromProps(props, false);
-            format(config, logDir);
+            format(config, logDir, NODE_ID, Uuid.randomUuid().toString());
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup(); // returns once the broker is unfenced and serving
             String bootstrap = "127.0.0.1:" + brokerPort;
@@ -114,11 +114,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** The in-process equivalent of {@code kafka-storage.sh format}. */
-    private static void format(KafkaConfig config, Path logDir) throws Exception {
+    static void format(KafkaConfig config, Path logDir, int nodeId, String clusterId) throws Exception {
         new Formatter()
                 .setPrintStream(System.out.checkError() ? System.err : new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-                .setNodeId(NODE_ID)
-                .setClusterId(Uuid.randomUuid().toString())
+                .setNodeId(nodeId)
+                .setClusterId(clusterId)
                 .setDirectories(List.of(logDir.toString()))
                 .setMetadataLogDirectory(config.metadataLogDir())
                 .setReleaseVersion(MetadataVersion.latestProduction())

@@ -39,6 +39,9 @@ public final class Topics {
     public static final Map<String, String> CONFIG = Map.of(
             TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(TIMESTAMP_AFTER_MAX.toMillis()));
 
+    /** Replicas of each topic Vigil creates, at most: one broker may fail, and another be restarted, with no data lost. */
+    public static final int MAX_REPLICATION_FACTOR = 3;
+
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
     private static final long TIMEOUT_SECONDS = 30;
 
@@ -78,6 +81,22 @@ public final class Topics {
         return names;
     }
 
+    /** Replicas of a topic Vigil creates on a cluster of {@code brokers}: all of them, at most {@link #MAX_REPLICATION_FACTOR}. */
+    public static short replicationFactor(int brokers) {
+        return (short) Math.max(1, Math.min(MAX_REPLICATION_FACTOR, brokers));
+    }
+
+    /**
+     * {@link #CONFIG} for a topic created on a cluster of {@code brokers}, with {@code min.insync.replicas}
+     * one less than its {@link #replicationFactor} (at least 1): an acknowledged write is on two
+     * brokers of three, and writes go on while one broker is down.
+     */
+    public static Map<String, String> replication(int brokers) {
+        Map<String, String> config = new HashMap<>(CONFIG);
+        config.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.max(1, replicationFactor(brokers) - 1)));
+        return Map.copyOf(config);
+    }
+
     /**
      * {@link #ensure(Admin, Collection, int)} with an admin client of its own on {@code bootstrap};
      * {@code clientConfig} carries SASL/SSL settings.
@@ -95,7 +114,8 @@ public final class Topics {
 
     /**
      * Ensures every topic in {@code names} exists, creating missing ones with {@code partitions}
-     * partitions, the broker's default replication factor and {@link #CONFIG}. Safe to race with another bridge.
+     * partitions, {@link #replication} for the cluster's brokers and {@link #CONFIG}. Safe to race with
+     * another bridge.
      *
      * @return the topics this call created
      */
@@ -105,12 +125,16 @@ public final class Topics {
         }
         try {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            List<NewTopic> missing = names.stream().distinct().filter(n -> !existing.contains(n))
-                    .map(n -> new NewTopic(n, Optional.of(partitions), Optional.empty()).configs(CONFIG))
-                    .toList();
-            if (missing.isEmpty()) {
+            List<String> absent = names.stream().distinct().filter(n -> !existing.contains(n)).toList();
+            if (absent.isEmpty()) {
                 return Set.of();
             }
+            int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+            short replicas = replicationFactor(brokers);
+            Map<String, String> config = replication(brokers);
+            List<NewTopic> missing = absent.stream()
+                    .map(n -> new NewTopic(n, Optional.of(partitions), Optional.of(replicas)).configs(config))
+                    .toList();
             var results = admin.createTopics(missing).values();
             Set<String> created = new java.util.TreeSet<>();
             for (var entry : results.entrySet()) {
@@ -124,7 +148,7 @@ public final class Topics {
                     }
                 }
             }
-            LOG.info("Created Kafka topics {} with {} partitions", created, partitions);
+            LOG.info("Created Kafka topics {} with {} partitions, {} replicas each", created, partitions, replicas);
             return created;
         } catch (TimeoutException e) {
             throw new IllegalStateException("cannot list or create Kafka topics: no answer from the brokers in "

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -48,15 +50,17 @@ public final class Detector implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final Path ownStateDir; // a temp folder this detector deletes on close; null for a given one
     private FleetView fleetView; // null when the board is fed by this instance's own processors
+    private final boolean leaveGroupOnClose;
     private final CountDownLatch started = new CountDownLatch(1); // RUNNING, ERROR or NOT_RUNNING reached
     private final CountDownLatch stopped = new CountDownLatch(1); // ERROR or NOT_RUNNING reached
     private boolean closed;
 
     private ModelFeed models; // null: the detector does not follow a models topic
 
-    private Detector(KafkaStreams streams, MeterRegistry registry, Path ownStateDir) {
+    private Detector(KafkaStreams streams, MeterRegistry registry, Path ownStateDir, boolean leaveGroupOnClose) {
         this.streams = streams;
         this.ownStateDir = ownStateDir;
+        this.leaveGroupOnClose = leaveGroupOnClose;
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("detector stream thread failed; shutting the detector down", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -122,7 +126,10 @@ public final class Detector implements AutoCloseable {
         return state() == KafkaStreams.State.ERROR;
     }
 
-    /** Stops Kafka Streams (committing, within {@link #CLOSE_TIMEOUT}), unbinds its meters, deletes a temp state folder. */
+    /**
+     * Stops Kafka Streams (committing, within {@link #CLOSE_TIMEOUT}, and leaving the group when
+     * {@link Failover#leaveGroupOnClose} says so), unbinds its meters, deletes a temp state folder.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -132,7 +139,7 @@ public final class Detector implements AutoCloseable {
         if (fleetView != null) {
             fleetView.close();
         }
-        streams.close(CLOSE_TIMEOUT);
+        streams.close(closeOptions(leaveGroupOnClose));
         if (models != null) {
             models.close();
         }
@@ -145,6 +152,15 @@ public final class Detector implements AutoCloseable {
                 LOG.warn("Cannot delete the detector's state folder {}: {}", ownStateDir, e.getMessage());
             }
         }
+    }
+
+    /**
+     * Leaving the group hands this member's partitions over at once; a static member (one with an
+     * instance id) otherwise stays in the group until its session times out.
+     */
+    static CloseOptions closeOptions(boolean leaveGroup) {
+        return CloseOptions.groupMembershipOperation(leaveGroup ? GroupMembershipOperation.LEAVE_GROUP
+                : GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(CLOSE_TIMEOUT);
     }
 
     /**
@@ -184,6 +200,7 @@ public final class Detector implements AutoCloseable {
         private String instanceId;
         private int partitions;
         private boolean fleetView = true;
+        private Failover failover = Failover.defaults();
         private Function<SensorTopology, WindowScorer> scorers; // once the models are checked
         private String modelsTopic; // null: no roll-out through a models topic
 
@@ -252,6 +269,12 @@ public final class Detector implements AutoCloseable {
             return this;
         }
 
+        /** How the group moves partitions when a member dies, stops or joins (default {@link Failover#defaults}). */
+        public Builder failover(Failover failover) {
+            this.failover = Objects.requireNonNull(failover);
+            return this;
+        }
+
         /**
          * Follow this models topic ({@link ModelTopic}): each scoring task starts on the kind's bundle file and
          * switches, between two batches, to every bundle published there that fits the kind, and scores a
@@ -295,6 +318,18 @@ public final class Detector implements AutoCloseable {
             return this;
         }
 
+        /** The Kafka Streams properties {@link #start} uses, with the state stores in {@code stateDir}. */
+        Properties streamsConfig(Path stateDir) {
+            Objects.requireNonNull(bootstrapServers, "bootstrap servers");
+            Properties config = DetectorTopology.streamsConfig(bootstrapServers, applicationId, stateDir, streamThreads);
+            config.putAll(failover.streamsConfig());
+            config.putAll(kafkaClientConfig); // SASL/SSL reach every client Streams creates (consumer, producer, admin)
+            if (instanceId != null && !instanceId.isBlank()) {
+                config.putAll(DetectorTopology.staticMembership(instanceId));
+            }
+            return config;
+        }
+
         /**
          * Checks every model bundle (unless {@link #checkModels} did), creates missing topics, then
          * starts Kafka Streams; does not wait for it to run ({@link Detector#awaitRunning}).
@@ -329,12 +364,8 @@ public final class Detector implements AutoCloseable {
                 tuned = tuned.withBoard(LiveBoard.discarding());
             }
             var topology = DetectorTopology.buildTopology(kinds, taskScorers, tuned);
-            Properties config = DetectorTopology.streamsConfig(bootstrapServers, applicationId,
-                    stateDir != null ? stateDir : ownStateDir, streamThreads);
-            config.putAll(kafkaClientConfig); // SASL/SSL reach every client Streams creates (consumer, producer, admin)
-            if (instanceId != null && !instanceId.isBlank()) {
-                config.putAll(DetectorTopology.staticMembership(instanceId));
-            }
+            Properties config = streamsConfig(stateDir != null ? stateDir : ownStateDir);
+            LOG.info("failover: {}", failover);
             LOG.info("Kafka {} client config: {}", bootstrapServers, KafkaClientSecurity.describe(kafkaClientConfig));
             KafkaStreams streams;
             try {
@@ -346,7 +377,7 @@ public final class Detector implements AutoCloseable {
                 }
                 throw e;
             }
-            Detector detector = new Detector(streams, registry, ownStateDir);
+            Detector detector = new Detector(streams, registry, ownStateDir, failover.leaveGroupOnClose());
             detector.models = feed;
             try {
                 if (feed != null) {

@@ -27,6 +27,7 @@ class HelpCliTest {
                 "  train     Train an LSTM autoencoder on healthy data and calibrate its alert threshold without labels.",
                 "  score     Score recorded or simulated data offline with a model bundle, one CSV line per window.",
                 "  detect    Score per-device windows from the readings topics and publish score and alert events.",
+                "  broker    Run one Kafka KRaft node (broker and controller); start one per voter for a cluster.",
                 "  bridge    Forward every MQTT v5 reading to its Kafka readings topic, keyed by device id.",
                 "  demo      Run the whole pipeline on in-process brokers with a simulated fleet that fails, and show it live.",
                 "  bench     Run the benchmarks whose numbers go in docs/benchmarks.md, with the machine they ran on.",

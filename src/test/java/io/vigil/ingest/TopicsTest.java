@@ -37,4 +37,17 @@ class TopicsTest {
                 "vigil.readings.vibration", "vigil.deadletter", "vigil.scores.vibration", "vigil.alerts",
                 "vigil.readings.adxl356", "vigil.scores.adxl356");
     }
+
+    @Test
+    void topicsAreReplicatedOnEveryBrokerUpToThreeWithOneReplicaAllowedDown() {
+        assertThat(Topics.replicationFactor(1)).isEqualTo((short) 1);
+        assertThat(Topics.replicationFactor(2)).isEqualTo((short) 2);
+        assertThat(Topics.replicationFactor(3)).isEqualTo((short) 3);
+        assertThat(Topics.replicationFactor(5)).isEqualTo((short) 3);
+        assertThat(Topics.replication(1)).containsEntry("min.insync.replicas", "1");
+        assertThat(Topics.replication(2)).containsEntry("min.insync.replicas", "1");
+        assertThat(Topics.replication(3)).containsEntry("min.insync.replicas", "2")
+                .containsEntry("message.timestamp.after.max.ms", "3600000");
+        assertThat(Topics.replication(5)).containsEntry("min.insync.replicas", "2");
+    }
 }

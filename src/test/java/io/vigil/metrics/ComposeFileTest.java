@@ -42,6 +42,33 @@ class ComposeFileTest {
     }
 
     @Test
+    void dockerComposeValidatesTheScaleProfile() throws Exception {
+        Optional<ExternalTool> dockerCompose = ExternalTool.onPath("docker-compose");
+        assumeTrue(dockerCompose.isPresent(), "docker-compose is not installed (Debian package docker-compose)");
+
+        ExternalTool.Result result = dockerCompose.get().run("-f", COMPOSE.toString(), "--profile", "scale", "config", "-q");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    @Test
+    void theScaleProfileRunsThreeBrokerProcessesTwoSharingBridgesAndThreeDetectorsEachWithItsOwnInstanceId() {
+        JsonNode services = compose.path("services");
+        for (String broker : new String[] {"kafka-s1", "kafka-s2", "kafka-s3"}) {
+            assertThat(services.at("/" + broker + "/command").toString())
+                    .contains("\"broker\"", "\"--voters\",\"1@kafka-s1:9093,2@kafka-s2:9093,3@kafka-s3:9093\"");
+        }
+        for (String bridge : new String[] {"vigil-bridge-s1", "vigil-bridge-s2"}) {
+            assertThat(services.at("/" + bridge + "/command").toString())
+                    .contains("\"--share-group\",\"vigil\"", "\"--client-id\",\"" + bridge + "\"");
+        }
+        for (String detector : new String[] {"vigil-detector-s1", "vigil-detector-s2", "vigil-detector-s3"}) {
+            assertThat(services.at("/" + detector + "/command").toString())
+                    .contains("\"--instance-id\",\"" + detector + "\"", "\"--standby-replicas\",\"1\"");
+        }
+    }
+
+    @Test
     void everyTopicOfTheKindIsCreatedWithThePartitionsTheDetectorExpects() {
         // given the topic specs (topic:partitions) in kafka-init's command
         StringBuilder script = new StringBuilder();
