@@ -11,7 +11,7 @@ import io.vigil.simulator.Fleet;
 import io.vigil.stream.AlertState;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -119,7 +119,7 @@ public final class MemoryBench {
      * @param disk          the state directory after RocksDB flushed its memtables, and after compaction
      * @param stores        window, pending and alert stores, scanned after the load
      */
-    public record Result(SensorTopology kind, Settings settings, double loadSeconds, long windowsScored,
+    public record Result(SensorKind kind, Settings settings, double loadSeconds, long windowsScored,
                          ProcessMemory memory, RocksDbMemory rocksDb, DiskSize disk, List<StoreSize> stores,
                          ChangelogTraffic changelog) {
 
@@ -152,7 +152,7 @@ public final class MemoryBench {
     }
 
     /** Loads {@code settings.devices()} devices into a fresh state directory under {@code tempParent}. */
-    public static Result run(SensorTopology kind, Settings settings, Path tempParent, Consumer<String> progress)
+    public static Result run(SensorKind kind, Settings settings, Path tempParent, Consumer<String> progress)
             throws IOException {
         Path stateDir = Files.createTempDirectory(tempParent, "vigil-bench-memory-");
         try {
@@ -162,11 +162,11 @@ public final class MemoryBench {
         }
     }
 
-    private static Result load(SensorTopology kind, Settings settings, Path stateDir, Consumer<String> progress) {
+    private static Result load(SensorKind kind, Settings settings, Path stateDir, Consumer<String> progress) {
         DetectorSettings detector = DetectorSettings.defaults(new SimpleMeterRegistry());
         Topology topology = DetectorTopology.buildTopology(List.of(kind),
                 k -> new ConstantScorer(settings.overThreshold()), detector);
-        DetectorTopology.Names names = new DetectorTopology.Names(kind.kind());
+        DetectorTopology.Names names = new DetectorTopology.Names(kind.name());
         try (TopologyTestDriver driver = new TopologyTestDriver(topology,
                 DetectorTopology.streamsConfig("unused:9092", APPLICATION_ID, stateDir, 1),
                 Instant.ofEpochMilli(START_MS))) {
@@ -195,7 +195,7 @@ public final class MemoryBench {
      * One full window of raw samples per device, {@code samplesPerRecord} to a record, sent round by
      * round across the fleet (every device's first record, then every device's second, ...).
      */
-    private static void feed(TopologyTestDriver driver, SensorTopology kind, Settings settings, Outputs outputs,
+    private static void feed(TopologyTestDriver driver, SensorKind kind, Settings settings, Outputs outputs,
                              Consumer<String> progress) {
         TestInputTopic<String, byte[]> readings = driver.createInputTopic(kind.kafka().readings(),
                 Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -226,7 +226,7 @@ public final class MemoryBench {
     }
 
     /** Raw samples that fill one window: {@code window} block-reduced samples of {@code block} each. */
-    static int rawSamplesPerWindow(SensorTopology kind) {
+    static int rawSamplesPerWindow(SensorKind kind) {
         return kind.window() * kind.preprocess().block();
     }
 
@@ -329,7 +329,7 @@ public final class MemoryBench {
         long changelogRecords;
         long changelogBytes;
 
-        Outputs(TopologyTestDriver driver, SensorTopology kind, DetectorTopology.Names names) {
+        Outputs(TopologyTestDriver driver, SensorKind kind, DetectorTopology.Names names) {
             this.driver = driver;
             this.changelogs = Stream.of(names.windowStore(), names.pendingStore(), names.alertStore())
                     .map(store -> DetectorTopology.changelogTopic(APPLICATION_ID, store)).collect(Collectors.toSet());

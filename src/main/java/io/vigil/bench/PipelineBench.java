@@ -13,7 +13,7 @@ import io.vigil.simulator.Scenario;
 import io.vigil.stream.AlertEvent;
 import io.vigil.stream.DetectorMetrics;
 import io.vigil.stream.ScoreEvent;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,14 +93,14 @@ public final class PipelineBench {
     private PipelineBench() {
     }
 
-    public static Result run(SensorTopology kind, Settings s, Consumer<String> steps) throws InterruptedException {
+    public static Result run(SensorKind kind, Settings s, Consumer<String> steps) throws InterruptedException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Scenario scenario = new Scenario("bench", 42, kind.kind(), s.devices(), "bench-", s.rateHz(), s.seconds(),
+        Scenario scenario = new Scenario("bench", 42, kind.name(), s.devices(), "bench-", s.rateHz(), s.seconds(),
                 0.05, List.of());
         try (Pipeline pipeline = Pipeline.builder()
                 .brokers(s.brokers())
                 .kinds(List.of(kind))
-                .model(kind.kind(), s.model())
+                .model(kind.name(), s.model())
                 .applicationId("vigil-bench")
                 .bridgeClientId("vigil-bench-bridge")
                 .streamThreads(s.streamThreads())
@@ -146,7 +146,7 @@ public final class PipelineBench {
     }
 
     /** Windows the detector cuts from {@code samples} consecutive samples of one device. */
-    public static long windowsPerDevice(long samples, SensorTopology kind) {
+    public static long windowsPerDevice(long samples, SensorKind kind) {
         return samples < kind.window() ? 0 : (samples - kind.window()) / kind.hop() + 1;
     }
 
@@ -177,8 +177,8 @@ public final class PipelineBench {
 
     /** Counters at one moment. */
     private record Snapshot(long nanos, double bridged, long windows, double modelSeconds, long batches, long cpuNanos) {
-        static Snapshot take(SimpleMeterRegistry registry, SensorTopology kind, LatencyListener listener) {
-            Counter samples = registry.find(BridgeMetrics.SAMPLES).tag(BridgeMetrics.TAG_KIND, kind.kind()).counter();
+        static Snapshot take(SimpleMeterRegistry registry, SensorKind kind, LatencyListener listener) {
+            Counter samples = registry.find(BridgeMetrics.SAMPLES).tag(BridgeMetrics.TAG_KIND, kind.name()).counter();
             Timer scoring = registry.find(DetectorMetrics.SCORING_LATENCY).timer();
             return new Snapshot(System.nanoTime(), samples == null ? 0 : samples.count(), listener.windows.get(),
                     scoring == null ? 0 : scoring.totalTime(TimeUnit.NANOSECONDS) / 1e9,

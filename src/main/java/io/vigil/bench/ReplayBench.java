@@ -10,7 +10,7 @@ import io.vigil.publish.KafkaReadingSink;
 import io.vigil.publish.MqttReadingSink;
 import io.vigil.publish.ReadingSink;
 import io.vigil.replay.BackblazeReplay;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ public final class ReplayBench {
     }
 
     /** Replays {@code dir} once per target on a fresh embedded Kafka; {@code progress} gets a line every 10 days. */
-    public static List<Result> run(SensorTopology smart, Path dir, List<Target> targets, Supplier<MqttBroker> mqtt,
+    public static List<Result> run(SensorKind smart, Path dir, List<Target> targets, Supplier<MqttBroker> mqtt,
                                    Consumer<String> progress) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Topics.ensureAll(kafka.bootstrapServers(), List.of(smart));
@@ -62,7 +62,7 @@ public final class ReplayBench {
         }
     }
 
-    private static Result toKafka(SensorTopology smart, Path dir, EmbeddedKafka kafka, Consumer<String> progress)
+    private static Result toKafka(SensorKind smart, Path dir, EmbeddedKafka kafka, Consumer<String> progress)
             throws Exception {
         try (ReadingSink sink = new KafkaReadingSink(kafka.bootstrapServers(), smart.kafka().readings(),
                 smart.sampleRateHz(), "bench-replay")) {
@@ -71,12 +71,12 @@ public final class ReplayBench {
         }
     }
 
-    private static Result overMqtt(SensorTopology smart, Path dir, EmbeddedKafka kafka, Supplier<MqttBroker> mqtt,
+    private static Result overMqtt(SensorKind smart, Path dir, EmbeddedKafka kafka, Supplier<MqttBroker> mqtt,
                                    Consumer<String> progress) throws Exception {
         SimpleMeterRegistry bridged = new SimpleMeterRegistry();
         try (MqttBroker broker = mqtt.get();
              Bridge bridge = Bridge.builder().broker(broker.uri()).bootstrapServers(kafka.bootstrapServers())
-                     .topologies(List.of(smart)).clientId("bench-replay-bridge").metrics(bridged).start();
+                     .kinds(List.of(smart)).clientId("bench-replay-bridge").metrics(bridged).start();
              ReadingSink sink = new MqttReadingSink(broker.uri(), smart, "bench-replay", MQTT_IN_FLIGHT)) {
             long started = System.nanoTime();
             BackblazeReplay.Totals totals = replay(smart, dir, sink, Target.mqtt, progress);
@@ -97,7 +97,7 @@ public final class ReplayBench {
                 .counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
-    private static BackblazeReplay.Totals replay(SensorTopology smart, Path dir, ReadingSink sink, Target target,
+    private static BackblazeReplay.Totals replay(SensorKind smart, Path dir, ReadingSink sink, Target target,
                                                  Consumer<String> progress) throws Exception {
         return new BackblazeReplay(smart).run(dir, sink, 0, new BackblazeReplay.Listener() {
             @Override

@@ -11,7 +11,7 @@ import io.vigil.pipeline.Pipeline;
 import io.vigil.publish.MqttQos1Sender;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.BufferPoolMXBean;
@@ -83,15 +83,15 @@ public final class SoakBench {
     private SoakBench() {
     }
 
-    public static Result run(SensorTopology kind, Settings s, Consumer<String> steps) throws InterruptedException {
+    public static Result run(SensorKind kind, Settings s, Consumer<String> steps) throws InterruptedException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         double seconds = s.duration().toSeconds();
-        Scenario scenario = new Scenario("soak", 42, kind.kind(), s.devices(), "soak-", s.rateHz(), seconds, 0.05,
+        Scenario scenario = new Scenario("soak", 42, kind.name(), s.devices(), "soak-", s.rateHz(), seconds, 0.05,
                 List.of());
         try (Pipeline pipeline = Pipeline.builder()
                 .brokers(s.brokers())
                 .kinds(List.of(kind))
-                .model(kind.kind(), s.model())
+                .model(kind.name(), s.model())
                 .applicationId("vigil-soak")
                 .bridgeClientId("vigil-soak-bridge")
                 .fleetView(false) // measures the detector as before: no extra consumer of every score
@@ -240,14 +240,14 @@ public final class SoakBench {
         private final Thread thread;
         private volatile boolean stop;
 
-        private Hostile(String broker, SensorTopology kind, double perSecond) {
+        private Hostile(String broker, SensorKind kind, double perSecond) {
             List<HostileCorpus.Entry> corpus = HostileCorpus.viaMqtt(System.currentTimeMillis()).stream()
-                    .filter(e -> e.kind().equals(kind.kind())).toList();
+                    .filter(e -> e.kind().equals(kind.name())).toList();
             this.thread = new Thread(() -> publish(broker, corpus, perSecond), "vigil-soak-hostile");
             thread.setDaemon(true);
         }
 
-        static Hostile start(String broker, SensorTopology kind, double perSecond) {
+        static Hostile start(String broker, SensorKind kind, double perSecond) {
             Hostile hostile = new Hostile(broker, kind, perSecond);
             hostile.thread.start();
             return hostile;

@@ -5,8 +5,8 @@ import io.vigil.model.AutoencoderSpec;
 import io.vigil.model.ThresholdCalibration;
 import io.vigil.model.Trainer;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -93,7 +93,7 @@ public final class TrainMemoryBench {
 
     /** Trains and samples; {@code progress} gets one line per epoch. */
     public static Result run(Settings settings, Path tempDir, Consumer<String> progress) throws IOException {
-        SensorTopology topology = topology(settings, tempDir);
+        SensorKind kind = sensorKind(settings, tempDir);
         List<DeviceSeries> data = recording(settings);
         List<Sample> samples = new ArrayList<>();
         samples.add(new Sample(0, 0, Double.NaN, Double.NaN, ProcessMemory.rss(), heapUsed()));
@@ -104,7 +104,7 @@ public final class TrainMemoryBench {
                 settings.epochs(), 0, ThresholdCalibration.DEFAULT_QUANTILE, ThresholdCalibration.DEFAULT_MARGIN,
                 new AutoencoderSpec(FEATURES.size(), settings.window(), AutoencoderSpec.DEFAULT_HIDDEN,
                         AutoencoderSpec.DEFAULT_BOTTLENECK, AutoencoderSpec.DEFAULT_LEARNING_RATE, settings.seed()));
-        var bundle = new Trainer(topology, training, report -> {
+        var bundle = new Trainer(kind, training, report -> {
             Sample s = new Sample(report.epoch(), (System.nanoTime() - started) / 1e9, report.trainLoss(),
                     report.validationLoss(), ProcessMemory.rss(), heapUsed());
             samples.add(s);
@@ -168,7 +168,7 @@ public final class TrainMemoryBench {
     }
 
     /** The synthetic kind, read by the same loader as every topology file. */
-    private static SensorTopology topology(Settings settings, Path tempDir) throws IOException {
+    private static SensorKind sensorKind(Settings settings, Path tempDir) throws IOException {
         String fields = String.join(", ", FEATURES.stream().map(f -> f + ": " + f).toList());
         String yaml = String.join("\n",
                 "kind: train-memory",
@@ -201,7 +201,7 @@ public final class TrainMemoryBench {
         Path file = Files.createTempFile(tempDir, "train-memory-", ".yaml");
         try {
             Files.writeString(file, yaml);
-            return TopologyLoader.load(file);
+            return SensorKindLoader.load(file);
         } finally {
             Files.deleteIfExists(file);
         }

@@ -2,8 +2,8 @@ package io.vigil.cli;
 
 import io.vigil.bench.FrontEndBench;
 import io.vigil.model.Windower;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -50,10 +50,10 @@ public final class BenchFrontEndCommand implements Callable<Integer> {
                 + "| windows per run | state per device |");
         out.println("|---|---|---|---|---|---|---|---|");
         for (String kind : kinds) {
-            SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind);
-            FrontEndBench.Result r = FrontEndBench.run(Windower.Shape.of(topology), samples, runs);
+            SensorKind sensorKind = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, kind);
+            FrontEndBench.Result r = FrontEndBench.run(Windower.Shape.of(sensorKind), samples, runs);
             out.printf(Locale.ROOT, "| %s | %s | %d | %d, %d | %.1f | %s | %,d | %,d B |%n", kind,
-                    topology.frontEnd().describe(), topology.modelFeatures().size(), topology.window(), topology.hop(),
+                    sensorKind.frontEnd().describe(), sensorKind.modelFeatures().size(), sensorKind.window(), sensorKind.hop(),
                     r.median(), Arrays.stream(r.nanosPerSample()).mapToObj(v -> String.format(Locale.ROOT, "%.1f", v))
                             .collect(Collectors.joining(", ")), r.windows(), r.stateBytes());
             out.flush();

@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.vigil.bench.MemoryBench;
 import io.vigil.model.Windower;
 import io.vigil.stream.DetectorTopology;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -73,18 +73,18 @@ public final class BenchMemoryCommand implements Callable<Integer> {
             throw new UsageException("--devices and --samples-per-record must be positive, --warmup-devices 0 or more");
         }
         verbose.quiet("org.apache.kafka", Level.ERROR); // TopologyTestDriver warns about its temp state directory on every start
-        SensorTopology topology = topologies.load(kind.name);
-        int perRecord = samplesPerRecord != null ? samplesPerRecord : topology.hop() * topology.preprocess().block();
+        SensorKind sensorKind = topologies.load(kind.name);
+        int perRecord = samplesPerRecord != null ? samplesPerRecord : sensorKind.hop() * sensorKind.preprocess().block();
         Path temp = tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir"));
         PrintWriter out = spec.commandLine().getOut();
-        println(out, header(topology, perRecord));
+        println(out, header(sensorKind, perRecord));
         if (warmupDevices > 0) {
             println(out, "bench: warm-up with " + warmupDevices + " devices (not reported) ...");
-            MemoryBench.run(topology, new MemoryBench.Settings(warmupDevices, perRecord, overThreshold), temp, line -> { });
+            MemoryBench.run(sensorKind, new MemoryBench.Settings(warmupDevices, perRecord, overThreshold), temp, line -> { });
         }
         List<MemoryBench.Result> results = new ArrayList<>();
         for (int n : devices.stream().sorted().toList()) {
-            MemoryBench.Result result = MemoryBench.run(topology, new MemoryBench.Settings(n, perRecord, overThreshold),
+            MemoryBench.Result result = MemoryBench.run(sensorKind, new MemoryBench.Settings(n, perRecord, overThreshold),
                     temp, line -> println(out, "bench:   " + line));
             results.add(result);
             println(out, perDevice(List.of(result)));
@@ -99,12 +99,12 @@ public final class BenchMemoryCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String header(SensorTopology topology, int perRecord) {
-        int ring = new Windower(Windower.Shape.of(topology)).toBytes().length;
+    private String header(SensorKind sensorKind, int perRecord) {
+        int ring = new Windower(Windower.Shape.of(sensorKind)).toBytes().length;
         return String.format(Locale.ROOT, "bench memory: %s, %d features, window %d, hop %d; one full window per device,"
                         + " raw samples per record: %d; stored ring %,d bytes; every window scored %s the threshold;"
                         + " %d cores, max heap %d MB, %s",
-                topology.kind(), topology.featureCount(), topology.window(), topology.hop(), perRecord, ring,
+                sensorKind.name(), sensorKind.featureCount(), sensorKind.window(), sensorKind.hop(), perRecord, ring,
                 overThreshold ? "over" : "under",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.vm.name") + " " + Runtime.version());
@@ -134,7 +134,7 @@ public final class BenchMemoryCommand implements Callable<Integer> {
                         + " | changelog records | scores |",
                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"));
         for (MemoryBench.Result r : results) {
-            var names = new DetectorTopology.Names(r.kind().kind());
+            var names = new DetectorTopology.Names(r.kind().name());
             s.append(String.format(Locale.ROOT,
                     "| %,d | %s | %s | %s | %s | %s | %s | %s (%s) | %s / %s | %,d / %,d / %,d | %,d | %,d |%n",
                     r.devices(), mb(r.heapBytes()), mb(r.memory().heapCommittedBytes()), mb(r.rssBytes()),

@@ -6,8 +6,8 @@ import io.vigil.model.Window;
 import io.vigil.model.Windower;
 import io.vigil.model.Windows;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,16 +62,16 @@ public final class BenchModelCommand implements Callable<Integer> {
                         + engine + "'");
             }
         }
-        SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind.name);
+        SensorKind sensorKind = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, kind.name);
         List<Window> windows = new ArrayList<>();
-        for (DeviceSeries series : DataSources.read(List.of(data), topology)) {
-            windows.addAll(Windows.cut(series, Windower.Shape.of(topology)));
+        for (DeviceSeries series : DataSources.read(List.of(data), sensorKind)) {
+            windows.addAll(Windows.cut(series, Windower.Shape.of(sensorKind)));
         }
-        AutoencoderSpec shape = AutoencoderSpec.of(topology.modelFeatures().size(), topology.window());
+        AutoencoderSpec shape = AutoencoderSpec.of(sensorKind.modelFeatures().size(), sensorKind.window());
         ModelBench bench = new ModelBench(windows, shape);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "bench model: %s, %d features x %d steps, hidden %d, bottleneck %d; %d cores, %s, OMP_NUM_THREADS=%s%n",
-                topology.kind(), shape.features(), shape.window(), shape.hidden(), shape.bottleneck(),
+                sensorKind.name(), shape.features(), shape.window(), shape.hidden(), shape.bottleneck(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         out.println();

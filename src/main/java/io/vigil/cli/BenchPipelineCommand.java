@@ -3,7 +3,7 @@ package io.vigil.cli;
 import io.vigil.bench.PipelineBench;
 import io.vigil.pipeline.Pipeline;
 import io.vigil.evaluate.Charts;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +71,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Pipeline.Brokers brokers = pipeline.brokers(); // a usage error before a model is trained
         println(out, "bench: " + provenance.command());
-        SensorTopology kind = pipeline.vibration();
+        SensorKind kind = pipeline.vibration();
         Path model = pipeline.model(kind, out, "bench: ");
         println(out, "bench: " + BenchProvenance.machine() + "; load average " + provenance.loadBefore());
         List<PipelineBench.Result> results = new ArrayList<>();

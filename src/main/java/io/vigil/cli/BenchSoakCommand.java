@@ -2,7 +2,7 @@ package io.vigil.cli;
 
 import io.vigil.pipeline.Pipeline;
 import io.vigil.bench.SoakBench;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +66,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Pipeline.Brokers brokers = pipeline.brokers(); // a usage error before a model is trained
         println(out, "soak: " + provenance.command());
-        SensorTopology kind = pipeline.vibration();
+        SensorKind kind = pipeline.vibration();
         Path model = pipeline.model(kind, out, "soak: ");
         println(out, String.format(Locale.ROOT, "soak: %d devices x %.0f Hz for %.0f min, %.1f%% hostile messages",
                 devices, rateHz.hz, minutes, 100 * hostile));

@@ -5,7 +5,7 @@ import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
 import io.vigil.payload.PayloadParser;
 import io.vigil.security.MqttSecurity;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +78,7 @@ public final class BridgeCommand implements Runnable {
 
     @Override
     public void run() {
-        List<SensorTopology> selected = selectTopologies();
+        List<SensorKind> selected = selectTopologies();
         if (maxInflight < 1 || maxInflight > 65_535) {
             throw new UsageException("--max-inflight must be 1..65535, got " + maxInflight);
         }
@@ -98,7 +98,7 @@ public final class BridgeCommand implements Runnable {
             bridge = Bridge.builder()
                     .broker(broker.uri)
                     .bootstrapServers(bootstrap.servers)
-                    .topologies(selected)
+                    .kinds(selected)
                     .clientId(clientId == null ? Bridge.Builder.defaultClientId() : clientId)
                     .unknownKinds(kinds == null || kinds.isEmpty()) // --kind: the other kinds are other bridges' business
                     .shareGroup(shareGroup)
@@ -132,9 +132,9 @@ public final class BridgeCommand implements Runnable {
         }
     }
 
-    private List<SensorTopology> selectTopologies() {
+    private List<SensorKind> selectTopologies() {
         if (kinds == null || kinds.isEmpty()) {
-            List<SensorTopology> all = topologies.loadAll();
+            List<SensorKind> all = topologies.loadAll();
             if (all.isEmpty()) {
                 throw new UsageException(topologies.dir + ": no topology files (*.yaml)");
             }

@@ -8,7 +8,7 @@ import io.vigil.replay.RecordingReader;
 import io.vigil.replay.SmartReadings;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.ScenarioLoader;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,10 +25,10 @@ final class DataSources {
     private DataSources() {
     }
 
-    static List<DeviceSeries> read(List<Path> paths, SensorTopology topology) {
+    static List<DeviceSeries> read(List<Path> paths, SensorKind kind) {
         requireExisting(paths);
-        if (!topology.sources().isEmpty()) {
-            return smart(paths, topology);
+        if (!kind.sources().isEmpty()) {
+            return smart(paths, kind);
         }
         List<DeviceSeries> series = new ArrayList<>();
         List<Path> recordings = new ArrayList<>();
@@ -41,7 +41,7 @@ final class DataSources {
             }
         }
         if (!recordings.isEmpty()) {
-            series.addAll(RecordingReader.readAll(recordings, topology));
+            series.addAll(RecordingReader.readAll(recordings, kind));
         }
         return series;
     }
@@ -59,10 +59,10 @@ final class DataSources {
      * A SMART topology reads Backblaze folders or zips: every drive, features per its sources, a failed drive
      * labelled 1 on its failure day (score sees it; {@link #healthyRows} leaves it out of training).
      */
-    private static List<DeviceSeries> smart(List<Path> paths, SensorTopology topology) {
+    private static List<DeviceSeries> smart(List<Path> paths, SensorKind kind) {
         List<DeviceSeries> series = new ArrayList<>();
         for (Path path : paths) {
-            series.addAll(SmartReadings.every(path, topology));
+            series.addAll(SmartReadings.every(path, kind));
         }
         return series;
     }
@@ -73,14 +73,14 @@ final class DataSources {
      * warm-up ({@code alert.calibrate}), each series standardized first, as the detector standardizes it.
      * A series too short to finish its warm-up is left out.
      */
-    static List<DeviceSeries> healthyRows(List<DeviceSeries> series, SensorTopology topology) {
-        if (!topology.sources().isEmpty()) {
+    static List<DeviceSeries> healthyRows(List<DeviceSeries> series, SensorKind kind) {
+        if (!kind.sources().isEmpty()) {
             return healthyOnly(series); // a drive that fails trains nothing, not even its days before failing
         }
-        var calibrate = topology.alert().calibrate();
+        var calibrate = kind.alert().calibrate();
         DeviceCalibration calibration = calibrate == null ? null
-                : new DeviceCalibration(calibrate, topology.hop(), topology.frontEnd());
-        Windower.Shape shape = Windower.Shape.of(topology);
+                : new DeviceCalibration(calibrate, kind.hop(), kind.frontEnd());
+        Windower.Shape shape = Windower.Shape.of(kind);
         List<DeviceSeries> rows = new ArrayList<>();
         for (DeviceSeries s : series) {
             DeviceSeries seen = calibration == null ? s : calibration.standardize(s, shape);

@@ -14,7 +14,7 @@ import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.stream.DetectorSettings;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -103,10 +103,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         verbose.quiet("io.vigil", Level.WARN);
         PrintStream out = System.out;
         Scenario scenario = ScenarioLoader.load(scenarioFile);
-        SensorTopology kind = topologies.load(scenario.topology());
+        SensorKind kind = topologies.load(scenario.topology());
         Consumer<String> steps = line -> step(out, line);
         step(out, String.format(Locale.ROOT, "Vigil demo: %s, %d devices at %.0f Hz, kind %s", scenarioFile,
-                scenario.deviceCount(), scenario.rateHz(), kind.kind()));
+                scenario.deviceCount(), scenario.rateHz(), kind.name()));
         PrintWriter epochs = new PrintWriter(out, true);
         ModelCache.ensure(kind, kind.modelPath(), trainData, ModelCache.demoSettings(kind),
                 report -> Console.epoch(epochs, report), steps);
@@ -143,7 +143,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     }
 
     /** Runs the fleet and the live view until Ctrl-C, --duration or a failed detector; closes them in reverse. */
-    private int run(Pipeline pipeline, Scenario scenario, SensorTopology kind, PrintStream out, CountDownLatch stop)
+    private int run(Pipeline pipeline, Scenario scenario, SensorKind kind, PrintStream out, CountDownLatch stop)
             throws InterruptedException {
         boolean ansi = !plain && System.console() != null;
         ConsoleView view = new ConsoleView(out, ansi, "Vigil demo (" + scenario.name() + ")");

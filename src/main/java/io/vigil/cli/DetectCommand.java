@@ -6,7 +6,7 @@ import io.vigil.stream.Detector;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
 import io.vigil.stream.Failover;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,7 +89,7 @@ public final class DetectCommand implements Callable<Integer> {
         }
         deviceSeriesCap.validate();
         Failover failoverSettings = failover.failover();
-        List<SensorTopology> kinds = topologies.loadAll();
+        List<SensorKind> kinds = topologies.loadAll();
         Detector.Builder detector = Detector.builder()
                 .bootstrapServers(bootstrap.servers)
                 .kinds(kinds)

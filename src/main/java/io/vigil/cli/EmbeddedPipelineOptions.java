@@ -6,7 +6,7 @@ import io.vigil.pipeline.Pipeline;
 import io.vigil.embedded.EmbeddedMqtt;
 import io.vigil.embedded.MosquittoProcess;
 import io.vigil.embedded.MqttBroker;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -38,12 +38,12 @@ final class EmbeddedPipelineOptions {
         verbose.quiet("io.vigil", Level.WARN);
     }
 
-    SensorTopology vibration() {
+    SensorKind vibration() {
         return topologies.load("vibration");
     }
 
     /** The kind's model bundle, trained on the healthy scenario first if missing. */
-    Path model(SensorTopology kind, PrintWriter out, String prefix) {
+    Path model(SensorKind kind, PrintWriter out, String prefix) {
         return ModelCache.ensure(kind, kind.modelPath(), ModelCache.HEALTHY_SCENARIO, ModelCache.demoSettings(kind),
                 r -> Console.epoch(out, r), line -> {
                     out.println(prefix + line);

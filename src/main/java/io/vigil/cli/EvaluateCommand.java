@@ -7,8 +7,8 @@ import io.vigil.evaluate.SmartReport;
 import io.vigil.model.AutoencoderSpec;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.Trainer;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,24 +112,24 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new UsageException(p + ": training data not found");
             }
         }
-        SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind.name);
+        SensorKind sensorKind = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, kind.name);
         ModelBundle bundle = null;
         if (model != null) {
             bundle = ModelBundle.load(model);
-            bundle.checkCompatible(topology, model);
+            bundle.checkCompatible(sensorKind, model);
         }
         PrintWriter err = spec.commandLine().getErr();
-        Trainer.Settings settings = Trainer.Settings.defaults(topology).withEpochs(epochs.max)
+        Trainer.Settings settings = Trainer.Settings.defaults(sensorKind).withEpochs(epochs.max)
                 .withMaxTrainWindows(maxTrainWindows).withSeed(seed.value);
         long started = System.nanoTime();
         Path report;
         ModelBundle used;
-        if (!topology.sources().isEmpty()) {
+        if (!sensorKind.sources().isEmpty()) {
             if (data.size() > 1 || !trainData.isEmpty() || chooseOn != null) {
-                throw new UsageException("topology '" + topology.kind() + "' (SMART) takes one --data folder or zip and "
+                throw new UsageException("topology '" + sensorKind.name() + "' (SMART) takes one --data folder or zip and "
                         + "no --train-data or --choose-on");
             }
-            SmartEvaluation.Result result = new SmartEvaluation(topology,
+            SmartEvaluation.Result result = new SmartEvaluation(sensorKind,
                     new SmartEvaluation.Settings(testShare, settings, selection), line -> progress(err, line)).run(data.get(0), bundle);
             report = SmartReport.write(result, out, data.get(0).toString(), commandLine(true));
             used = result.bundle();
@@ -141,13 +141,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         } else {
             SensorEvaluation.Result result;
             try {
-                result = new SensorEvaluation(topology, settings, line -> progress(err, line))
+                result = new SensorEvaluation(sensorKind, settings, line -> progress(err, line))
                         .run(new SensorEvaluation.Options(data, trainData,
-                                chooseOn != null ? chooseOn : topology.chosenOn(), include), bundle);
+                                chooseOn != null ? chooseOn : sensorKind.chosenOn(), include), bundle);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage()); // e.g. too little healthy data to train on: one line
             }
-            report = SensorReport.write(result, topology, out, commandLine(false), provenance(topology, settings, result));
+            report = SensorReport.write(result, sensorKind, out, commandLine(false), provenance(sensorKind, settings, result));
             used = result.bundle();
             summary(result.summary());
         }
@@ -194,7 +194,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** What else shaped a sensor report (network, front-end), for its header: written by the code, never by hand. */
-    private List<String> provenance(SensorTopology topology, Trainer.Settings settings, SensorEvaluation.Result result) {
+    private List<String> provenance(SensorKind sensorKind, Trainer.Settings settings, SensorEvaluation.Result result) {
         List<String> lines = new ArrayList<>();
         if (model != null) {
             lines.add("Model: the bundle " + model + " (not trained here)");
@@ -209,8 +209,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     100 * settings.validationShare()));
         }
         lines.add(String.format(Locale.ROOT, "Topology `%s`: front-end %s; window %d, hop %d frames%s",
-                topology.kind(), topology.frontEnd().describe(), topology.window(), topology.hop(),
-                topology.chosenOn() == null ? "" : "; its parameters were chosen on `" + topology.chosenOn()
+                sensorKind.name(), sensorKind.frontEnd().describe(), sensorKind.window(), sensorKind.hop(),
+                sensorKind.chosenOn() == null ? "" : "; its parameters were chosen on `" + sensorKind.chosenOn()
                         + "` (chosenOn), the selection part unless --choose-on says otherwise"));
         return lines;
     }

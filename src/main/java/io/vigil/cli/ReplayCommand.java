@@ -7,8 +7,8 @@ import io.vigil.publish.MqttReadingSink;
 import io.vigil.publish.ReadingSink;
 import io.vigil.replay.BackblazeReplay;
 import io.vigil.replay.RecordingReplay;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,11 +66,11 @@ public final class ReplayCommand implements Runnable {
         @Mixin
         KafkaSecurityOptions kafkaSecurity;
 
-        ReadingSink open(SensorTopology topology, String clientId) throws Exception {
+        ReadingSink open(SensorKind sensorKind, String clientId) throws Exception {
             if (to == To.mqtt) {
                 MqttSecurity security = mqttSecurity.security();
                 try {
-                    return new MqttReadingSink(broker.uri, topology, clientId + "-" + ProcessHandle.current().pid(),
+                    return new MqttReadingSink(broker.uri, sensorKind, clientId + "-" + ProcessHandle.current().pid(),
                             maxInFlight.count, security);
                 } catch (MqttException e) {
                     throw new UsageException(MqttSecurity.describe(e, broker.uri));
@@ -78,13 +78,13 @@ public final class ReplayCommand implements Runnable {
                     throw new UsageException(e.getMessage());
                 }
             }
-            return new KafkaReadingSink(bootstrap.servers, topology.kafka().readings(), topology.sampleRateHz(), clientId,
+            return new KafkaReadingSink(bootstrap.servers, sensorKind.kafka().readings(), sensorKind.sampleRateHz(), clientId,
                     kafkaSecurity.clientConfig());
         }
 
-        String where(SensorTopology topology) {
-            return to == To.mqtt ? "MQTT " + topology.mqttTopicFilter().replace("+", "<serial>")
-                    : "Kafka " + topology.kafka().readings();
+        String where(SensorKind sensorKind) {
+            return to == To.mqtt ? "MQTT " + sensorKind.mqttTopicFilter().replace("+", "<serial>")
+                    : "Kafka " + sensorKind.kafka().readings();
         }
     }
 
@@ -123,21 +123,21 @@ public final class ReplayCommand implements Runnable {
             if (!Files.exists(dir.path)) {
                 throw new UsageException(dir.path + ": Backblaze data not found");
             }
-            SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind.name);
-            if (topology.sources().isEmpty()) {
-                throw new UsageException("topology '" + topology.kind() + "' has no sources block: not a SMART topology");
+            SensorKind sensorKind = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, kind.name);
+            if (sensorKind.sources().isEmpty()) {
+                throw new UsageException("topology '" + sensorKind.name() + "' has no sources block: not a SMART topology");
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            out.printf(Locale.ROOT, "replay: %s -> %s at %s%n", dir.path, target.where(topology),
+            out.printf(Locale.ROOT, "replay: %s -> %s at %s%n", dir.path, target.where(sensorKind),
                     speed == 0 ? "max speed" : speed + " days/s");
             out.flush();
             ReplayConsole console = ReplayConsole.of(err);
             BackblazeReplay.Totals done;
             try (Telemetry telemetry = Telemetry.withoutLivePage(); // a replay scores no device
                  MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT);
-                 ReadingSink sink = target.open(topology, "vigil-replay-backblaze")) {
-                done = new BackblazeReplay(topology, telemetry.registry()).run(dir.path, sink, speed,
+                 ReadingSink sink = target.open(sensorKind, "vigil-replay-backblaze")) {
+                done = new BackblazeReplay(sensorKind, telemetry.registry()).run(dir.path, sink, speed,
                         new BackblazeReplay.Listener() {
                             @Override
                             public void progress(BackblazeReplay.Totals t) {
@@ -204,15 +204,15 @@ public final class ReplayCommand implements Runnable {
             if (!Files.exists(file)) { // before any client starts, so the one line is all the user sees
                 throw new UsageException(file + ": recording not found");
             }
-            SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind.name);
+            SensorKind sensorKind = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, kind.name);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             ReplayConsole console = ReplayConsole.of(err);
             RecordingReplay.Totals done;
             try (Telemetry telemetry = Telemetry.withoutLivePage(); // a replay scores no device
                  MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT);
-                 ReadingSink sink = target.open(topology, "vigil-replay-csv")) {
-                done = new RecordingReplay(topology, telemetry.registry()).run(file, sink,
+                 ReadingSink sink = target.open(sensorKind, "vigil-replay-csv")) {
+                done = new RecordingReplay(sensorKind, telemetry.registry()).run(file, sink,
                         startMs.epochMs == null ? System.currentTimeMillis() : startMs.epochMs, batch, speed,
                         new RecordingReplay.Listener() {
                             @Override
@@ -230,7 +230,7 @@ public final class ReplayCommand implements Runnable {
                 console.finish();
             }
             out.printf(Locale.ROOT, "replay: done, %,d samples in %,d readings -> %s in %.1f s; %,d rows skipped%n",
-                    done.samples(), done.readings(), target.where(topology), done.seconds(), done.skippedRows());
+                    done.samples(), done.readings(), target.where(sensorKind), done.seconds(), done.skippedRows());
             out.flush();
             return 0;
         }

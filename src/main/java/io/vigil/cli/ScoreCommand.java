@@ -7,7 +7,7 @@ import io.vigil.model.Window;
 import io.vigil.model.WindowScore;
 import io.vigil.model.WindowScorer;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,9 +47,9 @@ public final class ScoreCommand implements Callable<Integer> {
         // every input is checked and read before the first line of output: an error is then the only line
         DataSources.requireExisting(data.paths);
         ModelBundle bundle = ModelBundle.load(model);
-        SensorTopology topology = topologies.load(bundle.metadata().kind());
-        bundle.checkCompatible(topology, model);
-        List<DeviceSeries> devices = DataSources.read(data.paths, topology);
+        SensorKind kind = topologies.load(bundle.metadata().kind());
+        bundle.checkCompatible(kind, model);
+        List<DeviceSeries> devices = DataSources.read(data.paths, kind);
         WindowScorer scorer = bundle.scorer();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -58,7 +58,7 @@ public final class ScoreCommand implements Callable<Integer> {
         for (DeviceSeries series : devices) {
             // a topology with alert.calibrate judges each device against its own warm-up, as the detector does;
             // warm-up windows have an empty threshold and are never anomalous
-            Judged judged = SensorEvaluation.judge(topology, series, windows -> scorer.score(windows).stream()
+            Judged judged = SensorEvaluation.judge(kind, series, windows -> scorer.score(windows).stream()
                     .mapToDouble(WindowScore::score).toArray(), threshold, false);
             List<Window> windows = judged.windows();
             int over = 0;

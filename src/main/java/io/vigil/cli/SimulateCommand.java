@@ -9,8 +9,8 @@ import io.vigil.simulator.MqttFleetPublisher;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.simulator.SimulatorMetrics;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -93,10 +93,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Scenario scenario = ScenarioLoader.load(scenarioFile);
-        SensorTopology topology = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, scenario.topology());
-        if (topology.featureCount() != LORENZ_FEATURES) {
+        SensorKind kind = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, scenario.topology());
+        if (kind.featureCount() != LORENZ_FEATURES) {
             throw new ConfigException(scenarioFile + ": field 'topology': expected a topology with 3 features "
-                    + "(the simulator produces x, y, z), got '" + topology.kind() + "' with " + topology.features());
+                    + "(the simulator produces x, y, z), got '" + kind.name() + "' with " + kind.features());
         }
         double seconds = duration == null ? scenario.durationSeconds() : duration;
         if (!(seconds > 0) || Double.isInfinite(seconds)) {
@@ -109,18 +109,18 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new UsageException("give either --out FILE or --broker URL, not both");
         }
         if (out != null) {
-            return writeCsv(Fleet.of(scenario), topology, seconds, start);
+            return writeCsv(Fleet.of(scenario), kind, seconds, start);
         }
         if (target == null || target.isBlank()) {
             throw new UsageException("nowhere to send the fleet: give --out FILE or --broker URL (or set " + BROKER_ENV + ")");
         }
-        return publish(Fleet.of(scenario), topology, target, seconds, start);
+        return publish(Fleet.of(scenario), kind, target, seconds, start);
     }
 
-    private int writeCsv(Fleet fleet, SensorTopology topology, double seconds, long start) throws IOException {
+    private int writeCsv(Fleet fleet, SensorKind kind, double seconds, long start) throws IOException {
         Scenario scenario = fleet.scenario();
         long samples = scenario.samplesIn(seconds);
-        FleetCsvWriter csv = new FleetCsvWriter(topology.features(), topology.csv());
+        FleetCsvWriter csv = new FleetCsvWriter(kind.features(), kind.csv());
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, samples, scenario.rateHz());
         long began = System.nanoTime();
@@ -137,7 +137,7 @@ public final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int publish(Fleet fleet, SensorTopology topology, String target, double seconds, long start)
+    private int publish(Fleet fleet, SensorKind kind, String target, double seconds, long start)
             throws InterruptedException {
         if (speed.factor < 0 || batchMs.ms < 1 || maxInFlight.count < 1) {
             throw new UsageException("--speed must be >= 0, --batch-ms and --max-in-flight >= 1");
@@ -146,7 +146,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Scenario scenario = fleet.scenario();
         log.printf(Locale.ROOT, "simulate: %s, %d devices at %s Hz, %.0f s at speed %s -> %s %s<device>%n",
                 scenario.name(), scenario.deviceCount(), scenario.rateHz(), seconds,
-                speed.factor == 0 ? "max" : speed.factor, target, MqttFleetPublisher.topicPrefix(topology.mqttTopicFilter()));
+                speed.factor == 0 ? "max" : speed.factor, target, MqttFleetPublisher.topicPrefix(kind.mqttTopicFilter()));
         log.flush();
         MqttFleetPublisher.Options options = new MqttFleetPublisher.Options(target, speed.factor, batchMs.ms,
                 maxInFlight.count,
@@ -154,7 +154,7 @@ public final class SimulateCommand implements Callable<Integer> {
         MqttSecurity security = mqttSecurity.security();
         try (Telemetry telemetry = Telemetry.withoutLivePage(); // the simulator scores no device
              MetricsServer server = metrics.start(telemetry, DEFAULT_METRICS_PORT)) {
-            var publisher = new MqttFleetPublisher(topology, security, new SimulatorMetrics(telemetry.registry()));
+            var publisher = new MqttFleetPublisher(kind, security, new SimulatorMetrics(telemetry.registry()));
             MqttFleetPublisher.Progress done = publisher.publish(fleet, options, PROGRESS_EVERY,
                     p -> report(log, p, seconds));
             log.printf(Locale.ROOT, "simulate: done, %d samples in %d messages, %.1f s, %.0f samples/s%n",

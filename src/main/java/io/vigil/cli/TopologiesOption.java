@@ -1,7 +1,7 @@
 package io.vigil.cli;
 
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -18,12 +18,12 @@ final class TopologiesOption {
     Path dir;
 
     /** The kind named {@code kindOrFile}: {@code DIR/KIND.yaml}, or a topology file by its path. */
-    SensorTopology load(String kindOrFile) {
-        return TopologyLoader.load(dir, kindOrFile);
+    SensorKind load(String kindOrFile) {
+        return SensorKindLoader.load(dir, kindOrFile);
     }
 
     /** Every kind in the folder. */
-    List<SensorTopology> loadAll() {
-        return TopologyLoader.loadAll(dir);
+    List<SensorKind> loadAll() {
+        return SensorKindLoader.loadAll(dir);
     }
 }

@@ -6,7 +6,7 @@ import io.vigil.model.BundleMetadata;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.Trainer;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,24 +79,24 @@ public final class TrainCommand implements Callable<Integer> {
         if (epochs.max < 1 || hidden < 1 || bottleneck < 1 || maxWindows < 0) {
             throw new UsageException("--epochs, --hidden and --bottleneck must be positive, --max-windows 0 or more");
         }
-        SensorTopology topology = topologies.load(kind.name);
-        Path target = out != null ? out : topology.modelPath();
+        SensorKind sensorKind = topologies.load(kind.name);
+        Path target = out != null ? out : sensorKind.modelPath();
         PrintWriter log = spec.commandLine().getOut();
-        List<DeviceSeries> all = DataSources.read(data.paths, topology);
-        List<DeviceSeries> healthy = DataSources.healthyRows(all, topology);
+        List<DeviceSeries> all = DataSources.read(data.paths, sensorKind);
+        List<DeviceSeries> healthy = DataSources.healthyRows(all, sensorKind);
         log.printf(Locale.ROOT, "train: %s, %d devices, %d healthy samples in %d runs (labelled anomalies left out)%n",
-                topology.kind(), all.size(), healthy.stream().mapToLong(DeviceSeries::size).sum(), healthy.size());
+                sensorKind.name(), all.size(), healthy.stream().mapToLong(DeviceSeries::size).sum(), healthy.size());
         log.flush();
-        Trainer.Settings settings = Trainer.Settings.defaults(topology)
+        Trainer.Settings settings = Trainer.Settings.defaults(sensorKind)
                 .withEpochs(epochs.max)
                 .withEngine(engine)
-                .withSplitByDevice(split.equals("device") || !topology.sources().isEmpty()) // drives: never split by row
+                .withSplitByDevice(split.equals("device") || !sensorKind.sources().isEmpty()) // drives: never split by row
                 .withMaxTrainWindows(maxWindows)
-                .withSpec(new AutoencoderSpec(topology.modelFeatures().size(), topology.window(), hidden, bottleneck,
+                .withSpec(new AutoencoderSpec(sensorKind.modelFeatures().size(), sensorKind.window(), hidden, bottleneck,
                         AutoencoderSpec.DEFAULT_LEARNING_RATE, AutoencoderSpec.DEFAULT_SEED));
         ModelBundle bundle;
         try {
-            bundle = new Trainer(topology, settings, report -> Console.epoch(log, report))
+            bundle = new Trainer(sensorKind, settings, report -> Console.epoch(log, report))
                     .train(healthy, data.paths.stream().map(Path::toString).toList());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -2,7 +2,7 @@ package io.vigil.demo;
 
 import io.vigil.stream.AlertEvent;
 import io.vigil.stream.ScoreEvent;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ public final class EventTail implements AutoCloseable {
     }
 
     /** Assigns every partition of the kinds' scores and alerts topics (which must exist) and starts polling. */
-    public static EventTail start(String bootstrap, List<SensorTopology> kinds, From from, Listener listener) {
+    public static EventTail start(String bootstrap, List<SensorKind> kinds, From from, Listener listener) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.CLIENT_ID_CONFIG, "vigil-event-tail",

@@ -4,7 +4,7 @@ import io.vigil.model.Window;
 import io.vigil.stream.AlertEvent;
 import io.vigil.stream.AlertState;
 import io.vigil.stream.ScoreEvent;
-import io.vigil.topology.SensorTopology.AlertPolicy;
+import io.vigil.kind.SensorKind.AlertPolicy;
 import java.util.List;
 import java.util.Map;
 

@@ -5,7 +5,7 @@ import io.vigil.reading.DeviceSeries;
 import io.vigil.stream.AlertEvent;
 import io.vigil.stream.AlertState;
 import io.vigil.stream.ScoreEvent;
-import io.vigil.topology.SensorTopology.AlertPolicy;
+import io.vigil.kind.SensorKind.AlertPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.vigil.evaluate;
 
-import io.vigil.topology.SensorTopology.AlertPolicy;
+import io.vigil.kind.SensorKind.AlertPolicy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;

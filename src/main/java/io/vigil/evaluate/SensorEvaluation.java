@@ -13,8 +13,8 @@ import io.vigil.model.Windows;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.reading.HealthyRows;
 import io.vigil.replay.RecordingReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.Calibrate;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.Calibrate;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -111,18 +111,18 @@ public final class SensorEvaluation {
         }
     }
 
-    private final SensorTopology topology;
+    private final SensorKind kind;
     private final Trainer.Settings settings;
     private final Consumer<String> progress;
     private final Windower.Shape shape;
     private final Calibrate calibrate;
 
-    public SensorEvaluation(SensorTopology topology, Trainer.Settings settings, Consumer<String> progress) {
-        this.topology = topology;
+    public SensorEvaluation(SensorKind kind, Trainer.Settings settings, Consumer<String> progress) {
+        this.kind = kind;
         this.settings = settings;
         this.progress = progress;
-        this.shape = Windower.Shape.of(topology);
-        this.calibrate = topology.alert().calibrate();
+        this.shape = Windower.Shape.of(kind);
+        this.calibrate = kind.alert().calibrate();
     }
 
     public Result run(Path data, ModelBundle bundle) {
@@ -132,7 +132,7 @@ public final class SensorEvaluation {
     public Result run(Options options, ModelBundle bundle) {
         java.nio.file.PathMatcher included = options.include() == null ? null
                 : java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + options.include());
-        List<DeviceSeries> all = RecordingReader.readAll(options.data(), topology).stream()
+        List<DeviceSeries> all = RecordingReader.readAll(options.data(), kind).stream()
                 .filter(s -> included == null || included.matches(Path.of(s.device()))).toList();
         if (all.isEmpty()) {
             throw new ConfigException(String.join(", ", options.data().stream().map(Path::toString).toList())
@@ -140,7 +140,7 @@ public final class SensorEvaluation {
         }
         if (all.stream().noneMatch(DeviceSeries::labelled)) {
             throw new ConfigException(options.data() + ": the recordings carry no labels; evaluation needs a label "
-                    + "column ('" + topology.csv().labelColumn() + "'), a labels.json with anomaly windows (NAB) or "
+                    + "column ('" + kind.csv().labelColumn() + "'), a labels.json with anomaly windows (NAB) or "
                     + "ADXL356 file names");
         }
         for (DeviceSeries s : all) {
@@ -153,14 +153,14 @@ public final class SensorEvaluation {
         List<DeviceSeries> test = new ArrayList<>();
         String training;
         if (!options.trainData().isEmpty()) {
-            for (DeviceSeries s : RecordingReader.readAll(options.trainData(), topology)) {
+            for (DeviceSeries s : RecordingReader.readAll(options.trainData(), kind)) {
                 train.addAll(HealthyRows.of(s));
             }
             test.addAll(all);
             training = "the healthy rows of " + options.trainData();
         } else if (calibrate != null) {
             for (DeviceSeries s : all) {
-                Long end = new DeviceCalibration(calibrate, topology.hop(), topology.frontEnd()).warmupEnd(Windows.cut(s, shape));
+                Long end = new DeviceCalibration(calibrate, kind.hop(), kind.frontEnd()).warmupEnd(Windows.cut(s, shape));
                 if (end != null) {
                     int cut = (int) Arrays.stream(s.ts()).filter(t -> t <= end).count();
                     train.addAll(HealthyRows.of(HealthyRows.slice(s, 0, cut)));
@@ -186,13 +186,13 @@ public final class SensorEvaluation {
                 all.size(), training, standardized.size(), test.size()));
         if (standardized.isEmpty()) {
             throw new ConfigException(options.data() + ": no training data: " + training + " gives no series long "
-                    + "enough for the warm-up and a window of " + topology.window() + " samples");
+                    + "enough for the warm-up and a window of " + kind.window() + " samples");
         }
         if (bundle == null) {
             List<String> sources = new ArrayList<>();
             options.data().forEach(p -> sources.add(p.toString()));
             options.trainData().forEach(p -> sources.add(p.toString()));
-            bundle = new Trainer(topology, settings, r -> progress.accept(String.format(Locale.ROOT,
+            bundle = new Trainer(kind, settings, r -> progress.accept(String.format(Locale.ROOT,
                     "train epoch %d/%d: train %.4f, validation %.4f%s (%.1f s)", r.epoch(), r.maxEpochs(),
                     r.trainLoss(), r.validationLoss(), r.best() ? " *" : "", r.took().toMillis() / 1000.0)))
                     .train(standardized, sources);
@@ -205,7 +205,7 @@ public final class SensorEvaluation {
         if (calibrate == null || !calibrate.standardize()) {
             return train;
         }
-        DeviceCalibration calibration = new DeviceCalibration(calibrate, topology.hop(), topology.frontEnd());
+        DeviceCalibration calibration = new DeviceCalibration(calibrate, kind.hop(), kind.frontEnd());
         return train.stream().map(s -> calibration.standardize(s, shape)).filter(s -> s != null).toList();
     }
 
@@ -240,7 +240,7 @@ public final class SensorEvaluation {
                         && calibrate.likelihood() != null) {
                     // NAB's windowed Gaussian as it is judged without the likelihood too: its own threshold
                     double plain = threshold;
-                    detectors.put(b.name() + WITHOUT_LIKELIHOOD, test.stream().map(s -> judge(topology,
+                    detectors.put(b.name() + WITHOUT_LIKELIHOOD, test.stream().map(s -> judge(kind,
                             calibrate.withoutLikelihood(), s, score, plain, false)).toList());
                 }
             }
@@ -260,7 +260,7 @@ public final class SensorEvaluation {
             for (int i = 0; i < j.series().size() && onset == null; i++) {
                 onset = j.series().labels()[i] == 1 ? j.series().ts()[i] : null;
             }
-            List<Long> raised = j.raisedAt(topology.kind(), topology.alert());
+            List<Long> raised = j.raisedAt(kind.name(), kind.alert());
             scored.add(new Scored(j.series().device(), j.windows(), j.scores(), j.labels(), onset,
                     raised.isEmpty() ? null : raised.get(0), j.thresholds()));
         }
@@ -273,7 +273,7 @@ public final class SensorEvaluation {
         List<Judged> model = detectors.values().iterator().next().stream().filter(in).toList();
         for (Map.Entry<String, List<Judged>> d : detectors.entrySet()) {
             List<Judged> judged = d.getValue().stream().filter(in).toList();
-            PartMetrics m = PartMetrics.of(judged, topology.kind(), topology.alert());
+            PartMetrics m = PartMetrics.of(judged, kind.name(), kind.alert());
             rows.add(new Row(d.getKey(), m, PartMetrics.recallAtFalseAlarmRate(model, m.falseAlarmRate())));
         }
         return new Part(name, model.stream().map(j -> j.series().device()).toList(), rows);
@@ -284,12 +284,12 @@ public final class SensorEvaluation {
      * as they are (NAB's windowed Gaussian scores the value), not what a front-end derives from them.
      */
     private Window levels(Window w) {
-        if (w.features() == topology.featureCount()) {
+        if (w.features() == kind.featureCount()) {
             return w;
         }
-        float[][] rows = new float[topology.featureCount()][];
+        float[][] rows = new float[kind.featureCount()][];
         for (int f = 0; f < rows.length; f++) {
-            rows[f] = w.values()[topology.frontEnd().levelOf(f)];
+            rows[f] = w.values()[kind.frontEnd().levelOf(f)];
         }
         return new Window(w.startMs(), w.endMs(), rows);
     }
@@ -310,7 +310,7 @@ public final class SensorEvaluation {
 
     private List<Judged> judgeAll(List<DeviceSeries> test, Function<List<Window>, double[]> score, double threshold,
                                   boolean fixed) {
-        return test.stream().map(s -> judge(topology, s, score, threshold, fixed)).toList();
+        return test.stream().map(s -> judge(kind, s, score, threshold, fixed)).toList();
     }
 
     /**
@@ -321,15 +321,15 @@ public final class SensorEvaluation {
      * @param fixed hold every device against {@code threshold} even when calibrating (flag everything);
      *              warm-up windows still raise nothing
      */
-    public static Judged judge(SensorTopology topology, DeviceSeries s, Function<List<Window>, double[]> score,
+    public static Judged judge(SensorKind kind, DeviceSeries s, Function<List<Window>, double[]> score,
                                double threshold, boolean fixed) {
-        return judge(topology, topology.alert().calibrate(), s, score, threshold, fixed);
+        return judge(kind, kind.alert().calibrate(), s, score, threshold, fixed);
     }
 
-    /** {@link #judge(SensorTopology, DeviceSeries, Function, double, boolean)} under another calibration (or none). */
-    static Judged judge(SensorTopology topology, Calibrate calibrate, DeviceSeries s,
+    /** {@link #judge(SensorKind, DeviceSeries, Function, double, boolean)} under another calibration (or none). */
+    static Judged judge(SensorKind kind, Calibrate calibrate, DeviceSeries s,
                         Function<List<Window>, double[]> score, double threshold, boolean fixed) {
-        List<Window> windows = Windows.cut(s, Windower.Shape.of(topology));
+        List<Window> windows = Windows.cut(s, Windower.Shape.of(kind));
         int[] labels = windows.stream().mapToInt(w -> s.labelled() ? labelAt(s, w.endMs()) : 0).toArray();
         Double[] thresholds = new Double[windows.size()];
         double[] scores;
@@ -337,8 +337,8 @@ public final class SensorEvaluation {
             scores = score.apply(windows);
             Arrays.fill(thresholds, threshold);
         } else {
-            DeviceCalibration calibration = new DeviceCalibration(calibrate, topology.hop(), topology.frontEnd());
-            DeviceCalibration.State state = DeviceCalibration.State.fresh(topology.featureCount());
+            DeviceCalibration calibration = new DeviceCalibration(calibrate, kind.hop(), kind.frontEnd());
+            DeviceCalibration.State state = DeviceCalibration.State.fresh(kind.featureCount());
             List<Window> toScore = new ArrayList<>(windows.size());
             for (Window w : windows) {
                 DeviceCalibration.Cut cut = calibration.cut(state, w);

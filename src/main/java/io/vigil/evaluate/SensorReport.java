@@ -5,8 +5,8 @@ import io.vigil.model.BundleMetadata;
 import io.vigil.evaluate.SensorEvaluation.Result;
 import io.vigil.evaluate.SensorEvaluation.Row;
 import io.vigil.evaluate.SensorEvaluation.Scored;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.Calibrate;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.Calibrate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,18 +21,18 @@ public final class SensorReport {
     private SensorReport() {
     }
 
-    public static Path write(Result r, SensorTopology topology, Path out, String command) throws IOException {
-        return write(r, topology, out, command, List.of());
+    public static Path write(Result r, SensorKind kind, Path out, String command) throws IOException {
+        return write(r, kind, out, command, List.of());
     }
 
     /**
      * @param provenance lines naming what else shaped the report (network, seed, front-end, the topology's
      *                   selection part), written under the command as a list
      */
-    public static Path write(Result r, SensorTopology topology, Path out, String command, List<String> provenance)
+    public static Path write(Result r, SensorKind kind, Path out, String command, List<String> provenance)
             throws IOException {
         Files.createDirectories(out);
-        Calibrate calibrate = topology.alert().calibrate();
+        Calibrate calibrate = kind.alert().calibrate();
         StringBuilder md = new StringBuilder("# Vigil evaluation: " + r.bundle().metadata().kind() + "\n\n");
         md.append("Written by `").append(command).append("`.\n\n");
         provenance.forEach(line -> md.append("- ").append(line).append('\n'));
@@ -77,7 +77,7 @@ public final class SensorReport {
                 flagged; **model recall there** — the model's window recall with its cut moved to that detector's \
                 false-alarm rate.
 
-                """.formatted(topology.alert().raiseAfter(), topology.alert().clearAfter()));
+                """.formatted(kind.alert().raiseAfter(), kind.alert().clearAfter()));
         for (Part p : r.parts()) {
             if (p.devices().isEmpty()) {
                 continue; // e.g. no test part when every recording is in the topology's selection part

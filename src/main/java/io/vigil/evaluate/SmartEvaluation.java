@@ -11,7 +11,7 @@ import io.vigil.reading.DeviceSeries;
 import io.vigil.replay.BackblazeReader;
 import io.vigil.replay.DriveHistory;
 import io.vigil.replay.SmartReadings;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -77,20 +77,20 @@ public final class SmartEvaluation {
                          SweepPoint atRuleFalseAlarms, SweepPoint atGrewFalseAlarms, BackblazeReader.Report read) {
     }
 
-    private final SensorTopology topology;
+    private final SensorKind kind;
     private final Settings settings;
     private final Progress progress;
 
-    public SmartEvaluation(SensorTopology topology, Settings settings, Progress progress) {
-        this.topology = topology;
+    public SmartEvaluation(SensorKind kind, Settings settings, Progress progress) {
+        this.kind = kind;
         this.settings = settings;
         this.progress = progress;
     }
 
     /** Reads {@code data}, trains when {@code bundle} is null, and evaluates on the test drives. */
     public Result run(Path data, ModelBundle bundle) {
-        List<String> columns = SmartReadings.readerColumns(topology, BackblazeReader.BASELINE_COLUMNS);
-        SmartReadings readings = new SmartReadings(topology, columns);
+        List<String> columns = SmartReadings.readerColumns(kind, BackblazeReader.BASELINE_COLUMNS);
+        SmartReadings readings = new SmartReadings(kind, columns);
         BackblazeReader reader = new BackblazeReader(columns, p -> {
             if (p.days() % 10 == 0 || p.days() == p.totalDays()) {
                 progress.accept(String.format(java.util.Locale.ROOT, "read %d/%d days, %,d rows", p.days(),
@@ -117,7 +117,7 @@ public final class SmartEvaluation {
                 + "(%d failed)", histories.drives().size(), healthyTrain.size(), judged.size(), settings.judged(),
                 judged.stream().filter(DriveHistory::failed).count()));
         if (bundle == null) {
-            bundle = new Trainer(topology, settings.trainer().withSplitByDevice(true), r -> progress.accept(
+            bundle = new Trainer(kind, settings.trainer().withSplitByDevice(true), r -> progress.accept(
                     String.format(java.util.Locale.ROOT, "train epoch %d/%d: train %.4f, validation %.4f%s (%.1f s)",
                             r.epoch(), r.maxEpochs(), r.trainLoss(), r.validationLoss(), r.best() ? " *" : "",
                             r.took().toMillis() / 1000.0)))
@@ -140,7 +140,7 @@ public final class SmartEvaluation {
 
     private List<Drive> score(List<DriveHistory> test, SmartReadings readings, WindowScorer scorer,
                               List<String> columns) {
-        Windower.Shape shape = Windower.Shape.of(topology);
+        Windower.Shape shape = Windower.Shape.of(kind);
         List<List<Window>> perDrive = new ArrayList<>();
         List<Window> all = new ArrayList<>();
         for (DriveHistory h : test) {
@@ -176,8 +176,8 @@ public final class SmartEvaluation {
     }
 
     private LocalDate vigilAlert(DriveHistory h, List<Window> windows, double[] scores, double threshold) {
-        Long end = AlertTimeline.firstRaised(h.serial(), topology.kind(), windows, scores, threshold,
-                topology.alert());
+        Long end = AlertTimeline.firstRaised(h.serial(), kind.name(), windows, scores, threshold,
+                kind.alert());
         return end == null ? null : LocalDate.ofEpochDay(Math.floorDiv(end, SmartReadings.DAY_MS));
     }
 
@@ -269,8 +269,8 @@ public final class SmartEvaluation {
         for (double t : thresholds) {
             List<DriveOutcome> outcomes = new ArrayList<>();
             for (Drive d : drives) {
-                Long end = AlertTimeline.firstRaised(d.history().serial(), topology.kind(), d.windows(), d.scores(), t,
-                        topology.alert());
+                Long end = AlertTimeline.firstRaised(d.history().serial(), kind.name(), d.windows(), d.scores(), t,
+                        kind.alert());
                 outcomes.add(new DriveOutcome(d.history().serial(), d.history().model(), d.history().failureDate(),
                         end == null ? null : LocalDate.ofEpochDay(Math.floorDiv(end, SmartReadings.DAY_MS))));
             }

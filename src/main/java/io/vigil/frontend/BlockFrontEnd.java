@@ -1,7 +1,7 @@
 package io.vigil.frontend;
 
-import io.vigil.topology.SensorTopology.BlockStat;
-import io.vigil.topology.SensorTopology.Preprocess;
+import io.vigil.kind.SensorKind.BlockStat;
+import io.vigil.kind.SensorKind.Preprocess;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 

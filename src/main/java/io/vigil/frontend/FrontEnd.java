@@ -1,9 +1,9 @@
 package io.vigil.frontend;
 
-import io.vigil.topology.SensorTopology.FrontEndSpec;
-import io.vigil.topology.SensorTopology.Preprocess;
-import io.vigil.topology.SensorTopology.Rolling;
-import io.vigil.topology.SensorTopology.Spectrum;
+import io.vigil.kind.SensorKind.FrontEndSpec;
+import io.vigil.kind.SensorKind.Preprocess;
+import io.vigil.kind.SensorKind.Rolling;
+import io.vigil.kind.SensorKind.Spectrum;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,6 +1,6 @@
 package io.vigil.frontend;
 
-import io.vigil.topology.SensorTopology.Rolling;
+import io.vigil.kind.SensorKind.Rolling;
 import java.nio.ByteBuffer;
 
 /**

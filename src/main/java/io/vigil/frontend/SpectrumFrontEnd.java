@@ -1,6 +1,6 @@
 package io.vigil.frontend;
 
-import io.vigil.topology.SensorTopology.Spectrum;
+import io.vigil.kind.SensorKind.Spectrum;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;

@@ -11,7 +11,7 @@ import io.vigil.payload.RejectReason;
 import io.vigil.security.KafkaClientSecurity;
 import io.vigil.ingest.KafkaForwarder.Forward;
 import io.vigil.security.MqttSecurity;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * try (Bridge bridge = Bridge.builder()
  *         .broker(mqtt.uri())
  *         .bootstrapServers(kafka.bootstrapServers())
- *         .topologies(TopologyLoader.loadAll(Path.of("topologies")))
+ *         .topologies(SensorKindLoader.loadAll(Path.of("topologies")))
  *         .metrics(registry)
  *         .start()) {
  *     ...
@@ -84,7 +84,7 @@ public final class Bridge implements AutoCloseable {
     private final KafkaForwarder forwarder;
 
     /** One sensor kind: its filter, its parser and its meters. */
-    private record Route(String filter, SensorTopology topology, PayloadParser parser, BridgeMetrics.Kind meters) {
+    private record Route(String filter, SensorKind kind, PayloadParser parser, BridgeMetrics.Kind meters) {
     }
 
     /** One MQTT message on its way to Kafka, with what a dead letter for it needs. */
@@ -95,9 +95,9 @@ public final class Bridge implements AutoCloseable {
     private Bridge(Settings settings) throws MqttException {
         this.settings = settings;
         this.metrics = new BridgeMetrics(settings.registry, settings.receiveMaximum);
-        this.routes = settings.topologies.stream()
+        this.routes = settings.kinds.stream()
                 .map(t -> new Route(t.mqttTopicFilter(), t, new PayloadParser(t, settings.maxPayloadBytes, settings.clock),
-                        metrics.kind(t.kind())))
+                        metrics.kind(t.name())))
                 .toList();
         this.unknownKind = metrics.kind(UNKNOWN_KIND);
         this.slots = new InFlightSlots(settings.receiveMaximum);
@@ -129,7 +129,7 @@ public final class Bridge implements AutoCloseable {
         if (settings.partitions < 1) {
             return;
         }
-        Topics.ensure(settings.bootstrapServers, settings.kafkaClientConfig, Topics.bridged(settings.topologies),
+        Topics.ensure(settings.bootstrapServers, settings.kafkaClientConfig, Topics.bridged(settings.kinds),
                 settings.partitions);
     }
 
@@ -144,16 +144,16 @@ public final class Bridge implements AutoCloseable {
         if (route == null) {
             Rejected unknown = new Rejected(RejectReason.UNKNOWN_TOPIC, "topic " + PayloadParser.quote(topic)
                     + " matches none of " + routes.stream().map(Route::filter).toList());
-            reject(new Delivery(message, topic, deviceId, unknownKind, settings.topologies.get(0).kafka().deadLetter(),
+            reject(new Delivery(message, topic, deviceId, unknownKind, settings.kinds.get(0).kafka().deadLetter(),
                     arrived), unknown);
             return;
         }
-        Delivery delivery = new Delivery(message, topic, deviceId, route.meters(), route.topology().kafka().deadLetter(),
+        Delivery delivery = new Delivery(message, topic, deviceId, route.meters(), route.kind().kafka().deadLetter(),
                 arrived);
         ParseResult result = parse(route.parser(), message.getPayload(), deviceId);
         if (result instanceof Accepted accepted) {
             int samples = accepted.batch().size();
-            forwarder.send(new Forward(BridgeRecords.reading(route.topology(), deviceId, accepted.batch()), delivery.meters(),
+            forwarder.send(new Forward(BridgeRecords.reading(route.kind(), deviceId, accepted.batch()), delivery.meters(),
                     () -> {
                         session.acknowledge(message);
                         delivery.meters().forwarded(arrived, samples);
@@ -250,7 +250,7 @@ public final class Bridge implements AutoCloseable {
     }
 
     /** Resolved settings; defaults live in {@link Builder}. */
-    record Settings(String brokerUri, String bootstrapServers, List<SensorTopology> topologies, String clientId,
+    record Settings(String brokerUri, String bootstrapServers, List<SensorKind> kinds, String clientId,
                             String shareGroup, int receiveMaximum, Duration sessionExpiry, int maxPayloadBytes,
                             int partitions, Duration initialConnectTimeout, MeterRegistry registry, Clock clock,
                             Map<String, Object> producerOverrides, MqttSecurity mqttSecurity,
@@ -269,7 +269,7 @@ public final class Bridge implements AutoCloseable {
 
         private String brokerUri = DEFAULT_BROKER;
         private String bootstrapServers = DEFAULT_BOOTSTRAP;
-        private List<SensorTopology> topologies = List.of();
+        private List<SensorKind> kinds = List.of();
         private String clientId = defaultClientId();
         private String shareGroup;
         private int receiveMaximum = DEFAULT_RECEIVE_MAXIMUM;
@@ -316,8 +316,8 @@ public final class Bridge implements AutoCloseable {
             return this;
         }
 
-        public Builder topologies(List<SensorTopology> topologies) {
-            this.topologies = List.copyOf(topologies);
+        public Builder kinds(List<SensorKind> kinds) {
+            this.kinds = List.copyOf(kinds);
             return this;
         }
 
@@ -405,7 +405,7 @@ public final class Bridge implements AutoCloseable {
 
         /** Creates missing topics, connects (retrying for up to the initial timeout) and subscribes. */
         public Bridge start() {
-            if (topologies.isEmpty()) {
+            if (kinds.isEmpty()) {
                 throw new IllegalArgumentException("a bridge needs at least one topology");
             }
             if (receiveMaximum < 1 || receiveMaximum > 65_535) {
@@ -414,7 +414,7 @@ public final class Bridge implements AutoCloseable {
             if (clientId.isBlank()) {
                 throw new IllegalArgumentException("client id must not be blank");
             }
-            Settings settings = new Settings(brokerUri, bootstrapServers, topologies, clientId, shareGroup, receiveMaximum,
+            Settings settings = new Settings(brokerUri, bootstrapServers, kinds, clientId, shareGroup, receiveMaximum,
                     sessionExpiry, maxPayloadBytes, partitions, initialConnectTimeout, registry, clock, producerOverrides,
                     mqttSecurity, kafkaClientConfig, unknownKinds);
             LOG.info("Bridge '{}': MQTT {} {}; Kafka {} client config: {}", clientId, brokerUri, mqttSecurity, bootstrapServers,

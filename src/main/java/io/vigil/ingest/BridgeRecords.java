@@ -6,7 +6,7 @@ import io.vigil.payload.ParseResult.Rejected;
 import io.vigil.payload.RejectReason;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,8 +39,8 @@ public final class BridgeRecords {
     }
 
     /** Key = device id, timestamp = sensor time of the first sample, value = the batch as JSON. */
-    public static ProducerRecord<String, byte[]> reading(SensorTopology topology, String deviceId, SampleBatch batch) {
-        String topic = topology.kafka().readings();
+    public static ProducerRecord<String, byte[]> reading(SensorKind sensorKind, String deviceId, SampleBatch batch) {
+        String topic = sensorKind.kafka().readings();
         return new ProducerRecord<>(topic, null, batch.ts(), deviceId, BATCHES.serialize(topic, batch));
     }
 

@@ -1,6 +1,6 @@
 package io.vigil.ingest;
 
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -49,7 +49,7 @@ public final class Topics {
     }
 
     /** What the bridge writes: each kind's readings and dead-letter topics, each name once. */
-    public static List<String> bridged(List<SensorTopology> kinds) {
+    public static List<String> bridged(List<SensorKind> kinds) {
         return kinds.stream()
                 .flatMap(k -> Stream.of(k.kafka().readings(), k.kafka().deadLetter()))
                 .distinct()
@@ -61,7 +61,7 @@ public final class Topics {
      * name once: what the bridge writes and the detector reads and writes (Kafka Streams creates none
      * of its sink topics; without them a broker with auto-creation off would fail the detector).
      */
-    public static List<String> all(List<SensorTopology> kinds) {
+    public static List<String> all(List<SensorKind> kinds) {
         return kinds.stream()
                 .flatMap(k -> Stream.of(k.kafka().readings(), k.kafka().deadLetter(), k.kafka().scores(),
                         k.kafka().alerts()))
@@ -75,7 +75,7 @@ public final class Topics {
      *
      * @return every topic of {@code kinds}, created or not
      */
-    public static List<String> ensureAll(String bootstrap, List<SensorTopology> kinds) {
+    public static List<String> ensureAll(String bootstrap, List<SensorKind> kinds) {
         List<String> names = all(kinds);
         ensure(bootstrap, Map.of(), names, Bridge.Builder.DEFAULT_PARTITIONS);
         return names;

@@ -1,6 +1,6 @@
 package io.vigil.model;
 
-import io.vigil.topology.SensorTopology.Likelihood;
+import io.vigil.kind.SensorKind.Likelihood;
 import java.util.Arrays;
 import org.apache.commons.math3.special.Erf;
 

@@ -1,8 +1,8 @@
 package io.vigil.model;
 
-import io.vigil.topology.SensorTopology.Calibrate;
-import io.vigil.topology.SensorTopology.FrontEndSpec;
-import io.vigil.topology.SensorTopology.Preprocess;
+import io.vigil.kind.SensorKind.Calibrate;
+import io.vigil.kind.SensorKind.FrontEndSpec;
+import io.vigil.kind.SensorKind.Preprocess;
 import io.vigil.reading.DeviceSeries;
 import java.util.Arrays;
 import java.util.List;

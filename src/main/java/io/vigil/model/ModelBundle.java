@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vigil.config.ConfigException;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -208,20 +208,20 @@ public final class ModelBundle {
     }
 
     /** Fails with one line when this bundle was not trained for the topology's features and window. */
-    public void checkCompatible(SensorTopology topology, Path file) {
-        if (!metadata.features().equals(topology.modelFeatures())) {
+    public void checkCompatible(SensorKind kind, Path file) {
+        if (!metadata.features().equals(kind.modelFeatures())) {
             throw new ConfigException(file + ": model features " + metadata.features() + " do not match topology '"
-                    + topology.kind() + "' features " + topology.modelFeatures());
+                    + kind.name() + "' features " + kind.modelFeatures());
         }
         // Bundles written before front-ends carry no description; their blocks are checked below.
-        if (metadata.frontEnd() != null && !metadata.frontEnd().equals(topology.frontEnd().describe())) {
+        if (metadata.frontEnd() != null && !metadata.frontEnd().equals(kind.frontEnd().describe())) {
             throw new ConfigException(file + ": model front-end '" + metadata.frontEnd() + "' does not match topology '"
-                    + topology.kind() + "' front-end '" + topology.frontEnd().describe() + "'; retrain with 'vigil train'");
+                    + kind.name() + "' front-end '" + kind.frontEnd().describe() + "'; retrain with 'vigil train'");
         }
-        if (metadata.window() != topology.window() || metadata.block() != topology.preprocess().block()) {
+        if (metadata.window() != kind.window() || metadata.block() != kind.preprocess().block()) {
             throw new ConfigException(file + ": model window " + metadata.window() + " (block " + metadata.block()
-                    + ") does not match topology '" + topology.kind() + "' window " + topology.window()
-                    + " (block " + topology.preprocess().block() + "); retrain with 'vigil train'");
+                    + ") does not match topology '" + kind.name() + "' window " + kind.window()
+                    + " (block " + kind.preprocess().block() + "); retrain with 'vigil train'");
         }
     }
 }

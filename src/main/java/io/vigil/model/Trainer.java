@@ -1,7 +1,7 @@
 package io.vigil.model;
 
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -87,9 +87,9 @@ public final class Trainer {
                     margin, spec, AutoencoderSpec.DEFAULT_SEED);
         }
 
-        public static Settings defaults(SensorTopology topology) {
+        public static Settings defaults(SensorKind kind) {
             return new Settings("samediff", 40, 64, 0.2, false, 4, 0, ThresholdCalibration.DEFAULT_QUANTILE,
-                    ThresholdCalibration.DEFAULT_MARGIN, AutoencoderSpec.of(topology.modelFeatures().size(), topology.window()));
+                    ThresholdCalibration.DEFAULT_MARGIN, AutoencoderSpec.of(kind.modelFeatures().size(), kind.window()));
         }
 
         /** The training seed (initial weights, window subset, batch order); the held-out devices stay as they are. */
@@ -136,12 +136,12 @@ public final class Trainer {
         Progress NONE = report -> { };
     }
 
-    private final SensorTopology topology;
+    private final SensorKind kind;
     private final Settings settings;
     private final Progress progress;
 
-    public Trainer(SensorTopology topology, Settings settings, Progress progress) {
-        this.topology = topology;
+    public Trainer(SensorKind kind, Settings settings, Progress progress) {
+        this.kind = kind;
         this.settings = settings;
         this.progress = progress;
     }
@@ -149,14 +149,14 @@ public final class Trainer {
     /** Trains on the given healthy series; {@code sources} are recorded in the bundle. */
     public ModelBundle train(List<DeviceSeries> healthy, List<String> sources) {
         long started = System.nanoTime();
-        Windower.Shape shape = Windower.Shape.of(topology);
+        Windower.Shape shape = Windower.Shape.of(kind);
         List<Window> train = new ArrayList<>();
         List<Window> validation = new ArrayList<>();
         List<Integer> perDevice = new ArrayList<>();       // validation windows of each validation device, in order
         split(healthy, shape, train, validation, perDevice);
         if (train.isEmpty() || validation.isEmpty()) {
             throw new IllegalArgumentException("not enough healthy data: " + train.size() + " training and "
-                    + validation.size() + " validation windows of " + topology.window() + " samples; record longer");
+                    + validation.size() + " validation windows of " + kind.window() + " samples; record longer");
         }
         Random random = new Random(settings.spec().seed());
         if (settings.maxTrainWindows() > 0 && train.size() > settings.maxTrainWindows()) {
@@ -164,7 +164,7 @@ public final class Trainer {
             train = new ArrayList<>(train.subList(0, settings.maxTrainWindows()));
         }
         Normalizer normalizer = Normalizer.fit(train);
-        AutoencoderSpec spec = new AutoencoderSpec(topology.modelFeatures().size(), topology.window(), settings.spec().hidden(),
+        AutoencoderSpec spec = new AutoencoderSpec(kind.modelFeatures().size(), kind.window(), settings.spec().hidden(),
                 settings.spec().bottleneck(), settings.spec().learningRate(), settings.spec().seed());
         Autoencoder network = ModelBundle.newNetwork(settings.engine(), spec);
 
@@ -218,7 +218,7 @@ public final class Trainer {
             throw new NothingLearned(String.format(java.util.Locale.ROOT, "%s: the trained network reconstructs %.1f %% "
                     + "of the healthy validation windows' variance (at least %.0f %% required, best of %d epochs, "
                     + "validation loss %.3f): it learned nothing; train longer, on more data, or change the "
-                    + "topology's front-end", topology.kind(), 100 * explained.total(), 100 * MIN_EXPLAINED_VARIANCE,
+                    + "topology's front-end", kind.name(), 100 * explained.total(), 100 * MIN_EXPLAINED_VARIANCE,
                     epoch, bestLoss));
         }
 
@@ -231,16 +231,16 @@ public final class Trainer {
                 healthy.size(), samples, train.size(), validation.size(), epoch, bestEpoch, bestTrainLoss, bestLoss,
                 seconds, trainLosses, validationLosses, explained.total(), explained.perFeature());
         Instant now = Instant.now();
-        BundleMetadata metadata = new BundleMetadata(ModelBundle.FORMAT, topology.kind() + "-" + versionId(now, network), topology.kind(),
-                topology.modelFeatures(), topology.window(), topology.hop(), topology.preprocess().block(),
-                topology.preprocess().stat().name(), settings.engine(), spec, normalizer, calibration, summary,
-                now.toString(), topology.frontEnd().describe());
+        BundleMetadata metadata = new BundleMetadata(ModelBundle.FORMAT, kind.name() + "-" + versionId(now, network), kind.name(),
+                kind.modelFeatures(), kind.window(), kind.hop(), kind.preprocess().block(),
+                kind.preprocess().stat().name(), settings.engine(), spec, normalizer, calibration, summary,
+                now.toString(), kind.frontEnd().describe());
         return new ModelBundle(metadata, network);
     }
 
     /** Window form by default; per-device form when the topology's alert policy names a healthy device share. */
     private ThresholdCalibration calibrate(double[] errors, List<Integer> perDevice) {
-        Double share = topology.alert().healthyDeviceShare();
+        Double share = kind.alert().healthyDeviceShare();
         if (share == null) {
             return ThresholdCalibration.calibrate(errors, settings.quantile(), settings.margin());
         }
@@ -250,7 +250,7 @@ public final class Trainer {
             devices.add(Arrays.copyOfRange(errors, from, from + n));
             from += n;
         }
-        return ThresholdCalibration.forDeviceShare(devices, topology.alert().raiseAfter(), share);
+        return ThresholdCalibration.forDeviceShare(devices, kind.alert().raiseAfter(), share);
     }
 
     private void split(List<DeviceSeries> healthy, Windower.Shape shape, List<Window> train, List<Window> validation,

@@ -1,10 +1,10 @@
 package io.vigil.model;
 
 import io.vigil.frontend.FrontEnd;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.BlockStat;
-import io.vigil.topology.SensorTopology.FrontEndSpec;
-import io.vigil.topology.SensorTopology.Preprocess;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.BlockStat;
+import io.vigil.kind.SensorKind.FrontEndSpec;
+import io.vigil.kind.SensorKind.Preprocess;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -79,9 +79,9 @@ public final class Windower {
         }
 
         /** The topology's shape; a gap of more than 10 raw sample periods (at least 1 s) resets the window. */
-        public static Shape of(SensorTopology topology) {
-            long gap = Math.max(1000L, Math.round(10_000.0 / topology.sampleRateHz()));
-            return new Shape(topology.featureCount(), topology.window(), topology.hop(), topology.frontEnd(), gap);
+        public static Shape of(SensorKind kind) {
+            long gap = Math.max(1000L, Math.round(10_000.0 / kind.sampleRateHz()));
+            return new Shape(kind.featureCount(), kind.window(), kind.hop(), kind.frontEnd(), gap);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.vigil.payload;
 
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology.PayloadMapping;
+import io.vigil.kind.SensorKind.PayloadMapping;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.vigil.payload.ParseResult.Accepted;
 import io.vigil.payload.ParseResult.Rejected;
 import io.vigil.reading.SampleBatch;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.PayloadMapping;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.PayloadMapping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -69,7 +69,7 @@ public final class PayloadParser {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(64).build())
             .build();
 
-    private final SensorTopology topology;
+    private final SensorKind kind;
     private final String timestampField;
     private final String samplesField;
     private final String rateField;
@@ -78,16 +78,16 @@ public final class PayloadParser {
     private final int maxPayloadBytes;
     private final Clock clock;
 
-    public PayloadParser(SensorTopology topology, int maxPayloadBytes, Clock clock) {
+    public PayloadParser(SensorKind kind, int maxPayloadBytes, Clock clock) {
         if (maxPayloadBytes < 1) {
             throw new IllegalArgumentException("maxPayloadBytes must be positive, got " + maxPayloadBytes);
         }
-        this.topology = topology;
-        PayloadMapping mapping = topology.payload();
+        this.kind = kind;
+        PayloadMapping mapping = kind.payload();
         this.timestampField = mapping.timestampField();
         this.samplesField = mapping.samplesField();
         this.rateField = mapping.rateField();
-        this.featureFields = topology.features().stream().map(f -> mapping.fields().get(f)).toList();
+        this.featureFields = kind.features().stream().map(f -> mapping.fields().get(f)).toList();
         this.featureIndex = new HashMap<>();
         for (int i = 0; i < featureFields.size(); i++) {
             featureIndex.put(featureFields.get(i), i);
@@ -97,12 +97,12 @@ public final class PayloadParser {
     }
 
     /** A parser with the default size limit and the system clock. */
-    public static PayloadParser forTopology(SensorTopology topology) {
-        return new PayloadParser(topology, DEFAULT_MAX_PAYLOAD_BYTES, Clock.systemUTC());
+    public static PayloadParser forTopology(SensorKind kind) {
+        return new PayloadParser(kind, DEFAULT_MAX_PAYLOAD_BYTES, Clock.systemUTC());
     }
 
-    public SensorTopology topology() {
-        return topology;
+    public SensorKind kind() {
+        return kind;
     }
 
     /** Parses and validates one payload from one device. Never throws for bad input. */
@@ -185,7 +185,7 @@ public final class PayloadParser {
         for (int i = 0; i < seen.length; i++) {
             if (!seen[i]) {
                 throw new Reject(RejectReason.MISSING_FIELD, "missing field '" + featureFields.get(i) + "' (feature "
-                        + topology.features().get(i) + "); a reading needs " + featureFields + " or '" + samplesField + "'");
+                        + kind.features().get(i) + "); a reading needs " + featureFields + " or '" + samplesField + "'");
             }
         }
         return inRange(new SampleBatch(ts, 0, new double[][] {single}));
@@ -208,13 +208,13 @@ public final class PayloadParser {
     private SampleBatch inRange(SampleBatch batch) {
         double[][] samples = batch.samples();
         for (int f = 0; f < featureFields.size(); f++) {
-            SensorTopology.ValueRange range = topology.range(f);
+            SensorKind.ValueRange range = kind.range(f);
             for (int r = 0; r < samples.length; r++) {
                 if (!range.contains(samples[r][f])) {
                     String where = samples.length == 1 && batch.periodMs() == 0 ? "'" + featureFields.get(f) + "'"
                             : samplesField + "[" + r + "][" + f + "]";
                     throw new Reject(RejectReason.OUT_OF_RANGE, where + " is " + samples[r][f] + "; feature "
-                            + topology.features().get(f) + " accepts " + range + " (range in the topology)");
+                            + kind.features().get(f) + " accepts " + range + " (range in the topology)");
                 }
             }
         }
@@ -264,14 +264,14 @@ public final class PayloadParser {
         int width = featureFields.size();
         if (value != JsonToken.START_ARRAY) {
             throw new Reject(RejectReason.WRONG_TYPE, "'" + samplesField + "' must be an array of rows of "
-                    + width + " numbers " + topology.features() + ", got " + describe(value));
+                    + width + " numbers " + kind.features() + ", got " + describe(value));
         }
         Rows rows = new Rows(width);
         for (JsonToken row = json.nextToken(); row != JsonToken.END_ARRAY; row = json.nextToken()) {
             int r = rows.count;
             if (row != JsonToken.START_ARRAY) {
                 throw new Reject(RejectReason.WRONG_TYPE, samplesField + "[" + r + "] must be an array of " + width
-                        + " numbers " + topology.features() + ", got " + describe(row));
+                        + " numbers " + kind.features() + ", got " + describe(row));
             }
             int column = 0;
             for (JsonToken cell = json.nextToken(); cell != JsonToken.END_ARRAY; cell = json.nextToken()) {
@@ -291,7 +291,7 @@ public final class PayloadParser {
 
     private Reject ragged(int row, int width, String got) {
         return new Reject(RejectReason.RAGGED_BATCH, samplesField + "[" + row + "] has " + got + " values; expected "
-                + width + " " + topology.features());
+                + width + " " + kind.features());
     }
 
     /** A finite number, or a rejection naming {@code where}. */

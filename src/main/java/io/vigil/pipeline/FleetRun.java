@@ -2,7 +2,7 @@ package io.vigil.pipeline;
 
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.MqttFleetPublisher;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,7 +20,7 @@ public final class FleetRun implements AutoCloseable {
     public static final int MAX_IN_FLIGHT = 1000;
 
     private final Fleet fleet;
-    private final SensorTopology topology;
+    private final SensorKind kind;
     private final MqttFleetPublisher.Options options;
     private final Duration progressEvery;
     private final Consumer<MqttFleetPublisher.Progress> progress;
@@ -28,10 +28,10 @@ public final class FleetRun implements AutoCloseable {
     private final CompletableFuture<MqttFleetPublisher.Progress> done = new CompletableFuture<>();
     private final AtomicReference<MqttFleetPublisher.Progress> latest = new AtomicReference<>();
 
-    private FleetRun(Fleet fleet, SensorTopology topology, MqttFleetPublisher.Options options, Duration progressEvery,
+    private FleetRun(Fleet fleet, SensorKind kind, MqttFleetPublisher.Options options, Duration progressEvery,
                      Consumer<MqttFleetPublisher.Progress> progress) {
         this.fleet = fleet;
-        this.topology = topology;
+        this.kind = kind;
         this.options = options;
         this.progressEvery = progressEvery;
         this.progress = progress;
@@ -44,10 +44,10 @@ public final class FleetRun implements AutoCloseable {
      * @param speed   simulated seconds per wall-clock second; 0 = as fast as the broker takes it
      * @param startMs sensor time of the first sample, epoch ms
      */
-    public static FleetRun start(Fleet fleet, SensorTopology topology, String broker, double speed, int batchMs,
+    public static FleetRun start(Fleet fleet, SensorKind kind, String broker, double speed, int batchMs,
                                  double seconds, long startMs, Duration progressEvery,
                                  Consumer<MqttFleetPublisher.Progress> progress) {
-        FleetRun run = new FleetRun(fleet, topology,
+        FleetRun run = new FleetRun(fleet, kind,
                 new MqttFleetPublisher.Options(broker, speed, batchMs, MAX_IN_FLIGHT, seconds, startMs),
                 progressEvery, progress);
         run.thread.start();
@@ -56,7 +56,7 @@ public final class FleetRun implements AutoCloseable {
 
     private void publish() {
         try {
-            done.complete(new MqttFleetPublisher(topology).publish(fleet, options, progressEvery, p -> {
+            done.complete(new MqttFleetPublisher(kind).publish(fleet, options, progressEvery, p -> {
                 latest.set(p);
                 progress.accept(p);
             }));

@@ -5,7 +5,7 @@ import io.vigil.model.Trainer;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.ScenarioLoader;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,8 +27,8 @@ public final class ModelCache {
     }
 
     /** The demo's training budget: about a minute on two idle cores, enough for sudden faults. */
-    public static Trainer.Settings demoSettings(SensorTopology topology) {
-        return Trainer.Settings.defaults(topology)
+    public static Trainer.Settings demoSettings(SensorKind kind) {
+        return Trainer.Settings.defaults(kind)
                 .withEpochs(15)
                 .withMaxTrainWindows(1500);
     }
@@ -39,11 +39,11 @@ public final class ModelCache {
      *
      * @param steps receives one line when the cached model is used, or before and after training
      */
-    public static Path ensure(SensorTopology topology, Path file, Path healthyScenario, Trainer.Settings settings,
+    public static Path ensure(SensorKind kind, Path file, Path healthyScenario, Trainer.Settings settings,
                               Trainer.Progress progress, Consumer<String> steps) {
         if (Files.isRegularFile(file)) {
             ModelBundle cached = ModelBundle.load(file);
-            cached.checkCompatible(topology, file);
+            cached.checkCompatible(kind, file);
             steps.accept("Model: " + file + " (" + cached.metadata().version() + ", threshold "
                     + String.format(Locale.ROOT, "%.5f", cached.metadata().threshold()) + ")");
             return file;
@@ -53,7 +53,7 @@ public final class ModelCache {
                 file, healthyScenario, healthy.size(), healthy.stream().mapToLong(DeviceSeries::size).sum(),
                 settings.maxEpochs()));
         long began = System.nanoTime();
-        ModelBundle bundle = new Trainer(topology, settings, progress).train(healthy, List.of(healthyScenario.toString()));
+        ModelBundle bundle = new Trainer(kind, settings, progress).train(healthy, List.of(healthyScenario.toString()));
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

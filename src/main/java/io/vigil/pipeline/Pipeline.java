@@ -10,7 +10,7 @@ import io.vigil.ingest.Topics;
 import io.vigil.stream.Detector;
 import io.vigil.stream.DetectorSettings;
 import io.vigil.stream.DetectorTopology;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -43,11 +43,11 @@ public final class Pipeline implements AutoCloseable {
 
     private final String mqttUri;
     private final String bootstrap;
-    private final List<SensorTopology> kinds;
+    private final List<SensorKind> kinds;
     private final Detector detector;
     private final Deque<AutoCloseable> resources;
 
-    private Pipeline(String mqttUri, String bootstrap, List<SensorTopology> kinds, Detector detector,
+    private Pipeline(String mqttUri, String bootstrap, List<SensorKind> kinds, Detector detector,
                      Deque<AutoCloseable> resources) {
         this.mqttUri = mqttUri;
         this.bootstrap = bootstrap;
@@ -92,7 +92,7 @@ public final class Pipeline implements AutoCloseable {
         return bootstrap;
     }
 
-    public List<SensorTopology> kinds() {
+    public List<SensorKind> kinds() {
         return kinds;
     }
 
@@ -119,7 +119,7 @@ public final class Pipeline implements AutoCloseable {
         private String externalMqtt;
         private String externalBootstrap;
         private Supplier<MqttBroker> embeddedMqtt = EmbeddedMqtt::start;
-        private List<SensorTopology> kinds = List.of();
+        private List<SensorKind> kinds = List.of();
         private final Map<String, Path> bundles = new HashMap<>();
         private String applicationId = DetectorTopology.DEFAULT_APPLICATION_ID;
         private String bridgeClientId = Bridge.Builder.defaultClientId();
@@ -159,7 +159,7 @@ public final class Pipeline implements AutoCloseable {
         }
 
         /** Sensor kinds to bridge and detect; each needs a model bundle (default: its topology's model path). */
-        public Builder kinds(List<SensorTopology> kinds) {
+        public Builder kinds(List<SensorKind> kinds) {
             this.kinds = List.copyOf(kinds);
             return this;
         }
@@ -278,14 +278,14 @@ public final class Pipeline implements AutoCloseable {
             Bridge bridge = Bridge.builder()
                     .broker(mqtt)
                     .bootstrapServers(bootstrap)
-                    .topologies(kinds)
+                    .kinds(kinds)
                     .clientId(bridgeClientId)
                     .partitions(PARTITIONS)
                     .metrics(registry)
                     .start();
             started.push(named(bridge, "bridge"));
             steps.accept(String.format(Locale.ROOT, "Bridge: MQTT %s -> Kafka, subscribed in %.1f s",
-                    kinds.stream().map(SensorTopology::mqttTopicFilter).toList(), (System.nanoTime() - began) / 1e9));
+                    kinds.stream().map(SensorKind::mqttTopicFilter).toList(), (System.nanoTime() - began) / 1e9));
         }
 
         /** The detector on a temporary state folder, its topics created above; waits until it runs. */

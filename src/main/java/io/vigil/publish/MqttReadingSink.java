@@ -3,7 +3,7 @@ package io.vigil.publish;
 import io.vigil.payload.BatchPayload;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.security.MqttSecurity;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 
 /**
  * Readings over MQTT v5 like real sensors: topic {@code <topology prefix><device id>}, the
@@ -15,17 +15,17 @@ public final class MqttReadingSink implements ReadingSink {
     private final String prefix;
     private final BatchPayload payload;
 
-    public MqttReadingSink(String broker, SensorTopology topology, String clientId, int maxInFlight)
+    public MqttReadingSink(String broker, SensorKind kind, String clientId, int maxInFlight)
             throws Exception {
-        this(broker, topology, clientId, maxInFlight, MqttSecurity.NONE);
+        this(broker, kind, clientId, maxInFlight, MqttSecurity.NONE);
     }
 
-    public MqttReadingSink(String broker, SensorTopology topology, String clientId, int maxInFlight,
+    public MqttReadingSink(String broker, SensorKind kind, String clientId, int maxInFlight,
                            MqttSecurity security) throws Exception {
         this.sender = MqttQos1Sender.connect(broker, clientId, maxInFlight, security);
-        String filter = topology.mqttTopicFilter();
+        String filter = kind.mqttTopicFilter();
         this.prefix = filter.substring(0, filter.length() - 1);
-        this.payload = new BatchPayload(topology.payload(), topology.sampleRateHz());
+        this.payload = new BatchPayload(kind.payload(), kind.sampleRateHz());
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.vigil.reading;
 
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.FeatureSource;
-import io.vigil.topology.SensorTopology.Transform;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.FeatureSource;
+import io.vigil.kind.SensorKind.Transform;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,15 +26,15 @@ public final class FeatureTransformer {
     private final int[] columnOf;       // feature → index into columns
     private final Transform[] transforms;
 
-    public FeatureTransformer(SensorTopology topology) {
-        if (topology.sources().isEmpty()) {
-            throw new IllegalArgumentException("topology '" + topology.kind() + "' declares no feature sources");
+    public FeatureTransformer(SensorKind kind) {
+        if (kind.sources().isEmpty()) {
+            throw new IllegalArgumentException("topology '" + kind.name() + "' declares no feature sources");
         }
         List<String> distinct = new ArrayList<>();
-        columnOf = new int[topology.featureCount()];
-        transforms = new Transform[topology.featureCount()];
+        columnOf = new int[kind.featureCount()];
+        transforms = new Transform[kind.featureCount()];
         for (int f = 0; f < columnOf.length; f++) {
-            FeatureSource source = topology.sources().get(topology.features().get(f));
+            FeatureSource source = kind.sources().get(kind.features().get(f));
             if (!distinct.contains(source.column())) {
                 distinct.add(source.column());
             }

@@ -2,7 +2,7 @@ package io.vigil.replay;
 
 import io.vigil.config.ConfigException;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,8 +60,8 @@ public final class Adxl356Format {
                 : name.replaceFirst("\\.[^.]*$", "");
     }
 
-    static Recording read(Path file, SensorTopology topology) {
-        int[] axisOf = axes(file, topology);
+    static Recording read(Path file, SensorKind kind) {
+        int[] axisOf = axes(file, kind);
         int label = label(file);
         SeriesBuilder builder = new SeriesBuilder(device(file), axisOf.length);
         List<String> problems = new ArrayList<>();
@@ -115,13 +115,13 @@ public final class Adxl356Format {
     }
 
     /** Position of each topology feature among x, y, z; the topology may name them in any order. */
-    private static int[] axes(Path file, SensorTopology topology) {
-        int[] axisOf = new int[topology.featureCount()];
+    private static int[] axes(Path file, SensorKind kind) {
+        int[] axisOf = new int[kind.featureCount()];
         for (int f = 0; f < axisOf.length; f++) {
-            axisOf[f] = AXES.indexOf(topology.features().get(f));
+            axisOf[f] = AXES.indexOf(kind.features().get(f));
             if (axisOf[f] < 0) {
                 throw new ConfigException(file + ": ADXL356 recording carries features " + AXES + ", but topology '"
-                        + topology.kind() + "' expects " + topology.features());
+                        + kind.name() + "' expects " + kind.features());
             }
         }
         return axisOf;

@@ -6,7 +6,7 @@ import io.vigil.metrics.ReplayProgress;
 import io.vigil.payload.DeviceIds;
 import io.vigil.publish.ReadingSink;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,22 +58,22 @@ public final class BackblazeReplay {
         void problem(String problem);
     }
 
-    private final SensorTopology topology;
+    private final SensorKind kind;
     private final MeterRegistry registry;
 
-    public BackblazeReplay(SensorTopology topology) {
-        this(topology, new SimpleMeterRegistry());
+    public BackblazeReplay(SensorKind kind) {
+        this(kind, new SimpleMeterRegistry());
     }
 
     /** @param registry where the {@link ReplayProgress} meters go (the command's {@code /metrics}) */
-    public BackblazeReplay(SensorTopology topology, MeterRegistry registry) {
-        this.topology = topology;
+    public BackblazeReplay(SensorKind kind, MeterRegistry registry) {
+        this.kind = kind;
         this.registry = registry;
     }
 
     /** Replays {@code dirOrZip} into {@code sink}, then {@link ReadingSink#finish finishes} it. */
     public Totals run(Path dirOrZip, ReadingSink sink, double daysPerSecond, Listener listener) throws Exception {
-        SmartReadings readings = new SmartReadings(topology, SmartReadings.readerColumns(topology, List.of()));
+        SmartReadings readings = new SmartReadings(kind, SmartReadings.readerColumns(kind, List.of()));
         Day day = new Day(readings.live(), sink, daysPerSecond);
         BackblazeReader reader = new BackblazeReader(readings.readerColumns(), p -> {
             day.progress(p);

@@ -1,8 +1,8 @@
 package io.vigil.replay;
 
 import io.vigil.config.ConfigException;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.CsvMapping;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.CsvMapping;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,15 +37,15 @@ final class GenericCsvFormat {
         return Cells.count(header, ';') > Cells.count(header, ',') ? ';' : ',';
     }
 
-    static Recording read(Path file, SensorTopology topology) {
+    static Recording read(Path file, SensorKind kind) {
         try (BufferedReader in = RecordingReader.open(file)) {
             String header = in.readLine();
             char separator = separator(header);
-            Columns columns = Columns.of(file, Cells.header(header, separator), topology);
+            Columns columns = Columns.of(file, Cells.header(header, separator), kind);
             LabelWindows windows = columns.label < 0 ? LabelWindows.of(file) : null;
             Map<String, SeriesBuilder> devices = new LinkedHashMap<>();
             List<String> problems = new ArrayList<>();
-            double[] sample = new double[topology.featureCount()];
+            double[] sample = new double[kind.featureCount()];
             int lineNo = 1;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNo++;
@@ -53,7 +53,7 @@ final class GenericCsvFormat {
                     continue;
                 }
                 String[] cells = Cells.split(line, separator);
-                String problem = parse(cells, columns, topology, sample);
+                String problem = parse(cells, columns, kind, sample);
                 if (problem != null) {
                     problems.add(file + ":" + lineNo + ": " + problem + "; row skipped");
                     continue;
@@ -75,13 +75,13 @@ final class GenericCsvFormat {
     }
 
     /** Fills {@code sample} from the row, or returns why the row cannot be used. */
-    private static String parse(String[] cells, Columns columns, SensorTopology topology, double[] sample) {
+    private static String parse(String[] cells, Columns columns, SensorKind kind, double[] sample) {
         if (cells.length != columns.count) {
             return "expected " + columns.count + " cells as in the header, got " + cells.length;
         }
         String ts = cells[columns.ts];
         if (Timestamps.parse(ts) == null) {
-            return "column '" + topology.csv().timestampColumn() + "': expected epoch milliseconds or an ISO-8601 "
+            return "column '" + kind.csv().timestampColumn() + "': expected epoch milliseconds or an ISO-8601 "
                     + "time, got " + Cells.quote(ts);
         }
         for (int f = 0; f < sample.length; f++) {
@@ -93,15 +93,15 @@ final class GenericCsvFormat {
                 value = Double.NaN;
             }
             if (!Double.isFinite(value)) {
-                return "column '" + topology.features().get(f) + "': expected a finite number, got " + Cells.quote(cell);
+                return "column '" + kind.features().get(f) + "': expected a finite number, got " + Cells.quote(cell);
             }
             sample[f] = value;
         }
         if (columns.device >= 0 && cells[columns.device].isEmpty()) {
-            return "column '" + topology.csv().deviceColumn() + "': expected a device id, got an empty cell";
+            return "column '" + kind.csv().deviceColumn() + "': expected a device id, got an empty cell";
         }
         if (columns.label >= 0 && !LABELS.contains(cells[columns.label])) {
-            return "column '" + topology.csv().labelColumn() + "': expected 0 or 1, got "
+            return "column '" + kind.csv().labelColumn() + "': expected 0 or 1, got "
                     + Cells.quote(cells[columns.label]);
         }
         return null;
@@ -110,23 +110,23 @@ final class GenericCsvFormat {
     /** Column positions resolved from the header once per file; -1 = optional column absent. */
     private record Columns(int count, int ts, int[] features, int device, int label, String fileDevice) {
 
-        static Columns of(Path file, String[] header, SensorTopology topology) {
-            CsvMapping csv = topology.csv();
+        static Columns of(Path file, String[] header, SensorKind kind) {
+            CsvMapping csv = kind.csv();
             List<String> names = Arrays.asList(header);
-            int[] features = new int[topology.featureCount()];
+            int[] features = new int[kind.featureCount()];
             for (int f = 0; f < features.length; f++) {
-                features[f] = required(file, names, topology.features().get(f), topology);
+                features[f] = required(file, names, kind.features().get(f), kind);
             }
-            return new Columns(header.length, required(file, names, csv.timestampColumn(), topology), features,
+            return new Columns(header.length, required(file, names, csv.timestampColumn(), kind), features,
                     names.indexOf(csv.deviceColumn()), names.indexOf(csv.labelColumn()), baseName(file));
         }
 
-        private static int required(Path file, List<String> header, String column, SensorTopology topology) {
+        private static int required(Path file, List<String> header, String column, SensorKind kind) {
             int index = header.indexOf(column);
             if (index < 0) {
-                throw new ConfigException(file + ": column '" + column + "' missing; topology '" + topology.kind()
-                        + "' expects a header with '" + topology.csv().timestampColumn() + "' (epoch ms or ISO-8601) and "
-                        + topology.features() + ", found " + header);
+                throw new ConfigException(file + ": column '" + column + "' missing; topology '" + kind.name()
+                        + "' expects a header with '" + kind.csv().timestampColumn() + "' (epoch ms or ISO-8601) and "
+                        + kind.features() + ", found " + header);
             }
             return index;
         }

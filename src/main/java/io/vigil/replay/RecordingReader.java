@@ -2,7 +2,7 @@ package io.vigil.replay;
 
 import io.vigil.config.ConfigException;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,33 +32,33 @@ public final class RecordingReader {
     }
 
     /** Reads one file; skipped rows are logged at WARN. */
-    public static List<DeviceSeries> read(Path file, SensorTopology topology) {
-        return logged(readRecording(file, topology));
+    public static List<DeviceSeries> read(Path file, SensorKind kind) {
+        return logged(readRecording(file, kind));
     }
 
     /** Reads files, and every recording in the given folders (sorted by name); skipped rows are logged at WARN. */
-    public static List<DeviceSeries> readAll(List<Path> filesOrDirs, SensorTopology topology) {
-        return logged(readAllRecordings(filesOrDirs, topology));
+    public static List<DeviceSeries> readAll(List<Path> filesOrDirs, SensorKind kind) {
+        return logged(readAllRecordings(filesOrDirs, kind));
     }
 
     /** Reads one file and returns the skipped rows with it. */
-    public static Recording readRecording(Path file, SensorTopology topology) {
+    public static Recording readRecording(Path file, SensorKind kind) {
         String first = firstLine(file);
         if (Adxl356Format.matches(file, first)) {
-            return Adxl356Format.read(file, topology);
+            return Adxl356Format.read(file, kind);
         }
-        return GenericCsvFormat.read(file, topology);
+        return GenericCsvFormat.read(file, kind);
     }
 
     /**
      * Reads files and folders in the given order; a folder contributes its {@code *.csv} files sorted
      * by name. A device id met in two files is kept as two series: each file is one recording.
      */
-    public static Recording readAllRecordings(List<Path> filesOrDirs, SensorTopology topology) {
+    public static Recording readAllRecordings(List<Path> filesOrDirs, SensorKind kind) {
         List<DeviceSeries> series = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Path file : expand(filesOrDirs)) {
-            Recording one = readRecording(file, topology);
+            Recording one = readRecording(file, kind);
             series.addAll(one.series());
             problems.addAll(one.problems());
         }

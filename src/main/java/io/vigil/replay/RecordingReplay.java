@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.metrics.ReplayProgress;
 import io.vigil.publish.ReadingSink;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -46,23 +46,23 @@ public final class RecordingReplay {
         void problem(String problem);
     }
 
-    private final SensorTopology topology;
+    private final SensorKind kind;
     private final MeterRegistry registry;
 
-    public RecordingReplay(SensorTopology topology) {
-        this(topology, new SimpleMeterRegistry());
+    public RecordingReplay(SensorKind kind) {
+        this(kind, new SimpleMeterRegistry());
     }
 
     /** @param registry where the {@link ReplayProgress} meters go (the command's {@code /metrics}) */
-    public RecordingReplay(SensorTopology topology, MeterRegistry registry) {
-        this.topology = topology;
+    public RecordingReplay(SensorKind kind, MeterRegistry registry) {
+        this.kind = kind;
         this.registry = registry;
     }
 
     /** @param speed recording seconds per wall second; 0 = as fast as the sink takes them */
     public Totals run(Path file, ReadingSink sink, long startMs, int batch, double speed, Listener listener)
             throws Exception {
-        Recording recording = RecordingReader.readRecording(file, topology);
+        Recording recording = RecordingReader.readRecording(file, kind);
         recording.problems().forEach(listener::problem);
         long skipped = recording.problems().size();
         List<DeviceSeries> recorded = recording.series().stream().filter(s -> s.size() > 0).toList();

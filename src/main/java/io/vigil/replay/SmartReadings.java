@@ -2,7 +2,7 @@ package io.vigil.replay;
 
 import io.vigil.reading.DeviceSeries;
 import io.vigil.reading.FeatureTransformer;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,8 +24,8 @@ public final class SmartReadings {
     private final int[] at; // transformer column → index in readerColumns
 
     /** @param readerColumns the columns the {@link BackblazeReader} was asked for; must hold the sources' columns */
-    public SmartReadings(SensorTopology topology, List<String> readerColumns) {
-        this.transformer = new FeatureTransformer(topology);
+    public SmartReadings(SensorKind kind, List<String> readerColumns) {
+        this.transformer = new FeatureTransformer(kind);
         this.readerColumns = List.copyOf(readerColumns);
         this.at = transformer.columns().stream().mapToInt(readerColumns::indexOf).toArray();
         for (int i = 0; i < at.length; i++) {
@@ -37,8 +37,8 @@ public final class SmartReadings {
     }
 
     /** The topology's source columns followed by {@code extra} ones not among them (e.g. the baseline rule's). */
-    public static List<String> readerColumns(SensorTopology topology, List<String> extra) {
-        List<String> columns = new ArrayList<>(new FeatureTransformer(topology).columns());
+    public static List<String> readerColumns(SensorKind kind, List<String> extra) {
+        List<String> columns = new ArrayList<>(new FeatureTransformer(kind).columns());
         extra.stream().filter(c -> !columns.contains(c)).forEach(columns::add);
         return columns;
     }
@@ -74,8 +74,8 @@ public final class SmartReadings {
      * Training data for a SMART model: the series of every drive in {@code dirOrZip} that never
      * fails there (a drive that fails later still trains as healthy: its early days look healthy).
      */
-    public static List<DeviceSeries> neverFailed(java.nio.file.Path dirOrZip, SensorTopology topology) {
-        return every(dirOrZip, topology).stream().filter(s -> java.util.Arrays.stream(s.labels()).allMatch(l -> l == 0))
+    public static List<DeviceSeries> neverFailed(java.nio.file.Path dirOrZip, SensorKind kind) {
+        return every(dirOrZip, kind).stream().filter(s -> java.util.Arrays.stream(s.labels()).allMatch(l -> l == 0))
                 .map(s -> new DeviceSeries(s.device(), s.ts(), s.values(), null)).toList();
     }
 
@@ -83,8 +83,8 @@ public final class SmartReadings {
      * Every drive in {@code dirOrZip}, failed ones included (offline scoring must see them): labelled
      * 1 on the reading of its failure day, 0 on every other reading, so training can leave failed drives out.
      */
-    public static List<DeviceSeries> every(java.nio.file.Path dirOrZip, SensorTopology topology) {
-        SmartReadings readings = new SmartReadings(topology, readerColumns(topology, List.of()));
+    public static List<DeviceSeries> every(java.nio.file.Path dirOrZip, SensorKind kind) {
+        SmartReadings readings = new SmartReadings(kind, readerColumns(kind, List.of()));
         return BackblazeReader.readHistories(dirOrZip, readings.readerColumns()).values().stream()
                 .map(readings::labelled).toList();
     }

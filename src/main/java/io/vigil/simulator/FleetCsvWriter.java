@@ -2,7 +2,7 @@ package io.vigil.simulator;
 
 import io.vigil.payload.Decimals;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology.CsvMapping;
+import io.vigil.kind.SensorKind.CsvMapping;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.vigil.payload.PayloadParser;
 import io.vigil.publish.MqttQos1Sender;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.security.MqttSecurity;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,20 +52,20 @@ public final class MqttFleetPublisher {
         }
     }
 
-    private final SensorTopology topology;
+    private final SensorKind kind;
     private final MqttSecurity security;
     private final SimulatorMetrics metrics;
 
-    public MqttFleetPublisher(SensorTopology topology) {
-        this(topology, MqttSecurity.NONE, SimulatorMetrics.none());
+    public MqttFleetPublisher(SensorKind kind) {
+        this(kind, MqttSecurity.NONE, SimulatorMetrics.none());
     }
 
     /**
      * A publisher that authenticates and verifies the broker as {@code security} says and counts what
      * it publishes in {@code metrics}.
      */
-    public MqttFleetPublisher(SensorTopology topology, MqttSecurity security, SimulatorMetrics metrics) {
-        this.topology = topology;
+    public MqttFleetPublisher(SensorKind kind, MqttSecurity security, SimulatorMetrics metrics) {
+        this.kind = kind;
         this.security = security;
         this.metrics = metrics;
     }
@@ -82,14 +82,14 @@ public final class MqttFleetPublisher {
     public Progress publish(Fleet fleet, Options options, Duration progressEvery, Consumer<Progress> progress)
             throws MqttException, InterruptedException {
         Scenario scenario = fleet.scenario();
-        String prefix = topicPrefix(topology.mqttTopicFilter());
-        BatchPayload payload = new BatchPayload(topology.payload(), scenario.rateHz());
+        String prefix = topicPrefix(kind.mqttTopicFilter());
+        BatchPayload payload = new BatchPayload(kind.payload(), scenario.rateHz());
         int batchSamples = (int) Math.max(1, Math.round(scenario.rateHz() * options.batchMs() / 1000.0));
         long total = scenario.samplesIn(options.seconds());
 
         try (MqttQos1Sender sender = MqttQos1Sender.connect(options.broker(),
                 "vigil-sim-" + scenario.name() + "-" + ProcessHandle.current().pid(), options.maxInFlight(), security);
-             SimulatorMetrics.Run meters = metrics.start(topology.kind(), scenario.deviceCount(), sender::inFlight)) {
+             SimulatorMetrics.Run meters = metrics.start(kind.name(), scenario.deviceCount(), sender::inFlight)) {
             Fleet.Run run = fleet.start(options.startMs());
             long started = System.nanoTime();
             long nextReport = started + progressEvery.toNanos();

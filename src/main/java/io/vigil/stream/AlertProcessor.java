@@ -1,6 +1,6 @@
 package io.vigil.stream;
 
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class AlertProcessor implements Processor<String, ScoreEvent, String, AlertEvent> {
 
-    private final SensorTopology topology;
+    private final SensorKind kind;
     private final DetectorTopology.Names names;
     private final DetectorMetrics.Kind meters;
 
@@ -25,9 +25,9 @@ public final class AlertProcessor implements Processor<String, ScoreEvent, Strin
     private KeyValueStore<String, AlertState> states;
     private String task;
 
-    public AlertProcessor(SensorTopology topology, DetectorMetrics.Kind meters) {
-        this.topology = topology;
-        this.names = new DetectorTopology.Names(topology.kind());
+    public AlertProcessor(SensorKind kind, DetectorMetrics.Kind meters) {
+        this.kind = kind;
+        this.names = new DetectorTopology.Names(kind.name());
         this.meters = meters;
     }
 
@@ -42,7 +42,7 @@ public final class AlertProcessor implements Processor<String, ScoreEvent, Strin
     @Override
     public void process(Record<String, ScoreEvent> record) {
         AlertState before = states.get(record.key());
-        AlertState.Step step = AlertState.next(before, record.value(), topology.alert(), context.currentSystemTimeMs());
+        AlertState.Step step = AlertState.next(before, record.value(), kind.alert(), context.currentSystemTimeMs());
         remember(record.key(), before, step.state());
         if (step.event() != null) {
             publish(record, step.event());

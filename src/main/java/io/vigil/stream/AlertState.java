@@ -2,7 +2,7 @@ package io.vigil.stream;
 
 import io.vigil.stream.AlertEvent.Severity;
 import io.vigil.stream.AlertEvent.State;
-import io.vigil.topology.SensorTopology.AlertPolicy;
+import io.vigil.kind.SensorKind.AlertPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

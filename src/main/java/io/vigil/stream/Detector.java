@@ -10,7 +10,7 @@ import io.vigil.metrics.LiveBoard;
 import io.vigil.model.ModelBundle;
 import io.vigil.model.WindowScorer;
 import io.vigil.security.KafkaClientSecurity;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,25 +171,25 @@ public final class Detector implements AutoCloseable {
      * @param files each kind's bundle by kind name; a kind not in it uses its topology's model path
      * @throws ConfigException when a bundle is missing, unreadable or does not fit its kind
      */
-    public static Function<SensorTopology, WindowScorer> scorers(List<SensorTopology> kinds, Map<String, Path> files) {
-        for (SensorTopology kind : kinds) {
-            Path file = files.getOrDefault(kind.kind(), kind.modelPath());
+    public static Function<SensorKind, WindowScorer> scorers(List<SensorKind> kinds, Map<String, Path> files) {
+        for (SensorKind kind : kinds) {
+            Path file = files.getOrDefault(kind.name(), kind.modelPath());
             if (!Files.isRegularFile(file)) {
-                throw new ConfigException("no model bundle for kind '" + kind.kind() + "' at " + file
-                        + " (create it with 'vigil train --topology " + kind.kind() + " --data DATA', which saves there)");
+                throw new ConfigException("no model bundle for kind '" + kind.name() + "' at " + file
+                        + " (create it with 'vigil train --topology " + kind.name() + " --data DATA', which saves there)");
             }
             ModelBundle bundle = ModelBundle.load(file);
             bundle.checkCompatible(kind, file);
-            LOG.info("kind {}: model {} (threshold {})", kind.kind(), bundle.metadata().version(),
+            LOG.info("kind {}: model {} (threshold {})", kind.name(), bundle.metadata().version(),
                     bundle.metadata().threshold());
         }
-        return kind -> ModelBundle.load(files.getOrDefault(kind.kind(), kind.modelPath())).scorer();
+        return kind -> ModelBundle.load(files.getOrDefault(kind.name(), kind.modelPath())).scorer();
     }
 
     /** Builds and starts a {@link Detector}; every default is here. */
     public static final class Builder {
         private String bootstrapServers;
-        private List<SensorTopology> kinds = List.of();
+        private List<SensorKind> kinds = List.of();
         private final Map<String, Path> models = new HashMap<>();
         private String applicationId = DetectorTopology.DEFAULT_APPLICATION_ID;
         private Path stateDir;
@@ -201,7 +201,7 @@ public final class Detector implements AutoCloseable {
         private int partitions;
         private boolean fleetView = true;
         private Failover failover = Failover.defaults();
-        private Function<SensorTopology, WindowScorer> scorers; // once the models are checked
+        private Function<SensorKind, WindowScorer> scorers; // once the models are checked
         private String modelsTopic; // null: no roll-out through a models topic
 
         private Builder() {
@@ -214,7 +214,7 @@ public final class Detector implements AutoCloseable {
         }
 
         /** Sensor kinds to detect; each needs a model bundle (default: its topology's model path). */
-        public Builder kinds(List<SensorTopology> kinds) {
+        public Builder kinds(List<SensorKind> kinds) {
             this.kinds = List.copyOf(kinds);
             this.scorers = null;
             return this;
@@ -346,14 +346,14 @@ public final class Detector implements AutoCloseable {
                 Topics.ensure(bootstrapServers, kafkaClientConfig, Topics.all(kinds), partitions);
             }
             ModelFeed feed = null;
-            Function<SensorTopology, WindowScorer> taskScorers = scorers;
+            Function<SensorKind, WindowScorer> taskScorers = scorers;
             if (modelsTopic != null) {
                 if (partitions > 0) {
                     Topics.ensure(bootstrapServers, kafkaClientConfig, kinds.stream()
                             .map(k -> ModelTopic.shadowScores(k.kafka().scores())).toList(), partitions);
                 }
                 ModelFeed models = new ModelFeed(bootstrapServers, kafkaClientConfig, modelsTopic, kinds, registry);
-                Function<SensorTopology, WindowScorer> initial = scorers;
+                Function<SensorKind, WindowScorer> initial = scorers;
                 taskScorers = kind -> models.scorer(kind, initial.apply(kind));
                 feed = models;
             }
@@ -391,7 +391,7 @@ public final class Detector implements AutoCloseable {
                 detector.close();
                 throw e;
             }
-            LOG.info("detecting kinds {}", kinds.stream().map(SensorTopology::kind).toList());
+            LOG.info("detecting kinds {}", kinds.stream().map(SensorKind::name).toList());
             return detector;
         }
     }

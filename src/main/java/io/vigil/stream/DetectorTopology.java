@@ -3,7 +3,7 @@ package io.vigil.stream;
 import io.vigil.config.ConfigException;
 import io.vigil.model.DeviceCalibration;
 import io.vigil.model.WindowScorer;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -102,7 +102,7 @@ public final class DetectorTopology {
      * @param scorers called once per stream task and kind (lazily, in the processor's init): each
      *                task owns its model instance, so a model is only ever used by one thread
      */
-    public static Topology buildTopology(List<SensorTopology> kinds, Function<SensorTopology, WindowScorer> scorers,
+    public static Topology buildTopology(List<SensorKind> kinds, Function<SensorKind, WindowScorer> scorers,
                                          DetectorSettings settings) {
         if (kinds.isEmpty()) {
             throw new ConfigException("no sensor kinds to detect: the topologies folder holds no *.yaml file");
@@ -110,19 +110,19 @@ public final class DetectorTopology {
         DetectorMetrics metrics = new DetectorMetrics(settings.registry(), settings.board());
         Topology topology = new Topology();
         Set<String> readingsTopics = new HashSet<>();
-        for (SensorTopology kind : kinds) {
+        for (SensorKind kind : kinds) {
             if (!readingsTopics.add(kind.kafka().readings())) {
-                throw new ConfigException("topology '" + kind.kind() + "': field 'kafka.readings': expected a topic no"
+                throw new ConfigException("topology '" + kind.name() + "': field 'kafka.readings': expected a topic no"
                         + " other kind reads, got '" + kind.kafka().readings() + "'");
             }
-            addKind(topology, kind, scorers, settings, metrics.forKind(kind.kind()));
+            addKind(topology, kind, scorers, settings, metrics.forKind(kind.name()));
         }
         return topology;
     }
 
-    private static void addKind(Topology topology, SensorTopology kind, Function<SensorTopology, WindowScorer> scorers,
+    private static void addKind(Topology topology, SensorKind kind, Function<SensorKind, WindowScorer> scorers,
                                 DetectorSettings settings, DetectorMetrics.Kind meters) {
-        Names names = new Names(kind.kind());
+        Names names = new Names(kind.name());
         topology.addSource(names.source(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 kind.kafka().readings());
         topology.addProcessor(names.windowing(),

@@ -1,7 +1,7 @@
 package io.vigil.stream;
 
 import io.vigil.metrics.LiveBoard;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,10 +52,10 @@ public final class FleetView implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    private FleetView(String bootstrapServers, Map<String, Object> clientConfig, List<SensorTopology> kinds,
+    private FleetView(String bootstrapServers, Map<String, Object> clientConfig, List<SensorKind> kinds,
                       LiveBoard board) {
         this.board = board;
-        this.kinds = kinds.stream().map(SensorTopology::kind).collect(Collectors.toUnmodifiableSet());
+        this.kinds = kinds.stream().map(SensorKind::name).collect(Collectors.toUnmodifiableSet());
         this.scoreTopics = kinds.stream().map(k -> k.kafka().scores()).distinct().toList();
         this.alertTopics = kinds.stream().map(k -> k.kafka().alerts()).distinct().toList();
         Map<String, Object> config = new HashMap<>(clientConfig); // SASL/SSL as the detector's own clients
@@ -70,7 +70,7 @@ public final class FleetView implements AutoCloseable {
 
     /** Starts reading the kinds' scores and alerts topics onto {@code board} in a thread of its own. */
     public static FleetView start(String bootstrapServers, Map<String, Object> clientConfig,
-                                  List<SensorTopology> kinds, LiveBoard board) {
+                                  List<SensorKind> kinds, LiveBoard board) {
         FleetView view = new FleetView(bootstrapServers, clientConfig, kinds, board);
         view.thread.start();
         return view;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.config.ConfigException;
 import io.vigil.model.ModelBundle;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,7 +47,7 @@ public final class ModelFeed implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final String topic;
-    private final Map<String, SensorTopology> kinds;
+    private final Map<String, SensorKind> kinds;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, ModelRelease> live = new ConcurrentHashMap<>();
     private final Map<String, ModelRelease> shadow = new ConcurrentHashMap<>();
@@ -61,19 +61,19 @@ public final class ModelFeed implements AutoCloseable {
      * Creates the models topic when missing and reads it up to its end, so the detector starts on the
      * bundles it holds; {@link #start} then follows it.
      */
-    public ModelFeed(String bootstrap, Map<String, Object> clientConfig, String topic, List<SensorTopology> kinds,
+    public ModelFeed(String bootstrap, Map<String, Object> clientConfig, String topic, List<SensorKind> kinds,
                      MeterRegistry registry) {
         this.topic = topic;
-        this.kinds = kinds.stream().collect(Collectors.toMap(SensorTopology::kind, Function.identity()));
-        for (SensorTopology kind : kinds) {
+        this.kinds = kinds.stream().collect(Collectors.toMap(SensorKind::name, Function.identity()));
+        for (SensorKind kind : kinds) {
             Map<String, Counter> reasons = new HashMap<>();
             for (String reason : List.of(REASON_CORRUPT, REASON_KIND, REASON_MISMATCH)) {
                 reasons.put(reason, Counter.builder(REFUSED).description("model bundles refused from the models topic")
-                        .tags("kind", kind.kind(), "reason", reason).register(registry));
+                        .tags("kind", kind.name(), "reason", reason).register(registry));
             }
-            refused.put(kind.kind(), reasons);
-            accepted.put(kind.kind(), Counter.builder(ACCEPTED).description("model bundles taken from the models topic")
-                    .tags("kind", kind.kind()).register(registry));
+            refused.put(kind.name(), reasons);
+            accepted.put(kind.name(), Counter.builder(ACCEPTED).description("model bundles taken from the models topic")
+                    .tags("kind", kind.name()).register(registry));
         }
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -124,8 +124,8 @@ public final class ModelFeed implements AutoCloseable {
     }
 
     /** A task's scorer for the kind: starts on {@code initial}, then follows this feed. */
-    public SwitchingScorer scorer(SensorTopology kind, io.vigil.model.WindowScorer initial) {
-        String name = kind.kind();
+    public SwitchingScorer scorer(SensorKind kind, io.vigil.model.WindowScorer initial) {
+        String name = kind.name();
         return new SwitchingScorer(name, initial, () -> live(name), () -> shadow(name),
                 release -> ModelBundle.fromBytes(release.bundle(), topic + "@" + release.offset()).scorer());
     }
@@ -146,7 +146,7 @@ public final class ModelFeed implements AutoCloseable {
         String key = record.key() == null ? "" : record.key();
         boolean isShadow = key.endsWith(ModelTopic.SHADOW_SUFFIX);
         String kindName = isShadow ? key.substring(0, key.length() - ModelTopic.SHADOW_SUFFIX.length()) : key;
-        SensorTopology kind = kinds.get(kindName);
+        SensorKind kind = kinds.get(kindName);
         if (kind == null) {
             return; // another deployment's kind
         }
@@ -194,7 +194,7 @@ public final class ModelFeed implements AutoCloseable {
      * Creates the kind's shadow scores topic when missing, with as many partitions as its scores topic: a
      * stream task that wrote to a missing topic would block and then fail its thread.
      */
-    private boolean shadowTopicExists(SensorTopology kind) {
+    private boolean shadowTopicExists(SensorKind kind) {
         String shadowTopic = ModelTopic.shadowScores(kind.kafka().scores());
         try (Admin admin = Admin.create(adminConfig)) {
             int partitions = admin.describeTopics(List.of(kind.kafka().scores())).allTopicNames()
@@ -205,7 +205,7 @@ public final class ModelFeed implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.warn("kind {}: no shadow, the topic {} cannot be created: {}", kind.kind(), shadowTopic, e.toString());
+            LOG.warn("kind {}: no shadow, the topic {} cannot be created: {}", kind.name(), shadowTopic, e.toString());
             return false;
         }
     }

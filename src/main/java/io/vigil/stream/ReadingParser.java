@@ -2,7 +2,7 @@ package io.vigil.stream;
 
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -39,13 +39,13 @@ public final class ReadingParser {
 
     private static final Deserializer<SampleBatch> BATCHES = new SampleBatchSerde().deserializer();
 
-    private final SensorTopology topology;
+    private final SensorKind kind;
     private final int featureCount;
 
     /** Checks each value against its feature's range too: the bridge does, but not every writer is the bridge. */
-    public ReadingParser(SensorTopology topology) {
-        this.topology = topology;
-        this.featureCount = topology.featureCount();
+    public ReadingParser(SensorKind kind) {
+        this.kind = kind;
+        this.featureCount = kind.featureCount();
     }
 
     public Result parse(String deviceId, String topic, byte[] value) {
@@ -85,9 +85,9 @@ public final class ReadingParser {
                 if (!Double.isFinite(v)) {
                     return new Rejected(Reason.NOT_FINITE, "sample " + i + " holds " + v);
                 }
-                if (!topology.range(f).contains(v)) {
+                if (!kind.range(f).contains(v)) {
                     return new Rejected(Reason.OUT_OF_RANGE, "sample " + i + " holds " + v + " for "
-                            + topology.features().get(f) + ", outside its range " + topology.range(f));
+                            + kind.features().get(f) + ", outside its range " + kind.range(f));
                 }
             }
         }

@@ -9,7 +9,7 @@ import io.vigil.model.WindowScore;
 import io.vigil.model.WindowScorer;
 import io.vigil.model.Windower;
 import io.vigil.reading.SampleBatch;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +63,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
     /** Gauge, tag {@code kind}: {@value #SHADOW_AGREED} / {@value #SHADOW_WINDOWS}. */
     public static final String SHADOW_AGREEMENT = "vigil.model.shadow.agreement";
 
-    private final SensorTopology topology;
+    private final SensorKind sensorKind;
     private final DetectorTopology.Names names;
     private final Windower.Shape shape;
     private final ReadingParser parser;
@@ -80,17 +80,17 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
     private KeyValueStore<String, DeviceCalibration.State> calibrations;
     private ShadowMeters shadowMeters; // registered with the first shadow batch
 
-    public WindowingProcessor(SensorTopology topology, Supplier<WindowScorer> scorerFactory, DetectorSettings settings,
+    public WindowingProcessor(SensorKind sensorKind, Supplier<WindowScorer> scorerFactory, DetectorSettings settings,
                               DetectorMetrics.Kind meters) {
-        this.topology = topology;
-        this.names = new DetectorTopology.Names(topology.kind());
-        this.shape = Windower.Shape.of(topology);
-        this.parser = new ReadingParser(topology);
+        this.sensorKind = sensorKind;
+        this.names = new DetectorTopology.Names(sensorKind.name());
+        this.shape = Windower.Shape.of(sensorKind);
+        this.parser = new ReadingParser(sensorKind);
         this.scorerFactory = scorerFactory;
         this.settings = settings;
         this.meters = meters;
-        this.calibration = topology.alert().calibrate() == null ? null
-                : new DeviceCalibration(topology.alert().calibrate(), topology.hop(), topology.frontEnd());
+        this.calibration = sensorKind.alert().calibrate() == null ? null
+                : new DeviceCalibration(sensorKind.alert().calibrate(), sensorKind.hop(), sensorKind.frontEnd());
     }
 
     @Override
@@ -107,7 +107,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
 
     @Override
     public void process(Record<String, byte[]> record) {
-        ReadingParser.Result result = parser.parse(record.key(), topology.kafka().readings(), record.value());
+        ReadingParser.Result result = parser.parse(record.key(), sensorKind.kafka().readings(), record.value());
         if (result instanceof ReadingParser.Rejected rejected) {
             deadLetter(record, rejected);
         } else {
@@ -166,14 +166,14 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         try {
             scores = candidate.score(windows);
         } catch (RuntimeException e) { // a candidate never stops the live model
-            LOG.warn("kind {}: shadow model {} failed on a batch: {}", topology.kind(), candidate.modelVersion(),
+            LOG.warn("kind {}: shadow model {} failed on a batch: {}", sensorKind.name(), candidate.modelVersion(),
                     e.toString());
             return;
         }
-        Double fixed = topology.alert().fixedThreshold();
+        Double fixed = sensorKind.alert().fixedThreshold();
         double threshold = fixed != null ? fixed : candidate.threshold();
         if (shadowMeters == null) {
-            shadowMeters = new ShadowMeters(settings.registry(), topology.kind());
+            shadowMeters = new ShadowMeters(settings.registry(), sensorKind.name());
         }
         int agreed = 0;
         for (int i = 0; i < batch.size(); i++) {
@@ -230,7 +230,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
             return Windower.fromBytes(shape, state);
         } catch (IllegalArgumentException e) {
             // The topology's window shape changed since this state was written: start the device afresh.
-            LOG.warn("device {} of kind {}: dropping stored window state ({})", deviceId, topology.kind(),
+            LOG.warn("device {} of kind {}: dropping stored window state ({})", deviceId, sensorKind.name(),
                     e.getMessage());
             return new Windower(shape);
         }
@@ -248,7 +248,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
 
     private DeviceCalibration.State calibrationOf(String deviceId) {
         DeviceCalibration.State state = calibrations.get(deviceId);
-        return state != null ? state : DeviceCalibration.State.fresh(topology.featureCount());
+        return state != null ? state : DeviceCalibration.State.fresh(sensorKind.featureCount());
     }
 
     private void enqueue(String deviceId, Window window) {
@@ -274,19 +274,19 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         }
         if (!batch.isEmpty()) {
             LOG.info("kind {}: {} windows cut before a restart are pending; they are scored in the next flush",
-                    topology.kind(), batch.size());
+                    sensorKind.name(), batch.size());
         }
     }
 
     private double threshold() {
-        Double fixed = topology.alert().fixedThreshold();
+        Double fixed = sensorKind.alert().fixedThreshold();
         return fixed != null ? fixed : scorer.threshold();
     }
 
     /** @param value the score, or with {@code alert.calibrate.likelihood} the device's anomaly likelihood */
     private ScoreEvent scoreEvent(PendingWindow cut, WindowScore score, double value, double threshold,
                                   String modelVersion) {
-        List<String> features = topology.modelFeatures();
+        List<String> features = sensorKind.modelFeatures();
         if (score.featureShare().length != features.size()) {
             throw new IllegalStateException("scorer returned " + score.featureShare().length + " feature shares for "
                     + features.size() + " features " + features);
@@ -299,7 +299,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         for (int f = 0; f < features.size(); f++) {
             shares.put(features.get(f), finiteShares[f]);
         }
-        return new ScoreEvent(cut.deviceId(), topology.kind(), cut.window().startMs(), cut.window().endMs(),
+        return new ScoreEvent(cut.deviceId(), sensorKind.name(), cut.window().startMs(), cut.window().endMs(),
                 FiniteScore.score(value), threshold, modelVersion, shares);
     }
 
@@ -308,7 +308,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.add(DetectorTopology.REASON_HEADER, rejected.header().getBytes(StandardCharsets.UTF_8));
         headers.add(DetectorTopology.SOURCE_TOPIC_HEADER,
-                topology.kafka().readings().getBytes(StandardCharsets.UTF_8));
+                sensorKind.kafka().readings().getBytes(StandardCharsets.UTF_8));
         context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers),
                 names.deadLetterSink());
     }
@@ -321,7 +321,7 @@ public final class WindowingProcessor implements Processor<String, byte[], Strin
             try {
                 closeable.close();
             } catch (Exception e) {
-                LOG.warn("kind {}: closing the scorer failed: {}", topology.kind(), e.toString());
+                LOG.warn("kind {}: closing the scorer failed: {}", sensorKind.name(), e.toString());
             }
         }
     }

@@ -3,7 +3,7 @@ package io.vigil.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.model.Windower;
-import io.vigil.topology.SensorTopology.Spectrum;
+import io.vigil.kind.SensorKind.Spectrum;
 import org.junit.jupiter.api.Test;
 
 /** The front-end benchmark counts what it ran; its timings are for docs/benchmarks.md, not asserted. */

@@ -6,8 +6,8 @@ import io.vigil.model.Windower;
 import io.vigil.stream.AlertState;
 import io.vigil.stream.BoundedRocksDb;
 import io.vigil.stream.DetectorTopology;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MemoryBenchTest {
 
-    private static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    private static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     private static final int DEVICES = 5;
 
     @TempDir
@@ -38,7 +38,7 @@ class MemoryBenchTest {
         MemoryBench.Result result = MemoryBench.run(VIBRATION, settings, tmp, line -> { });
 
         // then: one 64 x 3 ring per device, exactly as Windower serializes it; nothing pending, no alert state
-        var names = new DetectorTopology.Names(VIBRATION.kind());
+        var names = new DetectorTopology.Names(VIBRATION.name());
         int ring = new Windower(Windower.Shape.of(VIBRATION)).toBytes().length;
         // header (format, head, filled, sinceEmit, last time, newest frame's end), ring, frame starts, the
         // block front-end's count, block start and per-axis sum and sum of squares, and the open clock jump
@@ -96,7 +96,7 @@ class MemoryBenchTest {
         long end = start + 63 * 10;
         var state = new AlertState(false, 1, 0, start, end, 2.0, Map.of("x", share, "y", share, "z", share));
         int stateBytes = AlertState.serde().serializer().serialize(null, state).length;
-        var names = new DetectorTopology.Names(VIBRATION.kind());
+        var names = new DetectorTopology.Names(VIBRATION.name());
         assertThat(result.store(names.alertStore()))
                 .isEqualTo(new MemoryBench.StoreSize(names.alertStore(), DEVICES, idBytes(DEVICES),
                         (long) DEVICES * stateBytes));

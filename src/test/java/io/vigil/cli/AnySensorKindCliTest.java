@@ -15,8 +15,8 @@ import io.vigil.model.Windows;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.replay.RecordingReader;
 import io.vigil.testkit.CliRun;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,10 +141,10 @@ class AnySensorKindCliTest {
     /** The reference path: the bundle's network reconstructs the normalized batch through ND4J. */
     private static List<WindowScore> referenceScores(ModelBundle bundle, Path folder, Path topologies,
                                                      String kind) {
-        SensorTopology topology = TopologyLoader.load(topologies, kind);
+        SensorKind sensorKind = SensorKindLoader.load(topologies, kind);
         List<Window> windows = new ArrayList<>();
-        for (DeviceSeries series : RecordingReader.readAll(List.of(folder), topology)) {
-            windows.addAll(Windows.cut(series, Windower.Shape.of(topology)));
+        for (DeviceSeries series : RecordingReader.readAll(List.of(folder), sensorKind)) {
+            windows.addAll(Windows.cut(series, Windower.Shape.of(sensorKind)));
         }
         var batch = Windows.batch(windows, bundle.metadata().normalizer());
         return ReconstructionError.of(batch, bundle.network().reconstruct(batch));

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.reading.DeviceSeries;
 import io.vigil.testkit.SharedData;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** What train and score read from Backblaze data: score must see the drives that failed. */
 class DataSourcesTest {
 
-    static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
+    static final SensorKind SMART = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "smart");
 
     @Test
     void smartDataKeepsFailedDrivesLabelledOnTheirFailureDayAndTrainingLeavesThemOut(@TempDir Path tmp)

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.vigil.pipeline.ModelCache;
 import io.vigil.embedded.FreePorts;
 import io.vigil.model.Trainer;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 class DemoIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     /** The demo's own training budget, cached across runs of this test; {@code mvn clean} retrains it. */
     static final Path MODEL = Path.of("target", "demo-it", "vibration.zip").toAbsolutePath();
     /**
@@ -85,7 +85,7 @@ class DemoIT {
     /** A copy of the shipped topologies whose vibration model is {@link #MODEL}. */
     private static Path topologiesWithModel(Path dir) throws IOException {
         Path topologies = Files.createDirectories(dir.resolve("topologies"));
-        String yaml = Files.readString(TopologyLoader.DEFAULT_DIR.resolve("vibration.yaml"));
+        String yaml = Files.readString(SensorKindLoader.DEFAULT_DIR.resolve("vibration.yaml"));
         String pointed = yaml.replace("model: models/vibration.zip", "model: " + MODEL);
         assertThat(pointed).as("vibration.yaml names its model").isNotEqualTo(yaml);
         Files.writeString(topologies.resolve("vibration.yaml"), pointed);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.testkit.CliRun;
 import io.vigil.testkit.TestModels;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ class EvaluateCommandTest {
         Path csv = dir.resolve("faults.csv");
         assertThat(CliRun.of("simulate", "--scenario", "simulator/faults.yaml", "--out", csv.toString(), "--duration",
                 "60", "--start-ms", "1700000000000").exit()).isZero();
-        Path model = TestModels.vibration(TopologyLoader.load(Path.of("topologies/vibration.yaml")));
+        Path model = TestModels.vibration(SensorKindLoader.load(Path.of("topologies/vibration.yaml")));
         Path out = dir.resolve("report");
 
         // when: two devices only

@@ -13,8 +13,8 @@ import io.vigil.testkit.Kafka;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.SharedData;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealBrokers.class)
 class ReplayCommandIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
-    static final SensorTopology ADXL356 = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "adxl356");
-    static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind ADXL356 = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "adxl356");
+    static final SensorKind SMART = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "smart");
     static final long START_MS = 1_700_000_000_000L;
     static final Duration DELIVERY = Duration.ofSeconds(120);
 
@@ -169,7 +169,7 @@ class ReplayCommandIT {
     }
 
     /** Every record of the kind's readings topic, once {@code expected} have come (and any extra). */
-    private static List<Reading> read(SensorTopology kind, int expected) {
+    private static List<Reading> read(SensorKind kind, int expected) {
         var values = new SampleBatchSerde().deserializer();
         return TopicReader.await(kafka.bootstrapServers(), kind.kafka().readings(), r -> true, expected, DELIVERY)
                 .stream().map(r -> new Reading(r.key(), r.timestamp(), values.deserialize(r.topic(), r.value())))

@@ -14,8 +14,8 @@ import io.vigil.simulator.ScenarioLoader;
 import io.vigil.simulator.SimulatorMetrics;
 import io.vigil.testkit.Mosquitto;
 import io.vigil.testkit.RealBrokers;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -41,7 +41,7 @@ import picocli.CommandLine;
 @ExtendWith(RealBrokers.class)
 class SimulateMetricsIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir

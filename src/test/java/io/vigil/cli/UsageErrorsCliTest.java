@@ -7,7 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.vigil.testkit.CliRun;
 import io.vigil.testkit.TestModels;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +62,7 @@ class UsageErrorsCliTest {
     @Test
     void scoringAMissingFileWithARealModelPrintsNoHeaderFirst() {
         // given: a model that loads
-        Path model = TestModels.vibration(TopologyLoader.load(Path.of("topologies/vibration.yaml")));
+        Path model = TestModels.vibration(SensorKindLoader.load(Path.of("topologies/vibration.yaml")));
 
         // when
         Run run = run("score", "--model", model.toString(), "--data", "nope.csv");

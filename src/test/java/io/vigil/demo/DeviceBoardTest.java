@@ -60,7 +60,7 @@ class DeviceBoardTest {
 
     @Test
     void windowsPerDeviceCountsTheFirstFullWindowThenOnePerHop() {
-        var vibration = io.vigil.topology.TopologyLoader.load(io.vigil.topology.TopologyLoader.DEFAULT_DIR, "vibration"); // window 64, hop 16
+        var vibration = io.vigil.kind.SensorKindLoader.load(io.vigil.kind.SensorKindLoader.DEFAULT_DIR, "vibration"); // window 64, hop 16
         assertThat(List.of(63L, 64L, 79L, 80L, 6000L).stream()
                 .map(n -> PipelineBench.windowsPerDevice(n, vibration)).toList())
                 .containsExactly(0L, 1L, 1L, 2L, 372L);

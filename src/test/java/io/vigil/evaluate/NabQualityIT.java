@@ -7,8 +7,8 @@ import io.vigil.evaluate.SensorEvaluation.Row;
 import io.vigil.model.Trainer;
 import io.vigil.testkit.Quality;
 import io.vigil.testkit.SharedData;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 @Quality
 class NabQualityIT {
 
-    static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/nab.yaml"));
+    static final SensorKind TOPOLOGY = SensorKindLoader.load(Path.of("topologies/nab.yaml"));
 
     static SensorEvaluation.Result result;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.model.Window;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology.AlertPolicy;
+import io.vigil.kind.SensorKind.AlertPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -7,8 +7,8 @@ import io.vigil.model.Window;
 import io.vigil.model.WindowScore;
 import io.vigil.model.WindowScorer;
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.AlertPolicy;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.AlertPolicy;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,12 +34,12 @@ class SensorEvaluationTest {
         }
     }
 
-    static SensorTopology topology() {
+    static SensorKind sensorKind() {
         // 1 feature, window 2, hop 1, 1 kHz, raise after 2 windows over threshold
-        return new SensorTopology("t", List.of("v"), 1000, 2, 1, SensorTopology.Preprocess.NONE,
-                new SensorTopology.PayloadMapping("ts", java.util.Map.of("v", "v"), "samples", "rateHz"),
-                new SensorTopology.CsvMapping("ts", "device", "label"), Path.of("m"), new AlertPolicy(null, 2, 3),
-                "vigil/t/+", new SensorTopology.KafkaTopics("r", "s", "a", "d"));
+        return new SensorKind("t", List.of("v"), 1000, 2, 1, SensorKind.Preprocess.NONE,
+                new SensorKind.PayloadMapping("ts", java.util.Map.of("v", "v"), "samples", "rateHz"),
+                new SensorKind.CsvMapping("ts", "device", "label"), Path.of("m"), new AlertPolicy(null, 2, 3),
+                "vigil/t/+", new SensorKind.KafkaTopics("r", "s", "a", "d"));
     }
 
     static DeviceSeries series(String device, double[] values, int[] labels) {
@@ -60,7 +60,7 @@ class SensorEvaluationTest {
         DeviceSeries fault11 = series("rig_BAD_11lb", new double[] {9, 9, 9}, new int[] {1, 1, 1});
 
         // when
-        SensorEvaluation.Result r = new SensorEvaluation(topology(), null, line -> { })
+        SensorEvaluation.Result r = new SensorEvaluation(sensorKind(), null, line -> { })
                 .evaluate(null, new LastValueScorer(), List.of(healthy, fault0, fault11));
 
         // then windows end at samples 1..n-1 and take their last sample's label
@@ -78,10 +78,10 @@ class SensorEvaluationTest {
     void eachRecordingIsJudgedAgainstItsOwnWarmUpNextToTheBaselines() {
         // given: window 2, hop 1; each recording's first 2 windows set its threshold (their highest score);
         // device b runs at a level 10 times a's, far over the model's one threshold (5)
-        SensorTopology base = topology();
-        SensorTopology calibrated = new SensorTopology(base.kind(), base.features(), base.sampleRateHz(), 2, 1,
+        SensorKind base = sensorKind();
+        SensorKind calibrated = new SensorKind(base.name(), base.features(), base.sampleRateHz(), 2, 1,
                 base.preprocess(), base.payload(), base.csv(), base.modelPath(),
-                new AlertPolicy(null, 2, 3, null, new SensorTopology.Calibrate(2, false, 1.0, 0.0)),
+                new AlertPolicy(null, 2, 3, null, new SensorKind.Calibrate(2, false, 1.0, 0.0)),
                 base.mqttTopicFilter(), base.kafka());
         int[] labels = {0, 0, 0, 0, 1, 1, 0};
         DeviceSeries a = series("a", new double[] {1, 1, 1, 1, 5, 5, 1}, labels);
@@ -113,14 +113,14 @@ class SensorEvaluationTest {
     void underARollingFrontEndTheBaselinesJudgeTheRawLevelsAsWithoutOne() {
         // given: a rolling front-end over 2 samples makes its first frame at a series' 2nd sample, so its
         // windows end where a plain topology's windows end on the series without its first sample
-        SensorTopology base = topology();
-        AlertPolicy alert = new AlertPolicy(null, 2, 3, null, new SensorTopology.Calibrate(2, false, 1.0, 0.0));
-        SensorTopology plain = new SensorTopology(base.kind(), base.features(), base.sampleRateHz(), 2, 1,
+        SensorKind base = sensorKind();
+        AlertPolicy alert = new AlertPolicy(null, 2, 3, null, new SensorKind.Calibrate(2, false, 1.0, 0.0));
+        SensorKind plain = new SensorKind(base.name(), base.features(), base.sampleRateHz(), 2, 1,
                 base.preprocess(), base.payload(), base.csv(), base.modelPath(), alert, base.mqttTopicFilter(),
                 base.kafka(), java.util.Map.of(), java.util.Map.of(), null, null);
-        SensorTopology rolling = new SensorTopology(base.kind(), base.features(), base.sampleRateHz(), 2, 1,
+        SensorKind rolling = new SensorKind(base.name(), base.features(), base.sampleRateHz(), 2, 1,
                 base.preprocess(), base.payload(), base.csv(), base.modelPath(), alert, base.mqttTopicFilter(),
-                base.kafka(), java.util.Map.of(), java.util.Map.of(), new SensorTopology.Rolling(2), null);
+                base.kafka(), java.util.Map.of(), java.util.Map.of(), new SensorKind.Rolling(2), null);
         DeviceSeries a = series("a", new double[] {3, 1, 1, 2, 1, 5, 6, 1}, new int[] {0, 0, 0, 0, 0, 1, 1, 0});
         DeviceSeries train = series("t", new double[] {9, 1, 2, 1, 2, 1, 2}, null);
 

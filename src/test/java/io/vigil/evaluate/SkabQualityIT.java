@@ -7,8 +7,8 @@ import io.vigil.evaluate.SensorEvaluation.Row;
 import io.vigil.model.Trainer;
 import io.vigil.testkit.Quality;
 import io.vigil.testkit.SharedData;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 @Quality
 class SkabQualityIT {
 
-    static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/skab.yaml"));
+    static final SensorKind TOPOLOGY = SensorKindLoader.load(Path.of("topologies/skab.yaml"));
     /** SKAB leaderboard's best outlier detectors (Conv-AE, MSET): F1 0.78. */
     static final double LEADERBOARD_BEST = 0.78;
 

@@ -6,8 +6,8 @@ import io.vigil.model.AutoencoderSpec;
 import io.vigil.model.Trainer;
 import io.vigil.replay.DriveHistory;
 import io.vigil.testkit.SharedData;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Smoke test on a slice of the real 2013 data: 6 days, a small quickly trained model, a full report. */
 class SmartEvaluationTest {
 
-    static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
+    static final SensorKind SMART = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "smart");
 
     static final Trainer.Settings QUICK = Trainer.Settings.defaults(SMART).withEpochs(2).withMaxTrainWindows(2000)
             .withSpec(new AutoencoderSpec(SMART.featureCount(), 5, 8, 4, 0.01, 42));

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.model.Trainer;
 import io.vigil.testkit.Quality;
 import io.vigil.testkit.SharedData;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @Quality
 class SmartQualityIT {
 
-    static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/smart.yaml"));
+    static final SensorKind TOPOLOGY = SensorKindLoader.load(Path.of("topologies/smart.yaml"));
 
     static SmartEvaluation.Result result;
 

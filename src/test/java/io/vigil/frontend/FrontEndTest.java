@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.vigil.model.Window;
 import io.vigil.model.Windower;
-import io.vigil.topology.SensorTopology.Rolling;
-import io.vigil.topology.SensorTopology.Spectrum;
+import io.vigil.kind.SensorKind.Rolling;
+import io.vigil.kind.SensorKind.Spectrum;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

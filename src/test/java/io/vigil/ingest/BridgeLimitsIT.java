@@ -13,8 +13,8 @@ import io.vigil.testkit.Kafka;
 import io.vigil.testkit.Mosquitto;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealBrokers.class)
 class BridgeLimitsIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
-    static final SensorTopology ADXL = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "adxl356");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind ADXL = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "adxl356");
     static final String READINGS = VIBRATION.kafka().readings();
     static final String DEAD_LETTER = VIBRATION.kafka().deadLetter();
     static final Duration DELIVERY = Duration.ofSeconds(60);
@@ -197,9 +197,9 @@ class BridgeLimitsIT {
         // given a kind whose dead-letter topic an operator created to take records of 2 KiB at most
         String smallDeadLetters = "vigil.deadletter.small";
         Path topologyFile = dir.resolve("vibration.yaml");
-        Files.writeString(topologyFile, Files.readString(TopologyLoader.DEFAULT_DIR.resolve("vibration.yaml"))
+        Files.writeString(topologyFile, Files.readString(SensorKindLoader.DEFAULT_DIR.resolve("vibration.yaml"))
                 .replace("deadLetter: " + DEAD_LETTER, "deadLetter: " + smallDeadLetters));
-        SensorTopology kind = TopologyLoader.load(topologyFile);
+        SensorKind kind = SensorKindLoader.load(topologyFile);
         assertThat(kind.kafka().deadLetter()).isEqualTo(smallDeadLetters);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(smallDeadLetters, Optional.of(1), Optional.empty())

@@ -6,7 +6,7 @@ import io.vigil.payload.ParseResult;
 import io.vigil.payload.ParseResult.Rejected;
 import io.vigil.payload.PayloadParser;
 import io.vigil.payload.RejectReason;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,7 +36,7 @@ class BridgeParseTest {
                 throw new IllegalStateException("clock broken");
             }
         };
-        PayloadParser parser = new PayloadParser(TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration"),
+        PayloadParser parser = new PayloadParser(SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration"),
                 PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES, broken);
         byte[] reading = "{\"ts\": 1768478400000, \"x\": 1, \"y\": 2, \"z\": 3}".getBytes(StandardCharsets.UTF_8);
 

@@ -8,8 +8,8 @@ import io.vigil.payload.ParseResult.Rejected;
 import io.vigil.payload.RejectReason;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class BridgeRecordsTest {
 
-    private static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    private static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
 
     @Test
     void readingIsKeyedByDeviceAndStampedWithSensorTime() {

@@ -11,8 +11,8 @@ import io.vigil.testkit.Kafka;
 import io.vigil.testkit.Mosquitto;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealBrokers.class)
 class BridgeRestartIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final int READINGS = 30_000;
     static final int DEVICES = 10;
     /** Messages/s, so the restarts land mid-stream; a child JVM takes seconds to start, so it gets a slower fleet. */
@@ -145,7 +145,7 @@ class BridgeRestartIT {
         return Bridge.builder()
                 .broker(mosquitto.uri())
                 .bootstrapServers(kafka.bootstrapServers())
-                .topologies(List.of(VIBRATION))
+                .kinds(List.of(VIBRATION))
                 .clientId(CLIENT_ID)
                 .metrics(new SimpleMeterRegistry())
                 .start();

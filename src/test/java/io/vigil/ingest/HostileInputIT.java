@@ -10,8 +10,8 @@ import io.vigil.testkit.Kafka;
 import io.vigil.testkit.Mosquitto;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HostileInputIT {
 
     static final Duration DELIVERY = Duration.ofSeconds(90);
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
-    static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind SMART = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "smart");
 
     @Test
     void everyHostileReadingIsDeadLetteredWithItsReasonAndGoodReadingsFlowOn(@Kafka EmbeddedKafka kafka,
@@ -49,7 +49,7 @@ class HostileInputIT {
         try (Bridge bridge = Bridge.builder()
                      .broker(mosquitto.uri())
                      .bootstrapServers(kafka.bootstrapServers())
-                     .topologies(List.of(VIBRATION, SMART))
+                     .kinds(List.of(VIBRATION, SMART))
                      .clientId("hostile-it")
                      .metrics(registry)
                      .start()) {

@@ -13,7 +13,7 @@ import io.vigil.testkit.Mosquitto;
 import io.vigil.testkit.PacedFleet;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashSet;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealBrokers.class)
 class KafkaUnreachableIT {
 
-    static final SensorTopology VIBRATION = BridgeRestartIT.VIBRATION;
+    static final SensorKind VIBRATION = BridgeRestartIT.VIBRATION;
     static final int READINGS = 36_000;
     static final int DEVICES = 10;
     static final int RATE = 2_000; // messages/s
@@ -83,7 +83,7 @@ class KafkaUnreachableIT {
         try (Bridge bridge = Bridge.builder()
                 .broker(mosquitto.uri())
                 .bootstrapServers(kafka.bootstrapServers())
-                .topologies(List.of(VIBRATION))
+                .kinds(List.of(VIBRATION))
                 .clientId("kafka-unreachable-" + prefix)
                 .receiveMaximum(RECEIVE_MAXIMUM)
                 .producerOverrides(producerOverrides)

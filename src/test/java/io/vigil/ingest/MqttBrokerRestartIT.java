@@ -12,7 +12,7 @@ import io.vigil.testkit.PacedFleet;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.ResendingPublisher;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealBrokers.class)
 class MqttBrokerRestartIT {
 
-    static final SensorTopology VIBRATION = BridgeRestartIT.VIBRATION;
+    static final SensorKind VIBRATION = BridgeRestartIT.VIBRATION;
     static final int READINGS = 30_000;
     static final int DEVICES = 10;
     static final int RATE = 2_000; // messages/s: the restarts land mid-stream
@@ -54,7 +54,7 @@ class MqttBrokerRestartIT {
         try (Bridge bridge = Bridge.builder()
                      .broker(mosquitto.uri())
                      .bootstrapServers(kafka.bootstrapServers())
-                     .topologies(List.of(VIBRATION))
+                     .kinds(List.of(VIBRATION))
                      .clientId("mqtt-restart-it")
                      .metrics(registry)
                      .start()) {

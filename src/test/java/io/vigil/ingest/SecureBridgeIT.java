@@ -13,8 +13,8 @@ import io.vigil.testkit.Brokers;
 import io.vigil.testkit.Mosquitto;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,7 +43,7 @@ import picocli.CommandLine;
 @Mosquitto // mosquitto_passwd writes the password files before the brokers start
 class SecureBridgeIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final String USER = "vigil-bridge";
     static final String PASSWORD = "s3cret-Ünïcode pass";
 
@@ -153,7 +153,7 @@ class SecureBridgeIT {
         assertThatThrownBy(() -> Bridge.builder()
                 .broker(tls(mtlsPort))
                 .bootstrapServers(kafka.bootstrapServers())
-                .topologies(List.of(VIBRATION))
+                .kinds(List.of(VIBRATION))
                 .clientId("no-cert")
                 .mqttSecurity(noCert)
                 .initialConnectTimeout(Duration.ofSeconds(3))
@@ -213,7 +213,7 @@ class SecureBridgeIT {
         try (Bridge bridge = Bridge.builder()
                      .broker(broker.uri())
                      .bootstrapServers(kafka.bootstrapServers())
-                     .topologies(List.of(VIBRATION))
+                     .kinds(List.of(VIBRATION))
                      .clientId(USER)
                      .mqttSecurity(bridgeLogin)
                      .metrics(registry)
@@ -250,7 +250,7 @@ class SecureBridgeIT {
         return Bridge.builder()
                 .broker(uri)
                 .bootstrapServers(kafka.bootstrapServers())
-                .topologies(List.of(VIBRATION))
+                .kinds(List.of(VIBRATION))
                 .clientId(clientId)
                 .mqttSecurity(security)
                 .metrics(new SimpleMeterRegistry())

@@ -11,8 +11,8 @@ import io.vigil.testkit.Kafka;
 import io.vigil.testkit.Mosquitto;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealBrokers.class)
 class SharedSubscriptionIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final String GROUP = "vigil-bridges";
     static final int DEVICES = 50;
     static final int READINGS_PER_DEVICE = 40;
@@ -88,7 +88,7 @@ class SharedSubscriptionIT {
         return Bridge.builder()
                 .broker(mosquitto.uri())
                 .bootstrapServers(kafka.bootstrapServers())
-                .topologies(List.of(VIBRATION))
+                .kinds(List.of(VIBRATION))
                 .clientId(clientId)
                 .shareGroup(GROUP)
                 .metrics(registry)
@@ -96,7 +96,7 @@ class SharedSubscriptionIT {
     }
 
     private static double forwarded(SimpleMeterRegistry registry) {
-        return registry.counter(BridgeMetrics.READINGS, BridgeMetrics.TAG_KIND, VIBRATION.kind(),
+        return registry.counter(BridgeMetrics.READINGS, BridgeMetrics.TAG_KIND, VIBRATION.name(),
                 BridgeMetrics.TAG_OUTCOME, BridgeMetrics.FORWARDED).count();
     }
 

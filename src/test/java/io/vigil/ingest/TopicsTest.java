@@ -3,8 +3,8 @@ package io.vigil.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.payload.PayloadParser;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +27,8 @@ class TopicsTest {
     @Test
     void eachTopicIsNamedOnceAndTheBridgeWritesOnlyReadingsAndDeadLetters() {
         // given two kinds that share the alerts and dead-letter topics
-        List<SensorTopology> kinds = List.of(TopologyLoader.load(Path.of("topologies/vibration.yaml")),
-                TopologyLoader.load(Path.of("topologies/adxl356.yaml")));
+        List<SensorKind> kinds = List.of(SensorKindLoader.load(Path.of("topologies/vibration.yaml")),
+                SensorKindLoader.load(Path.of("topologies/adxl356.yaml")));
 
         // when / then
         assertThat(Topics.bridged(kinds)).containsExactly(

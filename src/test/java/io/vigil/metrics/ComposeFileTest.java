@@ -11,8 +11,8 @@ import io.vigil.cli.DetectCommand;
 import io.vigil.cli.SimulateCommand;
 import io.vigil.ingest.Bridge;
 import io.vigil.ingest.Topics;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
 
     static final Path COMPOSE = Path.of("docker-compose.yml");
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final Pattern TOPIC_SPEC = Pattern.compile("([\\w.-]+):(\\d+)");
 
     final JsonNode compose = read();

@@ -27,8 +27,8 @@ import io.vigil.testkit.Mqtt;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.SharedData;
 import io.vigil.testkit.TestModels;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -78,7 +78,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealBrokers.class)
 class ObservabilityIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final String FAULTY = "bearing-03";
     static final int FAULT_AT_SECONDS = 20;
     static final Path DASHBOARDS = Path.of("grafana", "dashboards");
@@ -108,14 +108,14 @@ class ObservabilityIT {
         bridge = Bridge.builder()
                 .broker(mqtt.uri())
                 .bootstrapServers(kafka.bootstrapServers())
-                .topologies(List.of(VIBRATION))
+                .kinds(List.of(VIBRATION))
                 .clientId("observability-it")
                 .metrics(telemetry.registry())
                 .start();
         detector = Detector.builder()
                 .bootstrapServers(kafka.bootstrapServers())
                 .kinds(List.of(VIBRATION))
-                .model(VIBRATION.kind(), model)
+                .model(VIBRATION.name(), model)
                 .applicationId("vigil-observability-it")
                 .stateDir(dir.resolve("state"))
                 .metrics(telemetry.registry())
@@ -251,7 +251,7 @@ class ObservabilityIT {
         for (String day : List.of("2013-04-10.csv", "2013-04-11.csv")) {
             Files.copy(SharedData.folder("backblaze-2013").resolve(day), days.resolve(day));
         }
-        SensorTopology smart = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
+        SensorKind smart = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "smart");
         try (ReadingSink sink = new KafkaReadingSink(kafka.bootstrapServers(), smart.kafka().readings(),
                 smart.sampleRateHz(), "observability-it-replay")) {
             BackblazeReplay.Totals totals = new BackblazeReplay(smart, telemetry.registry()).run(days, sink, 0,

@@ -8,8 +8,8 @@ import io.vigil.replay.Adxl356Format;
 import io.vigil.replay.RecordingReader;
 import io.vigil.testkit.Quality;
 import io.vigil.testkit.SharedData;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +38,7 @@ import org.opentest4j.TestAbortedException;
 @Quality
 class Adxl356QualityIT {
 
-    static final SensorTopology TOPOLOGY = TopologyLoader.load(
+    static final SensorKind TOPOLOGY = SensorKindLoader.load(
             Path.of(System.getProperty("adxl356.topology", "topologies/adxl356.yaml")));
     static final double TRAIN_SHARE = 0.6;
     static final double MIN_AUC = 0.90;

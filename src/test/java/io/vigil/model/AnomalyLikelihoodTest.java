@@ -3,7 +3,7 @@ package io.vigil.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.vigil.topology.SensorTopology.Likelihood;
+import io.vigil.kind.SensorKind.Likelihood;
 import org.junit.jupiter.api.Test;
 
 /** Numenta's anomaly likelihood on window scores: the arithmetic, checked by hand. */

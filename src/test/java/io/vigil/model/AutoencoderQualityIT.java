@@ -11,8 +11,8 @@ import io.vigil.stream.AlertEvent;
 import io.vigil.stream.AlertState;
 import io.vigil.stream.ScoreEvent;
 import io.vigil.testkit.Quality;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @Quality
 class AutoencoderQualityIT {
 
-    static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
+    static final SensorKind TOPOLOGY = SensorKindLoader.load(Path.of("topologies/vibration.yaml"));
     static final Scenario FAULTS = ScenarioLoader.load(Path.of("simulator/faults.yaml"));
     static final long START = Fleet.REPRODUCIBLE_START_MS;
 
@@ -118,7 +118,7 @@ class AutoencoderQualityIT {
         AlertState state = null;
         for (int i = 0; i < d.windows.size(); i++) {
             Window w = d.windows.get(i);
-            ScoreEvent window = new ScoreEvent(d.series.device(), TOPOLOGY.kind(), w.startMs(), w.endMs(),
+            ScoreEvent window = new ScoreEvent(d.series.device(), TOPOLOGY.name(), w.startMs(), w.endMs(),
                     d.scores.get(i).score(), bundle.metadata().threshold(), bundle.metadata().version(), Map.of());
             AlertState.Step step = AlertState.next(state, window, TOPOLOGY.alert(), w.endMs());
             if (step.event() != null && step.event().state() == AlertEvent.State.RAISED) {

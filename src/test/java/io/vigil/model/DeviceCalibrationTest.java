@@ -3,10 +3,10 @@ package io.vigil.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology.BlockStat;
-import io.vigil.topology.SensorTopology.Calibrate;
-import io.vigil.topology.SensorTopology.Likelihood;
-import io.vigil.topology.SensorTopology.Rolling;
+import io.vigil.kind.SensorKind.BlockStat;
+import io.vigil.kind.SensorKind.Calibrate;
+import io.vigil.kind.SensorKind.Likelihood;
+import io.vigil.kind.SensorKind.Rolling;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -7,8 +7,8 @@ import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.testkit.TestModels;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +52,12 @@ class LstmInferenceTest {
     @Test
     void theBundleScorersEnginesAgreeOnHealthyAndFaultyWindowsOfATrainedModel() {
         // given: the shared test model and real windows from the fault fleet, of every fault kind
-        SensorTopology topology = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
-        ModelBundle bundle = ModelBundle.load(TestModels.vibration(topology));
+        SensorKind kind = SensorKindLoader.load(Path.of("topologies/vibration.yaml"));
+        ModelBundle bundle = ModelBundle.load(TestModels.vibration(kind));
         List<Window> windows = new ArrayList<>();
         for (DeviceSeries device : Fleet.of(ScenarioLoader.load(Path.of("simulator/faults.yaml")))
                 .generate(Fleet.REPRODUCIBLE_START_MS, 150)) {
-            windows.addAll(Windows.cut(device, Windower.Shape.of(topology)));
+            windows.addAll(Windows.cut(device, Windower.Shape.of(kind)));
         }
 
         // when: more windows than one engine call takes, so batches split too
@@ -75,8 +75,8 @@ class LstmInferenceTest {
 
     @Test
     void autoPicksTheJavaEngineOnTheCpuBackend() {
-        SensorTopology topology = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
-        ModelBundle bundle = ModelBundle.load(TestModels.vibration(topology));
+        SensorKind kind = SensorKindLoader.load(Path.of("topologies/vibration.yaml"));
+        ModelBundle bundle = ModelBundle.load(TestModels.vibration(kind));
 
         assertThat(new BundleScorer(bundle, "auto").engine()).isEqualTo(Backend.isGpu() ? "nd4j" : "java");
         assertThat(new BundleScorer(bundle, "nd4j").engine()).isEqualTo("nd4j");

@@ -7,8 +7,8 @@ import io.vigil.config.ConfigException;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** A bundle round-trips: weights, normalizer, threshold and metadata equal, and the same scores. */
 class ModelBundleTest {
 
-    static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
+    static final SensorKind TOPOLOGY = SensorKindLoader.load(Path.of("topologies/vibration.yaml"));
     static ModelBundle trained;
     static List<Window> windows;
 
@@ -129,8 +129,8 @@ class ModelBundleTest {
     void aBundleForOtherFeaturesIsRejectedAgainstTheTopology() throws IOException {
         Path good = dir.resolve("good.zip");
         trained.save(good);
-        SensorTopology twoFeatures = new SensorTopology("pump", List.of("a", "b"), 100, 64, 16,
-                SensorTopology.Preprocess.NONE, TOPOLOGY.payload(), TOPOLOGY.csv(), good, TOPOLOGY.alert(),
+        SensorKind twoFeatures = new SensorKind("pump", List.of("a", "b"), 100, 64, 16,
+                SensorKind.Preprocess.NONE, TOPOLOGY.payload(), TOPOLOGY.csv(), good, TOPOLOGY.alert(),
                 "vigil/pump/+", TOPOLOGY.kafka());
 
         assertThatThrownBy(() -> ModelBundle.load(good).checkCompatible(twoFeatures, good))

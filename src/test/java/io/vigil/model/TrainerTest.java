@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Training that visibly learns: the loss curve and explained variance in the bundle, and no bundle from a network that did not move. */
 class TrainerTest {
 
-    static final SensorTopology TOPOLOGY = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
+    static final SensorKind TOPOLOGY = SensorKindLoader.load(Path.of("topologies/vibration.yaml"));
     static final List<DeviceSeries> SERIES = Fleet.of(new Scenario("tiny", 7, "vibration", 2, "d-", 100, 20, 0.0,
             List.of())).generate(Fleet.REPRODUCIBLE_START_MS);
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.model.Windower.Outcome;
 import io.vigil.model.Windower.Shape;
-import io.vigil.topology.SensorTopology.BlockStat;
+import io.vigil.kind.SensorKind.BlockStat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.vigil.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.reading.DeviceSeries;
-import io.vigil.topology.SensorTopology.PayloadMapping;
+import io.vigil.kind.SensorKind.PayloadMapping;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

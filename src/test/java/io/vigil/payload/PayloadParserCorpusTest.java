@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.ingest.HostileCorpus;
 import io.vigil.payload.ParseResult.Rejected;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKindLoader;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -43,7 +43,7 @@ class PayloadParserCorpusTest {
     }
 
     static PayloadParser parserFor(String kind) {
-        return new PayloadParser(TopologyLoader.load(TopologyLoader.DEFAULT_DIR, kind), PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES, CLOCK);
+        return new PayloadParser(SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, kind), PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES, CLOCK);
     }
 
     @Test

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.payload.ParseResult.Accepted;
 import io.vigil.payload.ParseResult.Rejected;
 import io.vigil.reading.SampleBatch;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PayloadParserTest {
 
     static final long NOW = Instant.parse("2026-01-15T12:00:00Z").toEpochMilli();
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final PayloadParser PARSER = new PayloadParser(VIBRATION, 4096,
             Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
 
@@ -65,7 +65,7 @@ class PayloadParserTest {
                   samples: rows
                   rateHz: hz
                 """);
-        PayloadParser parser = new PayloadParser(TopologyLoader.load(dir, "drive"), 4096,
+        PayloadParser parser = new PayloadParser(SensorKindLoader.load(dir, "drive"), 4096,
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
 
         ParseResult single = parser.parse(utf8("{\"time\": " + NOW + ", \"smart_5\": 0, \"smart_194\": 41}"), "d1");

@@ -6,9 +6,9 @@ import io.vigil.payload.ParseResult.Accepted;
 import io.vigil.payload.ParseResult.Rejected;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.reading.SampleBatch;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.PayloadMapping;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.PayloadMapping;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,12 +32,12 @@ import net.jqwik.api.Tuple;
 class PayloadRoundTripTest {
 
     static final long NOW = Instant.parse("2026-01-15T12:00:00Z").toEpochMilli();
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final PayloadParser PARSER = new PayloadParser(VIBRATION, PayloadParser.DEFAULT_MAX_PAYLOAD_BYTES,
             Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
     static final String DEVICE = "bearing-1";
-    /** The vibration kind's range ({@link SensorTopology.ValueRange#DEFAULT}): what the parser accepts. */
-    static final double LIMIT = SensorTopology.ValueRange.DEFAULT.max();
+    /** The vibration kind's range ({@link SensorKind.ValueRange#DEFAULT}): what the parser accepts. */
+    static final double LIMIT = SensorKind.ValueRange.DEFAULT.max();
     /**
      * The largest grid index n (value n / 10^6) that comes back bit for bit: writing scales by 10^6 in
      * two roundings (n / 10^6, then × 10^6), at most |n|·2^-52 off n, and rounds to the nearest integer,

@@ -18,8 +18,8 @@ import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.ScoredWindows;
 import io.vigil.testkit.TestModels;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Mosquitto // the pipeline starts its own
 class KafkaRestartIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final double SECONDS = 40; // sensor time
     static final double SPEED = 2;    // sensor seconds per wall second: the fleet publishes for 20 s
     static final Duration KAFKA_DOWN = Duration.ofSeconds(5);
@@ -81,7 +81,7 @@ class KafkaRestartIT {
                      .externalKafka(kafka.bootstrapServers())
                      .embeddedMqtt(MosquittoProcess::start)
                      .kinds(List.of(VIBRATION))
-                     .model(VIBRATION.kind(), model)
+                     .model(VIBRATION.name(), model)
                      .applicationId("kafka-restart-it")
                      .bridgeClientId("kafka-restart-it-bridge")
                      .metrics(registry)

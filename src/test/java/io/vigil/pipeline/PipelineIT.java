@@ -19,8 +19,8 @@ import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.stream.AlertEvent;
 import io.vigil.stream.ScoreEvent;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelineIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     /** Cached across runs of this test; {@code mvn clean} retrains it. */
     static final Path MODEL = Path.of("target", "pipeline-it", "vibration.zip");
     static final List<String> FAULTY = List.of("bearing-02", "bearing-05");
@@ -92,7 +92,7 @@ class PipelineIT {
         try (Pipeline pipeline = Pipeline.builder()
                 .embeddedMqtt(mqttBroker())
                 .kinds(List.of(VIBRATION))
-                .model(VIBRATION.kind(), model)
+                .model(VIBRATION.name(), model)
                 .applicationId("pipeline-it")
                 .bridgeClientId("pipeline-it-bridge")
                 .metrics(registry)

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.config.ConfigException;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ class FeatureTransformerTest {
 
     static final double NAN = Double.NaN;
 
-    static SensorTopology topology(Path dir, String sources) throws Exception {
+    static SensorKind sensorKind(Path dir, String sources) throws Exception {
         Path file = dir.resolve("t.yaml");
         Files.writeString(file, """
                 kind: t
@@ -28,7 +28,7 @@ class FeatureTransformerTest {
                 hop: 1
                 sources:
                 """ + sources);
-        return TopologyLoader.load(file);
+        return SensorKindLoader.load(file);
     }
 
     static final String SOURCES = """
@@ -40,14 +40,14 @@ class FeatureTransformerTest {
 
     @Test
     void columnsAreReadOncePerColumnInFirstUseOrder(@TempDir Path dir) throws Exception {
-        assertThat(new FeatureTransformer(topology(dir, SOURCES)).columns())
+        assertThat(new FeatureTransformer(sensorKind(dir, SOURCES)).columns())
                 .containsExactly("smart_194_raw", "smart_5_raw");
     }
 
     @Test
     void transformsAndEmptyCellPolicyOverADrivesDays(@TempDir Path dir) throws Exception {
         // given a drive whose smart_5 is not reported on day 1 and day 4 (columns: smart_194, smart_5)
-        FeatureTransformer.Device drive = new FeatureTransformer(topology(dir, SOURCES)).newDevice();
+        FeatureTransformer.Device drive = new FeatureTransformer(sensorKind(dir, SOURCES)).newDevice();
         double[][] days = {{30, NAN}, {31, 0}, {31, 8}, {NAN, NAN}, {29, 1008}, {29, 1000}};
 
         // when
@@ -69,7 +69,7 @@ class FeatureTransformerTest {
 
     @Test
     void firstReadingHasZeroDeltaEvenAfterPartialDays(@TempDir Path dir) throws Exception {
-        FeatureTransformer.Device drive = new FeatureTransformer(topology(dir, SOURCES)).newDevice();
+        FeatureTransformer.Device drive = new FeatureTransformer(sensorKind(dir, SOURCES)).newDevice();
         assertThat(drive.apply(new double[] {NAN, 5})).isNull();
         assertThat(drive.apply(new double[] {40, 7})).containsExactly(40, Math.log1p(7), 0, 0);
     }
@@ -77,7 +77,7 @@ class FeatureTransformerTest {
     @Test
     void growthIsMeasuredFromTheDrivesFirstReading(@TempDir Path dir) throws Exception {
         // given a drive that first reports both columns on its second day, with 50 sectors already
-        FeatureTransformer.Device drive = new FeatureTransformer(topology(dir, """
+        FeatureTransformer.Device drive = new FeatureTransformer(sensorKind(dir, """
                   level:     {column: smart_194_raw}
                   log:       {column: smart_5_raw, transform: log1p}
                   growth:    {column: smart_5_raw, transform: growth}
@@ -104,16 +104,16 @@ class FeatureTransformerTest {
 
     @Test
     void smartTopologyDeclaresASourceForEveryFeature() {
-        SensorTopology smart = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
+        SensorKind smart = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "smart");
         assertThat(smart.sources().keySet()).containsExactlyElementsOf(smart.features());
         assertThat(new FeatureTransformer(smart).columns())
                 .containsExactly("smart_5_raw", "smart_9_raw", "smart_197_raw");
-        assertThat(Arrays.asList(SensorTopology.Transform.values())).hasSize(6);
+        assertThat(Arrays.asList(SensorKind.Transform.values())).hasSize(6);
     }
 
     @Test
     void unknownTransformNamesFileFieldAndChoices(@TempDir Path dir) {
-        assertThatThrownBy(() -> topology(dir, """
+        assertThatThrownBy(() -> sensorKind(dir, """
                   level:     {column: smart_194_raw, transform: sqrt}
                   log:       {column: smart_5_raw}
                   growth:    {column: smart_5_raw}
@@ -125,7 +125,7 @@ class FeatureTransformerTest {
 
     @Test
     void aFeatureWithoutSourceIsAConfigError(@TempDir Path dir) {
-        assertThatThrownBy(() -> topology(dir, """
+        assertThatThrownBy(() -> sensorKind(dir, """
                   level:     {column: smart_194_raw}
                 """)).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("t.yaml") + ": field 'sources.log': expected a mapping, but it is missing");

@@ -8,8 +8,8 @@ import io.vigil.metrics.ReplayProgress;
 import io.vigil.publish.ReadingSink;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.testkit.SharedData;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BackblazeReplayTest {
 
-    static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
+    static final SensorKind SMART = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "smart");
 
     /** Remembers what it was sent. */
     static final class ListSink implements ReadingSink {

@@ -8,8 +8,8 @@ import io.vigil.config.ConfigException;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.testkit.SharedData;
 import io.vigil.config.ConfigException;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RecordingReaderTest {
 
-    private static final SensorTopology VIBRATION = TopologyLoader.load(Path.of("topologies/vibration.yaml"));
-    private static final SensorTopology ADXL356 = TopologyLoader.load(Path.of("topologies/adxl356.yaml"));
+    private static final SensorKind VIBRATION = SensorKindLoader.load(Path.of("topologies/vibration.yaml"));
+    private static final SensorKind ADXL356 = SensorKindLoader.load(Path.of("topologies/adxl356.yaml"));
 
     @TempDir
     Path dir;
@@ -74,7 +74,7 @@ class RecordingReaderTest {
     @Test
     void skabFilesAreReadAsTheyCome() throws IOException {
         // given: ';' separators, ISO-8601 times without zone (UTC), a feature name with spaces, labels as 0.0/1.0
-        SensorTopology skab = TopologyLoader.load(Path.of("topologies/skab.yaml"));
+        SensorKind skab = SensorKindLoader.load(Path.of("topologies/skab.yaml"));
         Path file = write("3.csv", """
                 datetime;Accelerometer1RMS;Accelerometer2RMS;Current;Pressure;Temperature;Thermocouple;Voltage;\
                 Volume Flow RateRMS;anomaly;changepoint
@@ -98,7 +98,7 @@ class RecordingReaderTest {
     @Test
     void nabSeriesTakeTheirLabelsFromTheWindowsInLabelsJson() throws IOException {
         // given: NAB's layout, labels.json one folder up keyed by <category>/<file>
-        SensorTopology nab = TopologyLoader.load(Path.of("topologies/nab.yaml"));
+        SensorKind nab = SensorKindLoader.load(Path.of("topologies/nab.yaml"));
         Files.writeString(dir.resolve("labels.json"), """
                 {"realTraffic/speed_1.csv": [["2015-09-01 00:05:00.000000", "2015-09-01 00:10:00.000000"]],
                  "realTraffic/other.csv": []}

@@ -20,8 +20,8 @@ import io.vigil.testkit.Mosquitto;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.SharedData;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ import picocli.CommandLine;
 @ExtendWith(RealBrokers.class)
 class ReplayIT {
 
-    static final SensorTopology SMART = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "smart");
+    static final SensorKind SMART = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "smart");
     /** Window 5, hop 1: six days give each drive seen every day two windows. */
     static final int DAYS = 6;
     static final Duration DELIVERY = Duration.ofSeconds(180);
@@ -78,7 +78,7 @@ class ReplayIT {
 
         SimpleMeterRegistry bridgeMeters = new SimpleMeterRegistry();
         try (Bridge bridge = Bridge.builder().broker(mosquitto.uri()).bootstrapServers(kafka.bootstrapServers())
-                     .topologies(List.of(SMART)).clientId("replay-it").metrics(bridgeMeters).start()) {
+                     .kinds(List.of(SMART)).clientId("replay-it").metrics(bridgeMeters).start()) {
             // and the production detector on the same Kafka
             Topics.ensureAll(kafka.bootstrapServers(), List.of(SMART));
             try (KafkaStreams detector = new KafkaStreams(

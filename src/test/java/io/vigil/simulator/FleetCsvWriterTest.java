@@ -3,7 +3,7 @@ package io.vigil.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.payload.Decimals;
-import io.vigil.topology.SensorTopology.CsvMapping;
+import io.vigil.kind.SensorKind.CsvMapping;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;

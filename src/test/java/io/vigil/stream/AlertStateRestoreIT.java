@@ -14,7 +14,7 @@ import io.vigil.reading.SampleBatch;
 import io.vigil.testkit.Kafka;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ class AlertStateRestoreIT {
     @Test
     void openEpisodesAreShownAndCountedOnceAfterARestartAndWhenTasksMove(@TempDir Path dir, @Kafka EmbeddedKafka kafka) {
         // given two devices in an open alert episode (4 windows over threshold, raised after 3) and four healthy
-        SensorTopology kind = Fixtures.vibration(Fixtures.THRESHOLD);
+        SensorKind kind = Fixtures.vibration(Fixtures.THRESHOLD);
         List<Map.Entry<String, SampleBatch>> readings = new ArrayList<>();
         FAULTY_DEVICES.forEach(d -> readings.add(Map.entry(d, batch(0, repeat(FAULTY, 10)))));
         for (int i = 1; i <= 4; i++) {

@@ -12,10 +12,10 @@ import io.vigil.model.DeviceCalibration;
 import io.vigil.model.Window;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.AlertPolicy;
-import io.vigil.topology.SensorTopology.Calibrate;
-import io.vigil.topology.SensorTopology.Likelihood;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.AlertPolicy;
+import io.vigil.kind.SensorKind.Calibrate;
+import io.vigil.kind.SensorKind.Likelihood;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +55,7 @@ class CalibratedDetectorTest {
     void aDeviceWarmsUpSilentlyThenAlertsAgainstItsOwnThreshold() {
         // given: window 4, hop 2; 4 warm-up windows, threshold = their highest score (quantile 1, margin 0)
         Calibrate calibrate = new Calibrate(4, false, 1.0, 0.0);
-        SensorTopology kind = calibratedKind(3, calibrate);
+        SensorKind kind = calibratedKind(3, calibrate);
         startDriver(kind);
         TestOutputTopic<String, ScoreEvent> scores = scores(kind);
         TestOutputTopic<String, AlertEvent> alerts = driver.createOutputTopic(kind.kafka().alerts(),
@@ -86,7 +86,7 @@ class CalibratedDetectorTest {
     void withALikelihoodEachEventCarriesTheLikelihoodThatTheEvaluationsReplayGivesAndTheChangelogKeepsItsState() {
         // given: the kind above judged by its anomaly likelihood (short mean of 2, long span 3, threshold 0.9)
         Calibrate calibrate = new Calibrate(4, false, 1.0, 0.0, new Likelihood(2, 3, 0.9));
-        SensorTopology kind = calibratedKind(1, calibrate);
+        SensorKind kind = calibratedKind(1, calibrate);
         startDriver(kind);
         TestOutputTopic<String, ScoreEvent> scores = scores(kind);
         TestOutputTopic<String, DeviceCalibration.State> changelog = changelog(kind);
@@ -135,34 +135,34 @@ class CalibratedDetectorTest {
     }
 
     /** The vibration kind at 100 Hz, window 4, hop 2, raising after {@code raiseAfter} windows over its threshold. */
-    private static SensorTopology calibratedKind(int raiseAfter, Calibrate calibrate) {
-        SensorTopology base = Fixtures.vibration();
-        return new SensorTopology(base.kind(), base.features(), 100, 4, 2, base.preprocess(),
+    private static SensorKind calibratedKind(int raiseAfter, Calibrate calibrate) {
+        SensorKind base = Fixtures.vibration();
+        return new SensorKind(base.name(), base.features(), 100, 4, 2, base.preprocess(),
                 base.payload(), base.csv(), base.modelPath(), new AlertPolicy(null, raiseAfter, 2, null, calibrate),
                 base.mqttTopicFilter(), base.kafka());
     }
 
     /** The production topology for {@code kind}, every window scored by its mean |v| against {@link #MODEL_THRESHOLD}. */
-    private void startDriver(SensorTopology kind) {
+    private void startDriver(SensorKind kind) {
         driver = new TopologyTestDriver(DetectorTopology.buildTopology(List.of(kind),
                 k -> new MeanAbsScorer(MODEL_THRESHOLD), new DetectorSettings(256, FLUSH, new SimpleMeterRegistry())),
                 DetectorTopology.streamsConfig("unused:9092", APP_ID, stateDir, 1), Instant.ofEpochMilli(1_800_000_000_000L));
     }
 
-    private TestOutputTopic<String, ScoreEvent> scores(SensorTopology kind) {
+    private TestOutputTopic<String, ScoreEvent> scores(SensorKind kind) {
         return driver.createOutputTopic(kind.kafka().scores(),
                 Serdes.String().deserializer(), ScoreEvent.serde().deserializer());
     }
 
     /** The calibration store's changelog: what a restarted task restores. */
-    private TestOutputTopic<String, DeviceCalibration.State> changelog(SensorTopology kind) {
+    private TestOutputTopic<String, DeviceCalibration.State> changelog(SensorKind kind) {
         return driver.createOutputTopic(
-                DetectorTopology.changelogTopic(APP_ID, new DetectorTopology.Names(kind.kind()).calibrationStore()),
+                DetectorTopology.changelogTopic(APP_ID, new DetectorTopology.Names(kind.name()).calibrationStore()),
                 Serdes.String().deserializer(), new JsonSerde<>(DeviceCalibration.State.class).deserializer());
     }
 
     /** Pipes {@code samples} as one batch from pump-1 at time 0, then lets the flush punctuator run. */
-    private void pipe(SensorTopology kind, double[][] samples) {
+    private void pipe(SensorKind kind, double[][] samples) {
         TestInputTopic<String, byte[]> readings = driver.createInputTopic(kind.kafka().readings(),
                 Serdes.String().serializer(), Serdes.ByteArray().serializer());
         SampleBatch batch = batch(0, samples);

@@ -15,8 +15,8 @@ import io.vigil.reading.SampleBatch;
 import io.vigil.testkit.Kafka;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +47,7 @@ class DetectorBadReadingsIT {
             @Kafka EmbeddedKafka kafka) {
         // given a device whose 21st reading is stamped 50 minutes ahead, then 300 good samples, then 10 of
         // those again (late) and its last one again (duplicate); and a device with the same samples but no jump
-        SensorTopology kind = Fixtures.vibration(Fixtures.THRESHOLD);
+        SensorKind kind = Fixtures.vibration(Fixtures.THRESHOLD);
         List<Map.Entry<String, SampleBatch>> readings = new ArrayList<>();
         readings.add(Map.entry("clock-1", batch(0, repeat(HEALTHY, 20))));
         readings.add(Map.entry("clock-1", new SampleBatch(ts(20) + FIFTY_MINUTES, 0, repeat(HEALTHY, 1))));
@@ -103,7 +103,7 @@ class DetectorBadReadingsIT {
                 range:
                   x: [-1.0e300, 1.0e300]
                 """);
-        SensorTopology kind = TopologyLoader.load(file);
+        SensorKind kind = SensorKindLoader.load(file);
         List<Map.Entry<String, SampleBatch>> readings = List.of(
                 Map.entry("huge-x", batch(0, repeat(new double[] {1e200, 0.25, 0.25}, 8))),
                 Map.entry("huge-y", batch(0, repeat(new double[] {0.5, 1e200, 0.25}, 8))));
@@ -157,7 +157,7 @@ class DetectorBadReadingsIT {
     }
 
     /** Committed score events: device → window ends, in topic order. */
-    private static Map<String, List<Long>> windowEnds(EmbeddedKafka kafka, SensorTopology kind) {
+    private static Map<String, List<Long>> windowEnds(EmbeddedKafka kafka, SensorKind kind) {
         Map<String, List<Long>> ends = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> r : TopicReader.committed(kafka.bootstrapServers(), kind.kafka().scores(),
                 SCORED)) {

@@ -19,8 +19,8 @@ import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.ScoredWindows;
 import io.vigil.testkit.TestModels;
 import io.vigil.testkit.TopicReader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealBrokers.class)
 class DetectorRestartIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final double SECONDS = 60;  // sensor time
     static final double SPEED = 2;     // sensor seconds per wall second: the readings arrive over 30 s
     static final int BATCH = 10;       // samples per reading, as gateways batch (100 ms at 100 Hz)
@@ -188,7 +188,7 @@ class DetectorRestartIT {
     /** The vibration topology, its model path replaced by the test model's absolute path. */
     private static Path topologiesWithModel(Path dir, Path model) throws Exception {
         Path topologies = Files.createDirectories(dir.resolve("topologies"));
-        String yaml = Files.readString(TopologyLoader.DEFAULT_DIR.resolve("vibration.yaml"))
+        String yaml = Files.readString(SensorKindLoader.DEFAULT_DIR.resolve("vibration.yaml"))
                 .replaceAll("(?m)^model: .*$", "model: " + model.toAbsolutePath());
         Files.writeString(topologies.resolve("vibration.yaml"), yaml);
         return topologies;

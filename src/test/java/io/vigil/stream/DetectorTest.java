@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.config.ConfigException;
 import io.vigil.testkit.TestModels;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The detector's lifecycle without a broker: models checked first, meters bound while it runs and gone after. */
 class DetectorTest {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     /** Nothing listens here: Kafka Streams starts and keeps looking for the cluster until it is closed. */
     static final String NO_BROKER = "127.0.0.1:1";
 
@@ -29,7 +29,7 @@ class DetectorTest {
         Detector.Builder builder = Detector.builder()
                 .bootstrapServers(NO_BROKER)
                 .kinds(List.of(VIBRATION))
-                .model(VIBRATION.kind(), missing);
+                .model(VIBRATION.name(), missing);
 
         // when / then
         assertThatThrownBy(builder::checkModels)
@@ -45,7 +45,7 @@ class DetectorTest {
         Detector detector = Detector.builder()
                 .bootstrapServers(NO_BROKER)
                 .kinds(List.of(VIBRATION))
-                .model(VIBRATION.kind(), TestModels.vibration(VIBRATION))
+                .model(VIBRATION.name(), TestModels.vibration(VIBRATION))
                 .applicationId("detector-test")
                 .stateDir(dir.resolve("state"))
                 .metrics(registry)

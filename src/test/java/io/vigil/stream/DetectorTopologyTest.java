@@ -19,8 +19,8 @@ import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
 import io.vigil.stream.AlertEvent.Severity;
 import io.vigil.stream.AlertEvent.State;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.KafkaTopics;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.KafkaTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -247,11 +247,11 @@ class DetectorTopologyTest {
     void kindsShareTheAlertAndDeadLetterTopicsButNotTheirReadings() {
         // given: a second kind with its own readings and scores topics
         var vibration = Fixtures.vibration();
-        var pressure = new SensorTopology("pressure", vibration.features(), 100, 4, 2,
+        var pressure = new SensorKind("pressure", vibration.features(), 100, 4, 2,
                 vibration.preprocess(), vibration.payload(), vibration.csv(), Path.of("models/pressure"),
                 vibration.alert(), "vigil/pressure/+", new KafkaTopics(
                         "vigil.readings.pressure", "vigil.scores.pressure", "vigil.alerts", "vigil.deadletter"));
-        var sameReadings = new SensorTopology("copy", vibration.features(), 100, 4, 2,
+        var sameReadings = new SensorKind("copy", vibration.features(), 100, 4, 2,
                 vibration.preprocess(), vibration.payload(), vibration.csv(), Path.of("models/copy"),
                 vibration.alert(), "vigil/copy/+", vibration.kafka());
         var settings = new DetectorSettings(256, FLUSH, registry);
@@ -280,7 +280,7 @@ class DetectorTopologyTest {
         start(Fixtures.vibration(), 256);
     }
 
-    private void start(SensorTopology kind, int batchSize) {
+    private void start(SensorKind kind, int batchSize) {
         var topology = DetectorTopology.buildTopology(List.of(kind), k -> new MeanAbsScorer(Fixtures.THRESHOLD),
                 new DetectorSettings(batchSize, FLUSH, registry));
         Properties props = DetectorTopology.streamsConfig("unused:9092", APP_ID, stateDir, 1);

@@ -2,12 +2,12 @@ package io.vigil.stream;
 
 import io.vigil.model.Window;
 import io.vigil.reading.SampleBatch;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.AlertPolicy;
-import io.vigil.topology.SensorTopology.CsvMapping;
-import io.vigil.topology.SensorTopology.KafkaTopics;
-import io.vigil.topology.SensorTopology.PayloadMapping;
-import io.vigil.topology.SensorTopology.Preprocess;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.AlertPolicy;
+import io.vigil.kind.SensorKind.CsvMapping;
+import io.vigil.kind.SensorKind.KafkaTopics;
+import io.vigil.kind.SensorKind.PayloadMapping;
+import io.vigil.kind.SensorKind.Preprocess;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,14 +32,14 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static SensorTopology vibration() {
+    static SensorKind vibration() {
         return vibration(null);
     }
 
-    static SensorTopology vibration(Double fixedThreshold) {
+    static SensorKind vibration(Double fixedThreshold) {
         Map<String, String> fields = new LinkedHashMap<>();
         FEATURES.forEach(f -> fields.put(f, f));
-        return new SensorTopology(KIND, FEATURES, 100, 4, 2, Preprocess.NONE,
+        return new SensorKind(KIND, FEATURES, 100, 4, 2, Preprocess.NONE,
                 new PayloadMapping("ts", fields, "samples", "rateHz"), new CsvMapping("ts", "device", "label"),
                 Path.of("models/vibration"), new AlertPolicy(fixedThreshold, 3, 2), "vigil/vibration/+",
                 new KafkaTopics("vigil.readings.vibration", "vigil.scores.vibration", "vigil.alerts",
@@ -47,9 +47,9 @@ final class Fixtures {
     }
 
     /** {@link #vibration()} with another front-end. */
-    static SensorTopology withFrontEnd(SensorTopology.FrontEndSpec frontEnd) {
-        SensorTopology t = vibration();
-        return new SensorTopology(t.kind(), t.features(), t.sampleRateHz(), t.window(), t.hop(), t.preprocess(),
+    static SensorKind withFrontEnd(SensorKind.FrontEndSpec frontEnd) {
+        SensorKind t = vibration();
+        return new SensorKind(t.name(), t.features(), t.sampleRateHz(), t.window(), t.hop(), t.preprocess(),
                 t.payload(), t.csv(), t.modelPath(), t.alert(), t.mqttTopicFilter(), t.kafka(), t.sources(), t.ranges(), frontEnd,
                 null);
     }

@@ -19,8 +19,8 @@ import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealBrokers.class)
 class FleetViewIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final String APPLICATION_ID = "fleet-view-it";
     static final double SECONDS = 300; // sensor time: at most 150 s of publishing, stopped when the test is done
     static final double SPEED = 2;     // sensor seconds per wall second
@@ -228,7 +228,7 @@ class FleetViewIT {
             Detector detector = Detector.builder()
                     .bootstrapServers(kafka.bootstrapServers())
                     .kinds(List.of(VIBRATION))
-                    .model(VIBRATION.kind(), model)
+                    .model(VIBRATION.name(), model)
                     .applicationId(APPLICATION_ID)
                     .stateDir(stateDir)
                     .metrics(telemetry.registry())

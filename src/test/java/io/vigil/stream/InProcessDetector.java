@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.metrics.LiveBoard;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,7 +30,7 @@ final class InProcessDetector implements AutoCloseable {
     private final MeterRegistry registry = new SimpleMeterRegistry();
     private final LiveBoard board = new LiveBoard(registry, LiveBoard.DEFAULT_DEVICE_CAP);
 
-    private InProcessDetector(String bootstrap, SensorTopology kind, String applicationId, Path stateDir) {
+    private InProcessDetector(String bootstrap, SensorKind kind, String applicationId, Path stateDir) {
         DetectorSettings settings = new DetectorSettings(DetectorSettings.DEFAULT_BATCH_SIZE,
                 DetectorSettings.DEFAULT_FLUSH_INTERVAL, registry, board);
         streams = new KafkaStreams(DetectorTopology.buildTopology(List.of(kind),
@@ -39,7 +39,7 @@ final class InProcessDetector implements AutoCloseable {
     }
 
     /** Started and RUNNING. */
-    static InProcessDetector start(String bootstrap, SensorTopology kind, String applicationId, Path stateDir) {
+    static InProcessDetector start(String bootstrap, SensorKind kind, String applicationId, Path stateDir) {
         InProcessDetector detector = new InProcessDetector(bootstrap, kind, applicationId, stateDir);
         detector.streams.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> detector.streams.state() == KafkaStreams.State.RUNNING);

@@ -14,8 +14,8 @@ import io.vigil.testkit.RealBrokers;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.testkit.TopicReader;
 import io.vigil.reading.SampleBatch;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,11 +48,11 @@ class KcatExampleIT {
         assumeTrue(onPath("kcat"), "kcat is not installed (Debian package kcat)");
         String example = readmeExample();
         // the topic the example names is the one the shipped vibration kind (and compose) alerts on
-        String alerts = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration").kafka().alerts();
+        String alerts = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration").kafka().alerts();
         assertThat(example).startsWith("kcat ").contains(" -t " + alerts + " ");
 
         // given a detector that raises an alert for a device and clears it (5 windows over threshold, then 4 under)
-        SensorTopology kind = Fixtures.vibration(Fixtures.THRESHOLD);
+        SensorKind kind = Fixtures.vibration(Fixtures.THRESHOLD);
         assertThat(kind.kafka().alerts()).isEqualTo(alerts);
         List<Map.Entry<String, SampleBatch>> readings = List.of(
                 Map.entry(DEVICE, batch(0, repeat(FAULTY, 10))),

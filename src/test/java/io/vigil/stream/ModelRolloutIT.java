@@ -21,8 +21,8 @@ import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.TopologyLoader;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKindLoader;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealBrokers.class)
 class ModelRolloutIT {
 
-    static final SensorTopology VIBRATION = TopologyLoader.load(TopologyLoader.DEFAULT_DIR, "vibration");
+    static final SensorKind VIBRATION = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration");
     static final String MODELS = "vigil.models.rollout-it";
     static final double SECONDS = 200; // sensor time
     static final double SPEED = 2;     // sensor seconds per wall second: readings arrive over 100 s
@@ -101,7 +101,7 @@ class ModelRolloutIT {
         String bootstrap = kafka.bootstrapServers();
         Topics.ensure(bootstrap, Map.of(), Topics.all(List.of(VIBRATION)), 2);
         try (Detector detector = Detector.builder().bootstrapServers(bootstrap).kinds(List.of(VIBRATION))
-                .model(VIBRATION.kind(), a).followModels(MODELS).partitions(2).metrics(registry).start()
+                .model(VIBRATION.name(), a).followModels(MODELS).partitions(2).metrics(registry).start()
                 .awaitRunning(Duration.ofSeconds(60))) {
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<Void> sensors = CompletableFuture.runAsync(() -> publish(bootstrap, series, stop));
@@ -111,9 +111,9 @@ class ModelRolloutIT {
                 ModelTopic.publish(bootstrap, Map.of(), MODELS, b, false);
                 awaitEveryDevice(bootstrap, devices, versionA + "-B", sensors);
                 // and three bad bundles follow, each keyed as a vibration bundle
-                ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.kind(), corrupt);
-                ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.kind(), Files.readAllBytes(wrongKind));
-                ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.kind(), Files.readAllBytes(otherFeatures));
+                ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.name(), corrupt);
+                ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.name(), Files.readAllBytes(wrongKind));
+                ModelTopic.publishRaw(bootstrap, MODELS, VIBRATION.name(), Files.readAllBytes(otherFeatures));
                 await().atMost(PHASE).until(() -> refused(registry) == 3);
                 int scoredAfterRefusals = scores(bootstrap).size();
                 await().atMost(PHASE).until(() -> scores(bootstrap).size() > scoredAfterRefusals + 100);
@@ -124,7 +124,7 @@ class ModelRolloutIT {
                 await().atMost(PHASE).until(() -> shadowScores(bootstrap).stream()
                         .map(ScoreEvent::deviceId).collect(Collectors.toSet()).equals(devices));
                 // and the shadow is ended by command while the fleet still sends
-                ModelTopic.endShadow(bootstrap, Map.of(), MODELS, VIBRATION.kind());
+                ModelTopic.endShadow(bootstrap, Map.of(), MODELS, VIBRATION.name());
                 sensors.get(3, TimeUnit.MINUTES);
                 await().atMost(Duration.ofMinutes(2)).until(() -> scores(bootstrap).size() >= expectedWindows.size());
             } finally {

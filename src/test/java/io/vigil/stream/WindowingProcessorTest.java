@@ -12,8 +12,8 @@ import io.vigil.model.Windows;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
-import io.vigil.topology.SensorTopology;
-import io.vigil.topology.SensorTopology.Spectrum;
+import io.vigil.kind.SensorKind;
+import io.vigil.kind.SensorKind.Spectrum;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Arrays;
@@ -157,24 +157,24 @@ class WindowingProcessorTest {
     void aSpectrumFrontEndInTheStreamCutsExactlyTheWindowsOfflineCuttingDoesAcrossBatchesAndARestart() {
         // given: frames of 16 samples every 8, windows of 4 frames every 2; 200 samples sent in uneven batches,
         // the processor replaced by a new instance on the same stores halfway (state only in the stores)
-        SensorTopology topology = Fixtures.withFrontEnd(new Spectrum(100, 16, 8, 2, 10, 50, 1, 20, 45, 12.5));
+        SensorKind kind = Fixtures.withFrontEnd(new Spectrum(100, 16, 8, 2, 10, 50, 1, 20, 45, 12.5));
         double[][] samples = new double[200][];
         for (int i = 0; i < samples.length; i++) {
             samples[i] = new double[] {Math.sin(i * 0.9), Math.cos(i * 0.4) * (1 + i % 7), (i * 37 % 11) / 11.0};
         }
         MockProcessorContext<String, Object> first = context();
-        WindowingProcessor processor = processor(topology, first);
+        WindowingProcessor processor = processor(kind, first);
         int[] cuts = {0, 5, 23, 24, 90, 101, 150, 200};
         for (int c = 0; c + 1 < cuts.length; c++) {
             if (c == 4) {
                 first.scheduledPunctuators().get(0).getPunctuator().punctuate(Fixtures.T0);
                 processor.close();
-                processor = processor(topology, context());
+                processor = processor(kind, context());
             }
             processor.process(reading("pump-1", batch(cuts[c], Arrays.copyOfRange(samples, cuts[c], cuts[c + 1]))));
         }
         MockProcessorContext<String, Object> second = context();
-        processor = processor(topology, second);
+        processor = processor(kind, second);
         second.scheduledPunctuators().get(0).getPunctuator().punctuate(Fixtures.T0);
 
         // when: the same samples cut offline
@@ -182,7 +182,7 @@ class WindowingProcessorTest {
         for (int i = 0; i < ts.length; i++) {
             ts[i] = Fixtures.ts(i);
         }
-        List<Window> offline = Windows.cut(new DeviceSeries("pump-1", ts, samples, null), Windower.Shape.of(topology));
+        List<Window> offline = Windows.cut(new DeviceSeries("pump-1", ts, samples, null), Windower.Shape.of(kind));
 
         // then: every offline window, once, in order, with its score, named by the front-end's model features
         List<ScoreEvent> streamed = new ArrayList<>();
@@ -193,7 +193,7 @@ class WindowingProcessorTest {
         assertThat(streamed).extracting(e -> List.<Object>of(e.windowStart(), e.windowEnd(), e.score()))
                 .isEqualTo(offline.stream().map(w -> List.<Object>of(w.startMs(), w.endMs(),
                         MeanAbsScorer.scoreOne(w).score())).toList());
-        assertThat(streamed.get(0).featureShare().keySet()).containsExactlyElementsOf(topology.modelFeatures());
+        assertThat(streamed.get(0).featureShare().keySet()).containsExactlyElementsOf(kind.modelFeatures());
     }
 
     private WindowingProcessor processor(int batchSize, MockProcessorContext<String, Object> context) {
@@ -204,8 +204,8 @@ class WindowingProcessorTest {
         return processor;
     }
 
-    private WindowingProcessor processor(SensorTopology topology, MockProcessorContext<String, Object> context) {
-        var processor = new WindowingProcessor(topology, () -> scorer, new DetectorSettings(256, FLUSH, registry),
+    private WindowingProcessor processor(SensorKind kind, MockProcessorContext<String, Object> context) {
+        var processor = new WindowingProcessor(kind, () -> scorer, new DetectorSettings(256, FLUSH, registry),
                 new DetectorMetrics(registry).forKind(Fixtures.KIND));
         processor.init(context);
         return processor;

@@ -2,7 +2,7 @@ package io.vigil.testkit;
 
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.ingest.Bridge;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.util.List;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -16,11 +16,11 @@ public final class Bridges {
     }
 
     /** A bridge for {@code kind} from the MQTT broker at {@code mqttUri} to {@code kafka}; the caller adds the rest and starts it. */
-    public static Bridge.Builder between(String mqttUri, EmbeddedKafka kafka, SensorTopology kind) {
+    public static Bridge.Builder between(String mqttUri, EmbeddedKafka kafka, SensorKind kind) {
         return Bridge.builder()
                 .broker(mqttUri)
                 .bootstrapServers(kafka.bootstrapServers())
-                .topologies(List.of(kind));
+                .kinds(List.of(kind));
     }
 
     /** Publishes one message with QoS 1 over MQTT 5 from a clean-start client, as a gateway does, then disconnects. */

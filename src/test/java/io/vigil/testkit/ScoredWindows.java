@@ -4,7 +4,7 @@ import io.vigil.reading.DeviceSeries;
 import io.vigil.reading.SampleBatch;
 import io.vigil.reading.SampleBatchSerde;
 import io.vigil.stream.ScoreEvent;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +27,7 @@ public final class ScoredWindows {
     }
 
     /** Every window the detector must score for these series: ends at sample {@code window-1}, then every {@code hop}. */
-    public static Set<String> expected(List<DeviceSeries> series, SensorTopology kind) {
+    public static Set<String> expected(List<DeviceSeries> series, SensorKind kind) {
         Set<String> keys = new HashSet<>();
         for (DeviceSeries s : series) {
             for (int end = kind.window() - 1; end < s.size(); end += kind.hop()) {

@@ -5,7 +5,7 @@ import io.vigil.model.Trainer;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.ScenarioLoader;
-import io.vigil.topology.SensorTopology;
+import io.vigil.kind.SensorKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,15 +26,15 @@ public final class TestModels {
     }
 
     /** The cached bundle's file, trained first if missing. */
-    public static synchronized Path vibration(SensorTopology topology) {
-        Path file = CACHE.resolve(topology.kind() + ".zip");
+    public static synchronized Path vibration(SensorKind kind) {
+        Path file = CACHE.resolve(kind.name() + ".zip");
         if (Files.isRegularFile(file)) {
-            ModelBundle.load(file).checkCompatible(topology, file);
+            ModelBundle.load(file).checkCompatible(kind, file);
             return file;
         }
         List<DeviceSeries> healthy = Fleet.of(ScenarioLoader.load(HEALTHY_SCENARIO)).generate(Fleet.REPRODUCIBLE_START_MS);
-        Trainer.Settings settings = Trainer.Settings.defaults(topology).withEpochs(10).withMaxTrainWindows(1000);
-        ModelBundle bundle = new Trainer(topology, settings, Trainer.Progress.NONE)
+        Trainer.Settings settings = Trainer.Settings.defaults(kind).withEpochs(10).withMaxTrainWindows(1000);
+        ModelBundle bundle = new Trainer(kind, settings, Trainer.Progress.NONE)
                 .train(healthy, List.of(HEALTHY_SCENARIO.toString()));
         try {
             Files.createDirectories(CACHE);

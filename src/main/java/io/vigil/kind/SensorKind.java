@@ -1,4 +1,4 @@
-package io.vigil.topology;
+package io.vigil.kind;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.Map;
  * features and their order, how raw payloads and CSV files map to them, the window cut for the
  * model, the alert policy and the MQTT/Kafka names. A new sensor kind needs only a new file.
  *
- * @param kind         sensor kind, also the file's base name (e.g. {@code vibration})
+ * @param name         sensor kind, also the file's base name (e.g. {@code vibration})
  * @param features     feature names in model order
  * @param sampleRateHz expected raw sample rate
  * @param window       frames per window (a frame is what the front-end makes: a sample, a block, a spectrum)
@@ -32,8 +32,8 @@ import java.util.Map;
  * @param chosenOn     the recordings (a file-name glob) on which this file's parameters were chosen, or
  *                     null; {@code vigil evaluate} names it in its report so selection and test stay apart
  */
-public record SensorTopology(
-        String kind,
+public record SensorKind(
+        String name,
         List<String> features,
         double sampleRateHz,
         int window,
@@ -50,7 +50,7 @@ public record SensorTopology(
         FrontEndSpec frontEnd,
         String chosenOn) {
 
-    public SensorTopology {
+    public SensorKind {
         features = List.copyOf(features);
         sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
         ranges = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(ranges));
@@ -58,7 +58,7 @@ public record SensorTopology(
     }
 
     /** A topology whose front-end is its {@code preprocess} blocks and whose features all have the {@link ValueRange#DEFAULT} range. */
-    public SensorTopology(String kind, List<String> features, double sampleRateHz, int window, int hop,
+    public SensorKind(String kind, List<String> features, double sampleRateHz, int window, int hop,
                           Preprocess preprocess, PayloadMapping payload, CsvMapping csv, Path modelPath,
                           AlertPolicy alert, String mqttTopicFilter, KafkaTopics kafka,
                           Map<String, FeatureSource> sources) {
@@ -67,7 +67,7 @@ public record SensorTopology(
     }
 
     /** A topology whose features are the raw values (no {@code sources} block). */
-    public SensorTopology(String kind, List<String> features, double sampleRateHz, int window, int hop,
+    public SensorKind(String kind, List<String> features, double sampleRateHz, int window, int hop,
                           Preprocess preprocess, PayloadMapping payload, CsvMapping csv, Path modelPath,
                           AlertPolicy alert, String mqttTopicFilter, KafkaTopics kafka) {
         this(kind, features, sampleRateHz, window, hop, preprocess, payload, csv, modelPath, alert, mqttTopicFilter,

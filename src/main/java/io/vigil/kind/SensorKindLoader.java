@@ -1,22 +1,22 @@
-package io.vigil.topology;
+package io.vigil.kind;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.config.ConfigException;
-import io.vigil.topology.SensorTopology.AlertPolicy;
-import io.vigil.topology.SensorTopology.BlockStat;
-import io.vigil.topology.SensorTopology.Calibrate;
-import io.vigil.topology.SensorTopology.Likelihood;
-import io.vigil.topology.SensorTopology.CsvMapping;
-import io.vigil.topology.SensorTopology.FeatureSource;
-import io.vigil.topology.SensorTopology.FrontEndSpec;
-import io.vigil.topology.SensorTopology.Transform;
-import io.vigil.topology.SensorTopology.ValueRange;
-import io.vigil.topology.SensorTopology.KafkaTopics;
-import io.vigil.topology.SensorTopology.PayloadMapping;
-import io.vigil.topology.SensorTopology.Preprocess;
+import io.vigil.kind.SensorKind.AlertPolicy;
+import io.vigil.kind.SensorKind.BlockStat;
+import io.vigil.kind.SensorKind.Calibrate;
+import io.vigil.kind.SensorKind.Likelihood;
+import io.vigil.kind.SensorKind.CsvMapping;
+import io.vigil.kind.SensorKind.FeatureSource;
+import io.vigil.kind.SensorKind.FrontEndSpec;
+import io.vigil.kind.SensorKind.Transform;
+import io.vigil.kind.SensorKind.ValueRange;
+import io.vigil.kind.SensorKind.KafkaTopics;
+import io.vigil.kind.SensorKind.PayloadMapping;
+import io.vigil.kind.SensorKind.Preprocess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,7 +33,7 @@ import java.util.Set;
  * Reads and validates {@code topologies/<kind>.yaml}. Defaults are resolved here and only here; a
  * broken file fails fast with a {@link ConfigException} naming file, field and expectation.
  */
-public final class TopologyLoader {
+public final class SensorKindLoader {
 
     /** Default folder of topology files, relative to the working directory. */
     public static final Path DEFAULT_DIR = Path.of("topologies");
@@ -42,11 +42,11 @@ public final class TopologyLoader {
     private static final Set<String> KNOWN_FIELDS = Set.of("kind", "features", "sampleRateHz", "window", "hop",
             "preprocess", "frontEnd", "chosenOn", "payload", "csv", "model", "alert", "mqtt", "kafka", "sources", "range");
 
-    private TopologyLoader() {
+    private SensorKindLoader() {
     }
 
     /** Loads a topology by kind name ({@code vibration}) from {@code dir}, or from a path to a file. */
-    public static SensorTopology load(Path dir, String kindOrFile) {
+    public static SensorKind load(Path dir, String kindOrFile) {
         Path asFile = Path.of(kindOrFile);
         if (kindOrFile.endsWith(".yaml") || kindOrFile.endsWith(".yml")) {
             return load(asFile);
@@ -54,7 +54,7 @@ public final class TopologyLoader {
         return load(dir.resolve(kindOrFile + ".yaml"));
     }
 
-    public static SensorTopology load(Path file) {
+    public static SensorKind load(Path file) {
         JsonNode root = readTree(file);
         Fields f = new Fields(file);
         if (root == null || !root.isObject()) {
@@ -89,7 +89,7 @@ public final class TopologyLoader {
             // training standardizes raw samples, the stream reduced ones: the same only for a linear reduction
             throw ConfigException.field(file, "alert.calibrate.standardize", "false with preprocess.stat rms", true);
         }
-        if (alert.calibrate() != null && alert.calibrate().standardize() && frontEnd instanceof SensorTopology.Spectrum) {
+        if (alert.calibrate() != null && alert.calibrate().standardize() && frontEnd instanceof SensorKind.Spectrum) {
             // a spectrum frame has no per-axis level to standardize with the raw samples' mean and std
             throw ConfigException.field(file, "alert.calibrate.standardize", "false with frontEnd spectrum", true);
         }
@@ -107,14 +107,14 @@ public final class TopologyLoader {
                 f.text(kafka, "kafka.deadLetter", "vigil.deadletter"));
         Map<String, FeatureSource> sources = sources(f, root.get("sources"), features);
         Map<String, ValueRange> ranges = ranges(f, root.get("range"), features);
-        return new SensorTopology(kind, features, rate, window, hop, preprocess, payload, csv, model, alert,
+        return new SensorKind(kind, features, rate, window, hop, preprocess, payload, csv, model, alert,
                 topicFilter, topics, sources, ranges, frontEnd, chosenOn);
     }
 
     /** Loads every {@code *.yaml} in {@code dir}, sorted by kind. */
-    public static List<SensorTopology> loadAll(Path dir) {
+    public static List<SensorKind> loadAll(Path dir) {
         try (var files = Files.list(dir)) {
-            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().map(TopologyLoader::load).toList();
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().map(SensorKindLoader::load).toList();
         } catch (IOException e) {
             throw new ConfigException(dir + ": cannot list topology files (" + e.getMessage() + ")");
         }

@@ -1,11 +1,11 @@
-package io.vigil.topology;
+package io.vigil.kind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.config.ConfigException;
-import io.vigil.topology.SensorTopology.AlertPolicy;
-import io.vigil.topology.SensorTopology.KafkaTopics;
+import io.vigil.kind.SensorKind.AlertPolicy;
+import io.vigil.kind.SensorKind.KafkaTopics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class TopologyLoaderTest {
+class SensorKindLoaderTest {
 
     @TempDir
     Path dir;
 
     @Test
     void theShippedVibrationTopologyLoads() {
-        SensorTopology t = TopologyLoader.load(Path.of("topologies"), "vibration");
+        SensorKind t = SensorKindLoader.load(Path.of("topologies"), "vibration");
 
-        assertThat(t.kind()).isEqualTo("vibration");
+        assertThat(t.name()).isEqualTo("vibration");
         assertThat(t.features()).containsExactly("x", "y", "z");
         assertThat(List.of(t.window(), t.hop(), t.preprocess().block())).containsExactly(64, 16, 1);
         assertThat(t.sampleRateHz()).isEqualTo(100);
@@ -37,9 +37,9 @@ class TopologyLoaderTest {
 
     @Test
     void theShippedAdxl356TopologyFramesTheFullRateSignal() {
-        SensorTopology t = TopologyLoader.load(Path.of("topologies"), "adxl356");
+        SensorKind t = SensorKindLoader.load(Path.of("topologies"), "adxl356");
 
-        assertThat(t.frontEnd()).isEqualTo(new SensorTopology.Spectrum(20_000, 1024, 128, 12, 15, 10_000, 5, 2_000,
+        assertThat(t.frontEnd()).isEqualTo(new SensorKind.Spectrum(20_000, 1024, 128, 12, 15, 10_000, 5, 2_000,
                 9_000, 500));
         assertThat(t.chosenOn()).isEqualTo("1200_*");
         assertThat(t.modelFeatures()).hasSize(3 * (12 + 5 + 4)).startsWith("x_band0").contains("y_env4", "z_kurtosis")
@@ -62,18 +62,18 @@ class TopologyLoaderTest {
                 frontEnd: {type: rolling, span: 3}
                 """);
 
-        assertThatThrownBy(() -> TopologyLoader.load(file)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> SensorKindLoader.load(file)).isInstanceOf(ConfigException.class)
                 .hasMessage(file + ": field 'frontEnd': expected either preprocess or frontEnd, not both, got 'both given'");
     }
 
     @Test
     void skabCalibratesEachRunOnItsFirst400Rows() {
-        SensorTopology t = TopologyLoader.load(Path.of("topologies"), "skab");
+        SensorKind t = SensorKindLoader.load(Path.of("topologies"), "skab");
 
         assertThat(t.featureCount()).isEqualTo(8);
         // 396 windows of 5 samples at hop 1 end at rows 5..400
         assertThat(t.window() + t.alert().calibrate().warmupWindows() - 1).isEqualTo(400);
-        assertThat(t.alert().calibrate()).isEqualTo(new SensorTopology.Calibrate(396, true, 0.95, 0.0));
+        assertThat(t.alert().calibrate()).isEqualTo(new SensorKind.Calibrate(396, true, 0.95, 0.0));
     }
 
     @Test
@@ -87,17 +87,17 @@ class TopologyLoaderTest {
                 alert: {calibrate: {warmupWindows: 10%s}}
                 """;
 
-        assertThat(TopologyLoader.load(write("a", pump.formatted(", likelihood: {}"))).alert().calibrate())
-                .isEqualTo(new SensorTopology.Calibrate(10, true, 0.99, 1.0, new SensorTopology.Likelihood(10, 8640, 0.99999)));
-        assertThat(TopologyLoader.load(write("b", pump.formatted(
+        assertThat(SensorKindLoader.load(write("a", pump.formatted(", likelihood: {}"))).alert().calibrate())
+                .isEqualTo(new SensorKind.Calibrate(10, true, 0.99, 1.0, new SensorKind.Likelihood(10, 8640, 0.99999)));
+        assertThat(SensorKindLoader.load(write("b", pump.formatted(
                         ", likelihood: {shortSpan: 5, longSpan: 1000, threshold: 0.999}"))).alert().calibrate().likelihood())
-                .isEqualTo(new SensorTopology.Likelihood(5, 1000, 0.999));
-        assertThat(TopologyLoader.load(write("c", pump.formatted(""))).alert().calibrate().likelihood()).isNull();
+                .isEqualTo(new SensorKind.Likelihood(5, 1000, 0.999));
+        assertThat(SensorKindLoader.load(write("c", pump.formatted(""))).alert().calibrate().likelihood()).isNull();
     }
 
     @Test
     void everyShippedTopologyLoads() {
-        assertThat(TopologyLoader.loadAll(Path.of("topologies"))).extracting(SensorTopology::kind)
+        assertThat(SensorKindLoader.loadAll(Path.of("topologies"))).extracting(SensorKind::name)
                 .contains("adxl356", "vibration", "skab", "nab");
     }
 
@@ -113,7 +113,7 @@ class TopologyLoaderTest {
                 """);
 
         // when
-        SensorTopology t = TopologyLoader.load(file);
+        SensorKind t = SensorKindLoader.load(file);
 
         // then
         assertThat(t.payload().fields()).containsEntry("celsius", "celsius");
@@ -171,7 +171,7 @@ class TopologyLoaderTest {
         Path file = write("pump", yaml);
 
         // then
-        assertThatThrownBy(() -> TopologyLoader.load(file)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> SensorKindLoader.load(file)).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(file + ": " + message.strip());
     }
 
@@ -187,7 +187,7 @@ class TopologyLoaderTest {
                 alert: {calibrate: {warmupWindows: 10}}
                 """);
 
-        assertThatThrownBy(() -> TopologyLoader.load(file)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> SensorKindLoader.load(file)).isInstanceOf(ConfigException.class)
                 .hasMessage(file + ": field 'alert.calibrate.standardize': expected false with frontEnd spectrum, got 'true'");
     }
 
@@ -196,8 +196,8 @@ class TopologyLoaderTest {
         Path missing = dir.resolve("nope.yaml");
         Path invalid = write("bad", "kind: [unclosed\n");
 
-        assertThatThrownBy(() -> TopologyLoader.load(missing)).hasMessage(missing + ": topology file not found");
-        assertThatThrownBy(() -> TopologyLoader.load(invalid)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> SensorKindLoader.load(missing)).hasMessage(missing + ": topology file not found");
+        assertThatThrownBy(() -> SensorKindLoader.load(invalid)).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(invalid + ": not valid YAML at line ").hasMessageNotContaining("\n");
     }
 
@@ -215,11 +215,11 @@ class TopologyLoaderTest {
                 """);
 
         // when
-        SensorTopology t = TopologyLoader.load(file);
+        SensorKind t = SensorKindLoader.load(file);
 
         // then
-        assertThat(List.of(t.range(0), t.range(1))).containsExactly(new SensorTopology.ValueRange(-1e6, 1e6),
-                SensorTopology.ValueRange.DEFAULT);
+        assertThat(List.of(t.range(0), t.range(1))).containsExactly(new SensorKind.ValueRange(-1e6, 1e6),
+                SensorKind.ValueRange.DEFAULT);
     }
 
     @ParameterizedTest
@@ -241,7 +241,7 @@ class TopologyLoaderTest {
                 """.formatted(range));
 
         // when / then
-        assertThatThrownBy(() -> TopologyLoader.load(file)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> SensorKindLoader.load(file)).isInstanceOf(ConfigException.class)
                 .hasMessage(file + ": " + message);
     }
 

@@ -1,10 +1,10 @@
-package io.vigil.topology;
+package io.vigil.kind;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.config.ConfigException;
-import io.vigil.topology.SensorTopology.FrontEndSpec;
-import io.vigil.topology.SensorTopology.Rolling;
-import io.vigil.topology.SensorTopology.Spectrum;
+import io.vigil.kind.SensorKind.FrontEndSpec;
+import io.vigil.kind.SensorKind.Rolling;
+import io.vigil.kind.SensorKind.Spectrum;
 import java.util.Iterator;
 import java.util.Set;
 
@@ -18,7 +18,7 @@ final class FrontEnds {
     private FrontEnds() {
     }
 
-    static FrontEndSpec read(TopologyLoader.Fields f, JsonNode node) {
+    static FrontEndSpec read(SensorKindLoader.Fields f, JsonNode node) {
         f.requireObject(node, "frontEnd");
         String type = f.text(node, "frontEnd.type", null);
         return switch (type) {
@@ -35,7 +35,7 @@ final class FrontEnds {
         };
     }
 
-    private static Spectrum spectrum(TopologyLoader.Fields f, JsonNode node) {
+    private static Spectrum spectrum(SensorKindLoader.Fields f, JsonNode node) {
         known(f, node, SPECTRUM_FIELDS);
         double rate = f.positiveNumber(node, "frontEnd.rateHz");
         int frame = f.positiveInt(node, "frontEnd.frame", null);
@@ -87,7 +87,7 @@ final class FrontEnds {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
-    private static void known(TopologyLoader.Fields f, JsonNode node, Set<String> fields) {
+    private static void known(SensorKindLoader.Fields f, JsonNode node, Set<String> fields) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!fields.contains(name)) {
