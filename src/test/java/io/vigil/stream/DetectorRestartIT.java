@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.embedded.FreePorts;
-import io.vigil.publish.KafkaReadingSink;
 import io.vigil.ingest.Topics;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
 import io.vigil.simulator.ScenarioLoader;
 import io.vigil.testkit.Kafka;
+import io.vigil.testkit.PacedReadings;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.ScoredWindows;
 import io.vigil.testkit.TestModels;
@@ -34,7 +34,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -102,7 +101,7 @@ class DetectorRestartIT {
         Topics.ensureAll(kafka.bootstrapServers(), List.of(VIBRATION));
         Detector first = Detector.start(kafka, topologies, dir, 1);
         AtomicInteger published = new AtomicInteger();
-        CompletableFuture<Void> sensors = CompletableFuture.runAsync(() -> publish(kafka, series, published));
+        CompletableFuture<Void> sensors = CompletableFuture.runAsync(() -> PacedReadings.publish(kafka.bootstrapServers(), VIBRATION, series, BATCH, SPEED, "detector-restart-it-sensors", () -> false, published::addAndGet));
         try {
             // when the detector is killed once the early alert is committed and the stream is under way
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
@@ -192,29 +191,6 @@ class DetectorRestartIT {
                 .replaceAll("(?m)^model: .*$", "model: " + model.toAbsolutePath());
         Files.writeString(topologies.resolve("vibration.yaml"), yaml);
         return topologies;
-    }
-
-    /** Readings straight onto the readings topic, {@link #BATCH} samples per device at a time, paced to {@link #SPEED}. */
-    private static void publish(EmbeddedKafka kafka, List<DeviceSeries> series, AtomicInteger published) {
-        try (KafkaReadingSink sink = new KafkaReadingSink(kafka.bootstrapServers(), VIBRATION.kafka().readings(),
-                VIBRATION.sampleRateHz(), "detector-restart-it-sensors")) {
-            long started = System.nanoTime();
-            int samples = series.get(0).size();
-            for (int from = 0; from < samples; from += BATCH) {
-                int to = Math.min(samples, from + BATCH);
-                long wait = started + (long) (to / VIBRATION.sampleRateHz() / SPEED * 1e9) - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait); // pacing sensors, not waiting for a condition
-                }
-                for (DeviceSeries device : series) {
-                    sink.send(device, from, to);
-                }
-                published.addAndGet((to - from) * series.size());
-            }
-            sink.finish();
-        } catch (Exception e) {
-            throw new IllegalStateException("sensors failed: " + e.getMessage(), e);
-        }
     }
 
     private static Map<String, Integer> committedScores(EmbeddedKafka kafka) {

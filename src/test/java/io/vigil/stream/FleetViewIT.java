@@ -12,9 +12,9 @@ import io.vigil.metrics.LiveBoard;
 import io.vigil.metrics.MetricsServer;
 import io.vigil.metrics.Telemetry;
 import io.vigil.testkit.Kafka;
+import io.vigil.testkit.PacedReadings;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.TestModels;
-import io.vigil.publish.KafkaReadingSink;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -99,7 +98,7 @@ class FleetViewIT {
             for (Instance instance : instances) {
                 instance.detector().awaitRunning(PATIENCE);
             }
-            sensors = CompletableFuture.runAsync(() -> publish(kafka, series, stop));
+            sensors = CompletableFuture.runAsync(() -> PacedReadings.publish(kafka.bootstrapServers(), VIBRATION, series, BATCH, SPEED, "fleet-view-it-sensors", stop::get, n -> { }));
             CompletableFuture<Void> running = sensors;
 
             // when both score, each its share of the partitions
@@ -194,28 +193,6 @@ class FleetViewIT {
     private static List<String> series(String metrics, String line) {
         Pattern pattern = Pattern.compile(line);
         return metrics.lines().map(pattern::matcher).filter(Matcher::matches).map(m -> m.group(1)).sorted().toList();
-    }
-
-    /** Readings straight onto the readings topic, {@link #BATCH} samples per device at a time, paced to {@link #SPEED}. */
-    private static void publish(EmbeddedKafka kafka, List<DeviceSeries> series, AtomicBoolean stop) {
-        try (KafkaReadingSink sink = new KafkaReadingSink(kafka.bootstrapServers(), VIBRATION.kafka().readings(),
-                VIBRATION.sampleRateHz(), "fleet-view-it-sensors")) {
-            long started = System.nanoTime();
-            int samples = series.get(0).size();
-            for (int from = 0; from < samples && !stop.get(); from += BATCH) {
-                int to = Math.min(samples, from + BATCH);
-                long wait = started + (long) (to / VIBRATION.sampleRateHz() / SPEED * 1e9) - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait); // pacing sensors, not waiting for a condition
-                }
-                for (DeviceSeries device : series) {
-                    sink.send(device, from, to);
-                }
-            }
-            sink.finish();
-        } catch (Exception e) {
-            throw new IllegalStateException("sensors failed: " + e.getMessage(), e);
-        }
     }
 
     /** One detector as {@code vigil detect} builds it, with its telemetry and metrics server. */

@@ -10,13 +10,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.embedded.EmbeddedKafka;
 import io.vigil.testkit.Kafka;
+import io.vigil.testkit.PacedReadings;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.testkit.TopicReader;
 import io.vigil.ingest.Topics;
 import io.vigil.model.ModelBundle;
 import io.vigil.testkit.ScoredWindows;
 import io.vigil.testkit.TestModels;
-import io.vigil.publish.KafkaReadingSink;
 import io.vigil.reading.DeviceSeries;
 import io.vigil.simulator.Fleet;
 import io.vigil.simulator.Scenario;
@@ -37,7 +37,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
@@ -104,7 +103,7 @@ class ModelRolloutIT {
                 .model(VIBRATION.name(), a).followModels(MODELS).partitions(2).metrics(registry).start()
                 .awaitRunning(Duration.ofSeconds(60))) {
             AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<Void> sensors = CompletableFuture.runAsync(() -> publish(bootstrap, series, stop));
+            CompletableFuture<Void> sensors = CompletableFuture.runAsync(() -> PacedReadings.publish(bootstrap, VIBRATION, series, BATCH, SPEED, "model-rollout-it-sensors", stop::get, n -> { }));
             try {
                 // when B is published once every device is scored by A
                 awaitEveryDevice(bootstrap, devices, versionA, sensors);
@@ -246,27 +245,5 @@ class ModelRolloutIT {
 
     private static List<ConsumerRecord<String, byte[]>> events(String bootstrap, String topic) {
         return TopicReader.committed(bootstrap, topic, Duration.ofSeconds(10));
-    }
-
-    /** Readings straight onto the readings topic, {@link #BATCH} samples per device at a time, paced to {@link #SPEED}. */
-    private static void publish(String bootstrap, List<DeviceSeries> series, AtomicBoolean stop) {
-        try (KafkaReadingSink sink = new KafkaReadingSink(bootstrap, VIBRATION.kafka().readings(),
-                VIBRATION.sampleRateHz(), "model-rollout-it-sensors")) {
-            long started = System.nanoTime();
-            int samples = series.get(0).size();
-            for (int from = 0; from < samples && !stop.get(); from += BATCH) {
-                int to = Math.min(samples, from + BATCH);
-                long wait = started + (long) (to / VIBRATION.sampleRateHz() / SPEED * 1e9) - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait); // pacing sensors, not waiting for a condition
-                }
-                for (DeviceSeries device : series) {
-                    sink.send(device, from, to);
-                }
-            }
-            sink.finish();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
