@@ -63,8 +63,9 @@ public final class DetectCommand implements Callable<Integer> {
     KafkaSecurityOptions kafkaSecurity;
 
     @Option(names = "--instance-id", defaultValue = "${env:VIGIL_INSTANCE_ID}", paramLabel = "ID",
-            description = "Static group membership: a detector restarted with the same id takes its partitions back at"
-                    + " once instead of after --session-timeout-ms; give every detector its own"
+            description = "Static group membership: a detector killed and restarted with the same id takes its partitions"
+                    + " back at once instead of after --session-timeout-ms (a graceful stop leaves the group and hands"
+                    + " them over, unless --no-leave-group-on-close); give every detector its own"
                     + " (env VIGIL_INSTANCE_ID; default none).")
     String instanceId;
 
