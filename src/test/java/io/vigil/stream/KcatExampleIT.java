@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.ingest.Topics;
+import io.vigil.testkit.ExternalTool;
 import io.vigil.testkit.Kafka;
 import io.vigil.testkit.RealBrokers;
 import io.vigil.embedded.EmbeddedKafka;
@@ -16,7 +17,6 @@ import io.vigil.testkit.TopicReader;
 import io.vigil.reading.SampleBatch;
 import io.vigil.kind.SensorKind;
 import io.vigil.kind.SensorKindLoader;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class KcatExampleIT {
 
     @Test
     void theReadmesKcatCommandPrintsTheAlertEventsTheDetectorPublished(@TempDir Path dir, @Kafka EmbeddedKafka kafka) throws Exception {
-        assumeTrue(onPath("kcat"), "kcat is not installed (Debian package kcat)");
+        assumeTrue(ExternalTool.onPath("kcat").isPresent(), "kcat is not installed (Debian package kcat)");
         String example = readmeExample();
         // the topic the example names is the one the shipped vibration kind (and compose) alerts on
         String alerts = SensorKindLoader.load(SensorKindLoader.DEFAULT_DIR, "vibration").kafka().alerts();
@@ -103,14 +103,5 @@ class KcatExampleIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kcat exits once it has read every partition").isTrue();
         assertThat(process.exitValue()).as(Files.readString(stderr)).isZero();
         return stdout.lines().toList();
-    }
-
-    private static boolean onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

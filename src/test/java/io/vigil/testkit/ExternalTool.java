@@ -1,4 +1,4 @@
-package io.vigil.metrics;
+package io.vigil.testkit;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** A command-line tool the deployment tests run when it is installed (promtool, docker-compose). */
-record ExternalTool(Path executable) {
+/** A command-line tool the tests run when it is installed (promtool, amtool, docker-compose, kcat). */
+public record ExternalTool(Path executable) {
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
-    static Optional<ExternalTool> onPath(String name) {
+    public static Optional<ExternalTool> onPath(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, name);
             if (Files.isExecutable(candidate)) {
@@ -25,7 +25,7 @@ record ExternalTool(Path executable) {
         return Optional.empty();
     }
 
-    Result run(String... args) throws Exception {
+    public Result run(String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(List.of(args));
